@@ -1,0 +1,51 @@
+"""Markdown to HTML that is safe to put in a page, whoever wrote the Markdown.
+
+python-markdown renders; nh3 (ammonia) removes every tag, attribute and URL scheme that
+is not on the allow list, so no script, event handler or javascript:/data: link survives.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@functools.lru_cache(maxsize=1)
+def _renderer() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["sane_lists", "tables", "fenced_code", "smarty"],
+                             output_format="html")
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+
+
+def block(text: str | None, shift_headings: int = 0) -> str:
+    """Markdown paragraphs to sanitised HTML; headings shift down so the page keeps one h1."""
+    if not text:
+        return ""
+    renderer = _renderer()
+    html = renderer.reset().convert(text)
+    if shift_headings:
+        html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift_headings)}", html)
+    return sanitise(html)
+
+
+def inline(text: str | None) -> str:
+    """One line of Markdown (a fact) without the wrapping paragraph."""
+    html = block(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html

@@ -1,0 +1,133 @@
+"""Jinja2 pages: the environment, its filters, and the context each page gets.
+
+Templates are data: every piece of HTML lives in templates/ and Python only prepares
+values. Autoescaping is on for everything that is not plain text.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+from generator import i18n, markup, share
+from generator.model import video_kind, vimeo_id, youtube_id
+from generator.resources import template_dirs
+
+
+def environment(root: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(root)]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "html.j2", "xml.j2"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        markdown=lambda text, shift=1: jinja2.utils.markupsafe.Markup(markup.block(text, shift)),
+        markdown_inline=lambda text: jinja2.utils.markupsafe.Markup(markup.inline(text)),
+        filesize=filesize,
+        vcard=vcard_escape,
+    )
+    return env
+
+
+def filesize(size: int, language: str = "en") -> str:
+    """8712345 -> '8.3 MB' (or '8,3 MB' in Dutch)."""
+    value, unit = float(size), "B"
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            break
+        value /= 1000
+    text = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
+    if i18n.base_language(language) == "nl":
+        text = text.replace(".", ",")
+    return f"{text} {unit}"
+
+
+def vcard_escape(value: str | None) -> str:
+    """RFC 6350 text escaping: backslash, comma, semicolon and newlines."""
+    if value is None:
+        return ""
+    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def video_embed(url: str) -> dict:
+    """Privacy-enhanced player URL, loaded only after a click, and a plain link without JS."""
+    kind = video_kind(url)
+    if kind == "youtube":
+        return {"kind": kind, "embed": f"https://www.youtube-nocookie.com/embed/{youtube_id(url)}?autoplay=1"}
+    if kind == "vimeo":
+        return {"kind": kind, "embed": f"https://player.vimeo.com/video/{vimeo_id(url)}?dnt=1&autoplay=1"}
+    return {"kind": "mp4", "embed": url}
+
+
+class Pages:
+    """Renders every page type of a site with one environment."""
+
+    def __init__(self, site):
+        self.site = site
+        self.env = environment(site.root)
+        self.dirs = template_dirs(site.root)
+
+    def labels(self, language: str) -> dict:
+        return i18n.labels(self.dirs, language)
+
+    def url(self, path: str = "") -> str:
+        return self.site.newsroom.base_url + path
+
+    def common(self, language: str, depth: int) -> dict:
+        newsroom = self.site.newsroom
+        return {
+            "newsroom": newsroom,
+            "lang": language,
+            "t": self.labels(language),
+            "root": "../" * depth,
+            "accent": newsroom.theme.accent,
+            "logo": "assets/logo" + Path(newsroom.organization.logo).suffix.lower() if newsroom.organization.logo else None,
+            "noindex": False,
+            "format_date": functools.partial(i18n.long_date, language=language),
+            "format_datetime": functools.partial(i18n.date_time, language=language),
+            "filesize": functools.partial(filesize, language=language),
+        }
+
+    def release(self, item, images: list, documents: list, contacts: list) -> str:
+        release = item.release
+        url = self.url(f"{item.slug}/")
+        text = release.share_text or release.title
+        translations = []
+        for slug in item.translations:
+            other = self.site.by_slug(slug)
+            if other is not None and other in self.site.rendered:
+                translations.append({"lang": other.language, "title": other.release.title,
+                                     "href": f"../{slug}/", "url": self.url(f"{slug}/")})
+        context = self.common(item.language, depth=1) | {
+            "item": item,
+            "release": release,
+            "url": url,
+            "embargoed": item.embargoed(self.site.now),
+            "noindex": item.embargoed(self.site.now),
+            "images": images,
+            "lead": next((i for i in images if i.lead), None),
+            "videos": [{"title": v.title, "url": v.url, **video_embed(v.url)} for v in release.videos],
+            "documents": documents,
+            "contacts": contacts,
+            "share_links": share.release_links(text, release.hashtags, url, release.title),
+            "share_text": share.share_text(text, release.hashtags) + " " + url,
+            "quote_links": [share.quote_link(q.text, q.by, url) for q in release.quotes],
+            "hashtags": [{"tag": h, "links": share.hashtag_links(h)} for h in release.hashtags],
+            "translations": translations,
+        }
+        return self.env.get_template("release.html").render(context)
+
+    def index(self, entries: list[dict]) -> str:
+        context = self.common(self.site.newsroom.language, depth=0) | {"entries": entries,
+                                                                      "url": self.url()}
+        return self.env.get_template("index.html").render(context)
+
+    def vcard(self, contact, organization: str) -> str:
+        text = self.env.get_template("contact.vcf").render(contact=contact, organization=organization)
+        return text.replace("\r\n", "\n").replace("\n", "\r\n")

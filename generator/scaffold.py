@@ -1,0 +1,32 @@
+"""`smr new`: a commented release.yaml with the date and slug filled in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+
+from generator.errors import SmrError, display_path
+from generator.resources import template_dirs
+from generator.site import RELEASE_FILE, RELEASES_DIR
+from generator.slug import slugify
+
+
+def new_release(root: Path, title: str, now: dt.datetime) -> Path:
+    """Create releases/<date>-<slug>/release.yaml; never touch an existing folder."""
+    if not title.strip():
+        raise SmrError("the title is empty; give the headline, e.g. smr new \"Brood & Co opens a shop\"")
+    root = root.resolve()
+    today = now.date().isoformat()
+    folder = root / RELEASES_DIR / f"{today}-{slugify(title)}"
+    target = folder / RELEASE_FILE
+    if folder.exists():
+        raise SmrError(f"{display_path(folder, root)} already exists; nothing was changed")
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(str(d)) for d in template_dirs(root)]), autoescape=False,
+        keep_trailing_newline=True)
+    text = env.get_template("release.yaml.j2").render(title=title.strip(), date=today, today=today)
+    (folder / "images").mkdir(parents=True)
+    target.write_text(text, "utf-8")
+    return target

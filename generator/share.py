@@ -1,0 +1,48 @@
+"""Ready-to-share links for social networks and e-mail, and hashtag searches.
+
+Only plain links: no network SDK or script is ever loaded, so a page makes no request
+to a social network until the reader clicks.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+
+def share_text(text: str, hashtags: list[str]) -> str:
+    tags = " ".join(f"#{h}" for h in hashtags)
+    return f"{text} {tags}".strip()
+
+
+def release_links(text: str, hashtags: list[str], url: str, title: str) -> list[dict]:
+    """Links that open a network's composer with text, hashtags and URL filled in."""
+    full = share_text(text, hashtags)
+    return [
+        {"network": "x", "name": "X",
+         "href": "https://x.com/intent/post?" + urlencode({"text": full, "url": url})},
+        {"network": "linkedin", "name": "LinkedIn",
+         "href": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})},
+        {"network": "facebook", "name": "Facebook",
+         "href": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})},
+        {"network": "mastodon", "name": "Mastodon",
+         "href": "https://mastodon.social/share?" + urlencode({"text": f"{full} {url}"})},
+        {"network": "bluesky", "name": "Bluesky",
+         "href": "https://bsky.app/intent/compose?" + urlencode({"text": f"{full} {url}"})},
+        {"network": "email", "name": "E-mail",
+         "href": "mailto:?" + urlencode({"subject": title, "body": f"{full}\n\n{url}"}, quote_via=quote)},
+    ]
+
+
+def quote_link(text: str, by: str, url: str) -> str:
+    """Share one quote on X, attributed, with the release URL."""
+    return "https://x.com/intent/post?" + urlencode({"text": f"“{text}” — {by}", "url": url})
+
+
+def hashtag_links(tag: str) -> list[dict]:
+    """Where to follow a hashtag: the search page on X, Mastodon and Bluesky."""
+    t = quote(tag)
+    return [
+        {"network": "x", "name": "X", "href": f"https://x.com/hashtag/{t}"},
+        {"network": "mastodon", "name": "Mastodon", "href": f"https://mastodon.social/tags/{t}"},
+        {"network": "bluesky", "name": "Bluesky", "href": f"https://bsky.app/hashtag/{t}"},
+    ]

@@ -1,0 +1,163 @@
+"""Read a newsroom folder into validated items and decide, once, what is public.
+
+This is the only place where embargo is decided: everything downstream (pages, index,
+feeds, sitemap, publish) asks the `Site` for `public` or `rendered` items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from generator.errors import Problem, SmrError, display_path
+from generator.load import Document, load_yaml
+from generator.model import Coverage, Newsroom, Release, validate, _problem
+from generator.slug import slugify
+
+NEWSROOM_FILE = "newsroom.yaml"
+RELEASES_DIR = "releases"
+RELEASE_FILE = "release.yaml"
+COVERAGE_FILE = "coverage.yaml"
+
+
+@dataclass
+class Item:
+    """One validated release with everything derived from where it lives."""
+
+    slug: str
+    folder: Path
+    source: str
+    release: Release
+    language: str
+    body: str
+    coverage: list[Coverage]
+    lines: dict = field(default_factory=dict)  # location in release.yaml -> line
+    translations: list[str] = field(default_factory=list)  # slugs
+
+    def line_of(self, *loc) -> int:
+        return Document(None, self.lines).line_of(loc)
+
+    @property
+    def date(self) -> dt.datetime:
+        return self.release.date
+
+    def embargoed(self, now: dt.datetime) -> bool:
+        return self.release.embargo is not None and self.release.embargo > now
+
+
+@dataclass
+class Site:
+    root: Path
+    newsroom: Newsroom
+    items: list[Item]
+    now: dt.datetime
+    preview: bool = False
+
+    @property
+    def public(self) -> list[Item]:
+        """Releases anyone may see now, newest first: index, feeds and sitemap use these."""
+        return [i for i in self.items if not i.embargoed(self.now)]
+
+    @property
+    def rendered(self) -> list[Item]:
+        """Releases whose page is written: the public ones, plus embargoed ones in preview."""
+        return self.items if self.preview else self.public
+
+    def by_slug(self, slug: str) -> Item | None:
+        return next((i for i in self.items if i.slug == slug), None)
+
+
+def load_newsroom(root: Path) -> Newsroom:
+    path = root / NEWSROOM_FILE
+    if not path.is_file():
+        raise SmrError(f"no {NEWSROOM_FILE} here; run smr in a newsroom folder or pass --root",
+                       file=display_path(path, root))
+    doc = load_yaml(path, display_path(path, root))
+    newsroom, problems = validate(Newsroom, doc, {"root": root})
+    SmrError.collect(problems)
+    return newsroom
+
+
+def load_site(root: Path, now: dt.datetime, preview: bool = False) -> Site:
+    """Load and validate everything; raise one SmrError listing all problems of all files."""
+    root = root.resolve()
+    newsroom = load_newsroom(root)
+    problems: list[Problem] = []
+    items: list[Item] = []
+    for folder in release_folders(root):
+        try:
+            item = load_item(root, folder, newsroom)
+        except SmrError as exc:
+            problems.extend(exc.problems)
+            continue
+        items.append(item)
+    problems.extend(_cross_checks(root, items))
+    SmrError.collect(problems)
+    items.sort(key=lambda i: (i.date, i.slug), reverse=True)
+    return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
+
+
+def release_folders(root: Path) -> list[Path]:
+    releases = root / RELEASES_DIR
+    if not releases.is_dir():
+        return []
+    return sorted(p for p in releases.iterdir() if (p / RELEASE_FILE).is_file())
+
+
+def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
+    shown = display_path(folder / RELEASE_FILE, root)
+    doc = load_yaml(folder / RELEASE_FILE, shown)
+    context = {"root": root, "folder": folder, "tz": newsroom.tz}
+    release, problems = validate(Release, doc, context)
+    coverage, coverage_problems = _load_coverage(root, folder, context)
+    SmrError.collect(problems + coverage_problems)
+    body = release.body or ""
+    if release.body_file:
+        from generator.load import read_text
+        body = read_text(folder / release.body_file, display_path(folder / release.body_file, root))
+    merged = {c.url: c for c in [*release.coverage, *coverage]}
+    return Item(
+        slug=slugify(folder.name, max_length=120),
+        folder=folder,
+        source=shown,
+        release=release,
+        language=release.language or newsroom.language,
+        body=body,
+        coverage=sorted(merged.values(), key=lambda c: (c.date or dt.date.min, c.url), reverse=True),
+        lines=doc.lines,
+    )
+
+
+def _load_coverage(root: Path, folder: Path, context: dict) -> tuple[list[Coverage], list[Problem]]:
+    """coverage.yaml is written by `smr coverage`; the build merges it with release.yaml."""
+    path = folder / COVERAGE_FILE
+    if not path.is_file():
+        return [], []
+    doc = load_yaml(path, display_path(path, root), expect=list, allow_empty=True)
+    wrapped = Document(data={"coverage": doc.data}, file=doc.file,
+                       lines={("coverage",) + k: v for k, v in doc.lines.items()})
+    try:
+        return TypeAdapter(list[Coverage]).validate_python(doc.data, context=context), []
+    except Exception as exc:  # pydantic.ValidationError
+        return [], [_problem(Release, wrapped, {**e, "loc": ("coverage",) + tuple(e["loc"])})
+                    for e in exc.errors()]
+
+
+def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
+    """Rules that span releases: unique slugs, and translations that point back to real items."""
+    problems = []
+    seen: dict[str, Item] = {}
+    by_folder = {i.folder.resolve(): i for i in items}
+    for item in items:
+        if item.slug in seen:
+            problems.append(Problem(item.source, 1, "", f"folder name gives the same address "
+                                    f"/{item.slug}/ as {seen[item.slug].source}"))
+        seen[item.slug] = item
+        for ref in item.release.translations:
+            other = by_folder.get((item.folder / ref).resolve())
+            if other is not None:
+                item.translations.append(other.slug)
+    return problems
