@@ -1,0 +1,95 @@
+"""Shared fixtures: small real newsrooms written into tmp_path, and the commands to run on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+NEWSROOM_YAML = """\
+title: Persberichten Testbedrijf
+base_url: https://pers.example.org/
+language: nl
+timezone: Europe/Amsterdam
+organization:
+  name: Testbedrijf
+  url: https://www.example.org
+  boilerplate: |
+    Testbedrijf maakt **testen**.
+  social:
+    - network: x
+      url: https://x.com/testbedrijf
+contacts:
+  - name: Sanne Jansen
+    role: woordvoerder
+    email: pers@example.org
+    phone: "+31 10 123 45 67"
+"""
+
+RELEASE_YAML = """\
+title: "Testbedrijf opent een winkel"
+date: 2026-11-24T09:00:00+01:00
+summary: Vandaag opent Testbedrijf een winkel.
+"""
+
+
+def make_photo(path: Path, size=(1200, 800), color=(200, 120, 60), fmt="JPEG", **save) -> Path:
+    """A real image file with a gradient, so encoders do real work."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img = Image.linear_gradient("L").resize(size).convert("RGB")
+    img = Image.blend(img, Image.new("RGB", size, color), 0.5)
+    img.save(path, fmt, **save)
+    return path
+
+
+class Newsroom:
+    """A newsroom folder in tmp_path that tests fill with files and run commands on."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.write("newsroom.yaml", NEWSROOM_YAML)
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), "utf-8")
+        return path
+
+    def release(self, slug: str, text: str = RELEASE_YAML) -> Path:
+        return self.write(f"releases/{slug}/release.yaml", text)
+
+    def photo(self, slug: str, name: str = "images/photo.jpg", **kwargs) -> Path:
+        return make_photo(self.root / "releases" / slug / name, **kwargs)
+
+    def run(self, *args: str):
+        """Run an smr command in this newsroom with click's CliRunner."""
+        from generator.cli import main
+
+        return CliRunner().invoke(main, [args[0], "--root", str(self.root), *args[1:]],
+                                  catch_exceptions=False)
+
+    @property
+    def site(self) -> Path:
+        return self.root / "_site"
+
+
+@pytest.fixture
+def newsroom(tmp_path) -> Newsroom:
+    return Newsroom(tmp_path / "newsroom")
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    return dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
