@@ -35,6 +35,9 @@ class WebImage:
     license: str | None = None
     lead: bool = False
     sources: list[dict] = field(default_factory=list)  # <source> elements for <picture>
+    srcset: str = ""         # srcset of the <img> fallback
+    og: dict | None = None     # lead only: {"src", "width", "height"} of the 1200x630 social card
+    thumb: dict | None = None  # lead only: {"src", "width", "height"} for the index page
 
 
 def process_images(item, out_dir: Path) -> list[WebImage]:
