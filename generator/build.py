@@ -36,12 +36,14 @@ class BuildReport:
                 f"in {self.seconds:.2f} s{held}")
 
 
-def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: bool = False) -> BuildReport:
+def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: bool = False,
+          media_base_url: str | None = None) -> BuildReport:
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "_site").resolve()
     check_output(root, output)
     site = load_site(root, now, preview)
+    site.media_base_url = media_base_url
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
     try:
         pages, images = render_site(site, staging)

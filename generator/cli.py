@@ -126,3 +126,77 @@ def new(ctx: Context, root: Path, title: str, now: str | None):
 
     path = run(ctx, lambda: new_release(root, title, clock.now(now)))
     ctx.say(f"Created {path.relative_to(root.resolve())}")
+
+
+class _Progress:
+    """A progress bar over the bytes to upload (stderr), for publish.Reporter."""
+
+    def __init__(self, ctx: Context):
+        self.ctx, self.bar = ctx, None
+
+    def start(self, plan):
+        if not self.ctx.quiet and plan.uploads:
+            self.bar = click.progressbar(length=plan.upload_bytes, label=f"Uploading {len(plan.uploads)} files",
+                                         file=sys.stderr, show_pos=False, show_percent=True)
+            self.bar.__enter__()
+
+    def uploaded(self, f):
+        if self.bar:
+            self.bar.update(f.size)
+
+    def deleted(self, url):
+        pass
+
+    def close(self):
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+
+
+ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",
+                               help="S3-compatible endpoint (overrides publish.endpoint_url and $SMR_ENDPOINT_URL).")
+
+
+@main.command()
+@ROOT_OPTION
+@NOW_OPTION
+@ENDPOINT_OPTION
+@click.option("--dry-run", is_flag=True, help="Print what would be uploaded and deleted; change nothing.")
+@click.option("--delete", is_flag=True, help="Remove objects smr uploaded earlier that the site no longer has.")
+@click.option("--max-deletes", default=25, show_default=True, type=click.IntRange(0), help="Refuse to delete more without --yes.")
+@click.option("--yes", is_flag=True, help="Allow more deletes than --max-deletes.")
+@click.option("--jobs", default=16, show_default=True, type=click.IntRange(1, 64), help="Parallel uploads.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_obj
+def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_deletes, yes, jobs, quiet):
+    """Build the public site and upload it and the hi-res originals to S3 (publish: in newsroom.yaml)."""
+    from generator import clock
+    from generator.publish import publish as publish_site
+
+    ctx.quiet = ctx.quiet or quiet
+    progress = _Progress(ctx)
+    try:
+        report = run(ctx, lambda: publish_site(root, now=clock.now(now), endpoint_url=endpoint_url, dry_run=dry_run,
+                                               delete=delete, max_deletes=max_deletes, yes=yes, jobs=jobs,
+                                               reporter=progress))
+    finally:
+        progress.close()
+    for line in report.lines:
+        click.echo(line)
+    ctx.say(report.summary())
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("release")
+@NOW_OPTION
+@ENDPOINT_OPTION
+@click.option("--remove", is_flag=True, help="Remove the release's preview from the bucket.")
+@click.pass_obj
+def preview(ctx: Context, root: Path, release: str, now, endpoint_url, remove: bool):
+    """Upload an embargoed RELEASE under a secret link for journalists (noindex, in no feed)."""
+    from generator import clock
+    from generator.publish import preview as preview_release
+
+    link, removed = run(ctx, lambda: preview_release(root, release, now=clock.now(now),
+                                                     endpoint_url=endpoint_url, remove=remove))
+    click.echo(f"Removed the preview ({removed} files)." if remove else f"Preview (share only under embargo): {link}")

@@ -65,6 +65,16 @@ def video_embed(url: str) -> dict:
     return {"kind": "mp4", "embed": url}
 
 
+def media_links(images: list, slug: str, media_base_url: str | None) -> list:
+    """When publishing to a media target, each photo's download links to its original there."""
+    if not media_base_url:
+        return images
+    from dataclasses import replace
+    from urllib.parse import quote
+
+    return [replace(i, original=media_base_url + quote(f"{slug}/{i.original}")) for i in images]
+
+
 class Pages:
     """Renders every page type of a site with one environment."""
 
@@ -98,6 +108,7 @@ class Pages:
         release = item.release
         url = self.url(f"{item.slug}/")
         text = release.share_text or release.title
+        images = media_links(images, item.slug, self.site.media_base_url)
         translations = []
         for slug in item.translations:
             other = self.site.by_slug(slug)

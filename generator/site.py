@@ -55,6 +55,7 @@ class Site:
     items: list[Item]
     now: dt.datetime
     preview: bool = False
+    media_base_url: str | None = None  # set by publish: photo downloads link to the media target
 
     @property
     def public(self) -> list[Item]:

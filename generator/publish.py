@@ -1,0 +1,386 @@
+"""`smr publish` and `smr preview`: put the built newsroom online without ever breaking it.
+
+publish = build (never with embargoed pages, photo downloads pointing at the media target)
+-> one listing and one manifest read per target -> upload only what changed, stage by
+stage (originals, renditions and assets, release pages, index pages, feeds), so no page is
+live before what it links to -> delete only what smr uploaded, only when asked, capped.
+A failure stops before the next stage; a re-run uploads only what is still missing.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator import publish_plan as pp
+from generator.errors import Problem, SmrError
+from generator.s3 import Connection, Target, explain, public_url
+
+CACHE_DIR = ".smr-cache"
+PUBLISH_DIR = "publish-site"        # the build that publish uploads, inside .smr-cache/
+HASH_CACHE = "publish-hashes.json"
+ENV = {"site": "SMR_PUBLISH_SITE", "media": "SMR_PUBLISH_MEDIA", "media_base_url": "SMR_MEDIA_BASE_URL",
+       "endpoint_url": "SMR_ENDPOINT_URL", "region": "SMR_REGION", "path_style": "SMR_PATH_STYLE"}
+
+
+@dataclass
+class Settings:
+    """Resolved targets: newsroom.yaml publish:, overridden by SMR_* and --endpoint-url."""
+
+    site: Target
+    media: Target | None
+    media_base_url: str | None
+    conn: Connection
+    base_url: str
+
+
+class Reporter:
+    """Progress hooks; the CLI draws a bar with them, tests record with them. Main thread only."""
+
+    def start(self, plan: pp.Plan) -> None: ...
+    def uploaded(self, f: pp.LocalFile) -> None: ...
+    def deleted(self, url: str) -> None: ...
+
+
+@dataclass
+class PublishReport:
+    uploaded: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    url: str = ""
+    kept: int = 0
+    dry_run: bool = False
+    lines: list[str] = field(default_factory=list)   # dry run: one line per upload / delete
+
+    def summary(self) -> str:
+        verb = "Would upload" if self.dry_run else "Uploaded"
+        gone = "would delete" if self.dry_run else "deleted"
+        text = (f"{verb} {self.uploaded} files ({_size(self.bytes)}), skipped {self.skipped} unchanged, "
+                f"{gone} {self.deleted} in {self.seconds:.2f} s")
+        if self.kept:
+            text += f"; {self.kept} old objects kept (use --delete to remove what smr uploaded)"
+        return text + (f"\n{self.url}" if self.url else "")
+
+
+# ---------------------------------------------------------------- settings
+
+def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = None,
+             jobs: int = 16, max_attempts: int = 5) -> Settings:
+    """newsroom.yaml publish:, then SMR_* variables, then --endpoint-url."""
+    from pydantic import ValidationError
+
+    from generator.model import Publish
+    from generator.site import load_newsroom
+
+    env = os.environ if env is None else env
+    newsroom = load_newsroom(root)
+    data = newsroom.publish.model_dump()
+    origin = {name: f"newsroom.yaml: publish.{name}" for name in data}
+    for name, var in ENV.items():
+        if env.get(var):
+            value = env[var]
+            data[name] = value.strip().lower() in ("1", "true", "yes", "on") if name == "path_style" else value
+            origin[name] = var
+    if endpoint_url:
+        data["endpoint_url"], origin["endpoint_url"] = endpoint_url, "--endpoint-url"
+    try:
+        publish = Publish.model_validate(data)
+    except ValidationError as exc:
+        raise SmrError(problems=[Problem("", 0, origin.get(str(e["loc"][0]), str(e["loc"][0])),
+                                         e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
+    if not publish.site:
+        raise SmrError("no publish target: set publish.site (s3://bucket/prefix/) in newsroom.yaml "
+                       "or SMR_PUBLISH_SITE", file="newsroom.yaml", field="publish.site")
+    site = Target.parse(publish.site, "publish.site")
+    media = Target.parse(publish.media, "publish.media") if publish.media else None
+    if media and (media.bucket, media.prefix) == (site.bucket, site.prefix):
+        raise SmrError("must differ from publish.site", file="newsroom.yaml", field="publish.media")
+    conn = Connection(publish.endpoint_url, publish.region, publish.path_style, max_attempts, jobs)
+    base = publish.media_base_url or (public_url(media, conn) if media else None)
+    if base and not base.endswith("/"):
+        base += "/"
+    return Settings(site, media, base, conn, newsroom.base_url)
+
+
+# ---------------------------------------------------------------- commands
+
+def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool = False,
+            delete: bool = False, max_deletes: int = 25, yes: bool = False, jobs: int = 16,
+            max_attempts: int = 5, reporter: Reporter | None = None, env: dict | None = None,
+            client=None) -> PublishReport:
+    """Build the public newsroom and bring the bucket(s) in line with it."""
+    from generator.build import build
+    from generator.site import load_site
+
+    root = root.resolve()
+    cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
+    out = root / CACHE_DIR / PUBLISH_DIR
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build(root, out, now=now, preview=False, media_base_url=cfg.media_base_url)
+    site = load_site(root, now)
+    public = {i.slug for i in site.public}
+    return publish_dir(out, cfg, releases=public, embargoed={i.slug for i in site.items} - public,
+                       dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
+                       reporter=reporter, client=client, cache=root / CACHE_DIR / HASH_CACHE)
+
+
+def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None,
+                embargoed: set[str] = frozenset(), dry_run: bool = False, delete: bool = False,
+                max_deletes: int = 25, yes: bool = False, reporter: Reporter | None = None,
+                client=None, cache: Path | None = None, include=None, manifest: bool = True,
+                remove_previews: bool = True) -> PublishReport:
+    """Upload a built site folder: the diff, the order, the deletes, the manifests."""
+    started = time.perf_counter()
+    reporter = reporter or Reporter()
+    files = [f for f in pp.scan(site_dir, releases, media=cfg.media is not None)
+             if include is None or include(f.rel)]
+    held = sorted(f.rel for f in files if f.rel.split("/")[0] in embargoed)
+    if held:
+        raise SmrError(f"{site_dir}: holds {held[0]}, part of a release under embargo; nothing was uploaded")
+    hashes = pp.HashCache(cache)
+    try:
+        hashes.fill(files)
+    finally:
+        hashes.save()
+    targets = {"site": cfg.site} | ({"media": cfg.media} if cfg.media else {})
+    s3 = client or _client(cfg)
+    with ThreadPoolExecutor(len(targets)) as pool:
+        remotes = dict(zip(targets, pool.map(lambda t: fetch(s3, t, cfg.conn, manifest), targets.values())))
+    plan = pp.plan(files, remotes, delete=delete)
+    previews = _previews_of(remotes["site"], releases) if remove_previews and releases else []
+    n_deletes = sum(len(keys) for keys in plan.deletes.values())
+    report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped), deleted=n_deletes + len(previews),
+                           bytes=plan.upload_bytes, url=cfg.base_url, dry_run=dry_run,
+                           kept=sum(len(keys) for keys in plan.stale.values()))
+    if n_deletes > max_deletes and not yes and not dry_run:
+        raise SmrError(f"{cfg.site.url}: --delete would remove {n_deletes} objects, more than "
+                       f"--max-deletes {max_deletes}; check with --dry-run, then add --yes; nothing was uploaded")
+    if dry_run:
+        report.lines = _dry_run_lines(plan, targets, previews, releases)
+        if n_deletes > max_deletes and not yes:
+            report.lines.append(f"(a real run would stop: {n_deletes} deletes is more than --max-deletes {max_deletes}; add --yes)")
+        report.seconds = time.perf_counter() - started
+        return report
+    reporter.start(plan)
+    if manifest and plan.uploads:   # first record what we are about to put, so a crash leaves no orphan
+        _write_manifests(s3, cfg, targets, remotes, files, {f.target + f.rel: f.etag for f in plan.uploads}, {})
+    etags = _upload(s3, cfg, targets, plan, reporter)
+    deleted: dict[str, list[str]] = {}
+    for name, keys in plan.deletes.items():
+        deleted[name] = _delete(s3, cfg.conn, targets[name], pp.delete_order(keys, releases), reporter)
+    if previews:
+        _delete(s3, cfg.conn, targets["site"], previews, reporter)
+    if manifest:
+        _write_manifests(s3, cfg, targets, remotes, files, etags, deleted)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url: str | None = None,
+            jobs: int = 16, max_attempts: int = 5, reporter: Reporter | None = None,
+            env: dict | None = None, client=None) -> tuple[str | None, int]:
+    """Upload one embargoed release under an unguessable prefix; returns (link, files removed)."""
+    from generator.build import build
+    from generator.site import load_site
+
+    root = root.resolve()
+    site = load_site(root, now)
+    item = find_release(site, release)
+    cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
+    s3 = client or _client(cfg)
+    area = Target(cfg.site.bucket, cfg.site.prefix + pp.PREVIEW_DIR + "/", cfg.site.field)
+    existing = fetch(s3, area, cfg.conn, manifest=False)
+    tokens = sorted(t for t, slugs in _preview_tokens(existing).items() if item.slug in slugs)
+    if remove:
+        keys = [pp.PREVIEW_DIR + "/" + k for k in existing.objects if k.split("/")[0] in tokens]
+        return None, len(_delete(s3, cfg.conn, cfg.site, keys, reporter or Reporter()))
+    if not item.embargoed(now):
+        raise SmrError(f"{item.slug} is not under embargo (anymore); publish it with `smr publish`",
+                       file=item.source, line=item.line_of("embargo"), field="embargo")
+    token = tokens[0] if tokens else secrets.token_urlsafe(16)   # 128 random bits
+    target = Target(cfg.site.bucket, f"{area.prefix}{token}/", cfg.site.field)
+    scratch = root / CACHE_DIR
+    scratch.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="preview-", dir=scratch))
+    try:
+        build(root, tmp / "site", now=now, preview=True)
+        publish_dir(tmp / "site", replace(cfg, site=target, media=None), releases={item.slug},
+                    reporter=reporter, client=s3, manifest=False, remove_previews=False,
+                    include=lambda rel: rel.startswith((item.slug + "/", "assets/")))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return f"{cfg.base_url}{pp.PREVIEW_DIR}/{token}/{item.slug}/", 0
+
+
+def find_release(site, release: str):
+    """A release by slug or folder (releases/x, x, or a path to it)."""
+    from generator.slug import slugify
+
+    name = Path(release.rstrip("/")).name
+    item = site.by_slug(name) or site.by_slug(slugify(name, max_length=120))
+    if item is None:
+        known = ", ".join(i.slug for i in site.items[:10]) or "none"
+        raise SmrError(f"no release {release!r} in releases/ (known: {known})")
+    return item
+
+
+# ---------------------------------------------------------------- talking to S3
+
+def _client(cfg: Settings):
+    from generator import s3
+
+    return s3.client(cfg.conn)
+
+
+def fetch(s3, target: Target, conn: Connection, manifest: bool = True) -> pp.Remote:
+    """One paginated listing of the target's prefix, and smr's manifest there."""
+    objects: dict[str, tuple[int, str]] = {}
+    try:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=target.prefix):
+            for obj in page.get("Contents", []):
+                objects[target.relative(obj["Key"])] = (obj["Size"], obj["ETag"].strip('"'))
+        entries = {}
+        if manifest and pp.MANIFEST in objects:
+            body = s3.get_object(Bucket=target.bucket, Key=target.key(pp.MANIFEST))["Body"].read()
+            entries = pp.manifest_entries(body)
+    except Exception as exc:
+        raise explain(exc, target, conn) from None
+    return pp.Remote(objects, entries)
+
+
+def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter) -> dict[str, str]:
+    """Stage by stage, files of a stage in parallel; the first failure stops before the next stage."""
+    etags: dict[str, str] = {}
+    for stage in plan.by_stage():
+        if not stage:
+            continue
+        failure = None
+        pool = ThreadPoolExecutor(cfg.conn.jobs)
+        try:
+            futures = {pool.submit(upload_one, s3, targets[f.target], f): f for f in stage}
+            for future in as_completed(futures):
+                f = futures[future]
+                try:
+                    etags[f.target + f.rel] = future.result()
+                except Exception as exc:  # noqa: BLE001 - turned into one clear line below
+                    if failure is None:
+                        failure = (exc, f)
+                        for other in futures:
+                            other.cancel()
+                    continue
+                reporter.uploaded(f)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if failure:
+            exc, f = failure
+            raise explain(exc, targets[f.target], cfg.conn) from None
+    return etags
+
+
+def upload_one(s3, target: Target, f: pp.LocalFile) -> str:
+    """PUT one file (multipart above the part size) with its headers; returns the new ETag."""
+    key = target.key(f.rel)
+    extra = dict(f.headers, Metadata={"md5": f.md5})
+    if f.size <= pp.MULTIPART_CHUNK:
+        response = s3.put_object(Bucket=target.bucket, Key=key, Body=f.path.read_bytes(),
+                                 ContentMD5=f.content_md5, **extra)
+        return response["ETag"].strip('"')
+    import base64
+    import hashlib
+
+    upload_id = s3.create_multipart_upload(Bucket=target.bucket, Key=key, **extra)["UploadId"]
+    try:
+        parts = []
+        with open(f.path, "rb") as fh:
+            while chunk := fh.read(pp.MULTIPART_CHUNK):
+                number = len(parts) + 1
+                md5 = base64.b64encode(hashlib.md5(chunk).digest()).decode()
+                response = s3.upload_part(Bucket=target.bucket, Key=key, UploadId=upload_id,
+                                          PartNumber=number, Body=chunk, ContentMD5=md5)
+                parts.append({"PartNumber": number, "ETag": response["ETag"]})
+        response = s3.complete_multipart_upload(Bucket=target.bucket, Key=key, UploadId=upload_id,
+                                                MultipartUpload={"Parts": parts})
+        return response["ETag"].strip('"')
+    except BaseException:
+        try:
+            s3.abort_multipart_upload(Bucket=target.bucket, Key=key, UploadId=upload_id)
+        except Exception:  # noqa: BLE001 - the original error is the one to report
+            pass
+        raise
+
+
+def _delete(s3, conn: Connection, target: Target, keys: list[str], reporter: Reporter) -> list[str]:
+    """Delete relative keys in batches of 1000, in the order given; returns what was deleted."""
+    done = []
+    for start in range(0, len(keys), 1000):
+        batch = keys[start:start + 1000]
+        try:
+            response = s3.delete_objects(Bucket=target.bucket, Delete={
+                "Objects": [{"Key": target.key(k)} for k in batch], "Quiet": True})
+        except Exception as exc:
+            raise explain(exc, target, conn) from None
+        failed = {e.get("Key") for e in response.get("Errors", [])}
+        if failed:
+            raise SmrError(f"{target.url}: could not delete {len(failed)} objects, e.g. {sorted(failed)[0]}",
+                           file="newsroom.yaml", field=target.field)
+        for k in batch:
+            done.append(k)
+            reporter.deleted(target.url + k)
+    return done
+
+
+def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: list, etags: dict,
+                     deleted: dict) -> None:
+    for name, target in targets.items():
+        mine = [f for f in files if f.target == name]
+        entries = pp.manifest_after(remotes[name], mine, {f.rel: etags[name + f.rel] for f in mine
+                                                          if name + f.rel in etags}, deleted.get(name, []))
+        if entries == remotes[name].manifest:
+            continue
+        try:
+            s3.put_object(Bucket=target.bucket, Key=target.key(pp.MANIFEST), Body=pp.manifest_body(entries),
+                          ContentType="application/json", CacheControl="no-store")
+        except Exception as exc:
+            raise explain(exc, target, cfg.conn) from None
+        remotes[name].manifest = entries
+
+
+def _preview_tokens(remote: pp.Remote) -> dict[str, set[str]]:
+    """token -> release slugs, from a listing of the preview area (keys token/slug/...)."""
+    tokens: dict[str, set[str]] = {}
+    for key in remote.objects:
+        parts = key.split("/")
+        if len(parts) >= 3 and parts[1] != "assets":
+            tokens.setdefault(parts[0], set()).add(parts[1])
+    return tokens
+
+
+def _previews_of(site_remote: pp.Remote, public: set[str]) -> list[str]:
+    """Keys of previews whose release is now public: publishing it removes the preview."""
+    area = pp.Remote({k[len(pp.PREVIEW_DIR) + 1:]: v for k, v in site_remote.objects.items()
+                      if k.startswith(pp.PREVIEW_DIR + "/")})
+    stale = {t for t, slugs in _preview_tokens(area).items() if slugs & public}
+    return sorted(pp.PREVIEW_DIR + "/" + k for k in area.objects if k.split("/")[0] in stale)
+
+
+def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) -> list[str]:
+    lines = [f"upload  {targets[f.target].url}{f.rel}  ({_size(f.size)}, {pp.STAGES[f.stage]})"
+             for f in plan.uploads]
+    for name, keys in plan.deletes.items():
+        lines += [f"delete  {targets[name].url}{k}" for k in pp.delete_order(keys, releases)]
+    lines += [f"delete  {targets['site'].url}{k}  (preview of a published release)" for k in previews]
+    return lines
+
+
+def _size(n: int) -> str:
+    from generator.render import filesize
+
+    return filesize(n)

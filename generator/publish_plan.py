@@ -1,0 +1,299 @@
+"""What a publish must do: which local files go where, with which headers, in which order,
+and which of them the bucket already has.
+
+Pure bookkeeping, no network: the remote side comes in as a listing and a manifest, so the
+diffing, ordering and delete rules can be read (and tested) on their own.
+
+Originals: the build copies every photo's original into `_site/<slug>/hires/`, only for
+releases whose page it writes (never an embargoed one outside preview). Those files are
+what goes to the media target, under the same relative key (`<slug>/hires/<name>`), so the
+media URL of a photo is `media_base_url + <slug>/hires/<name>`. Without a media target
+they stay in the site.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import mimetypes
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+ORIGINALS_DIR = "hires"
+PREVIEW_DIR = "_preview"
+MANIFEST = ".smr-manifest.json"
+MULTIPART_CHUNK = 8 * 1024 * 1024     # parts of this size; files above it go multipart
+
+STAGES = ("originals", "renditions and assets", "release pages", "index and tag pages",
+          "feeds and sitemap")
+ORIGINALS, ASSETS, RELEASE_PAGES, INDEX_PAGES, FEEDS = range(5)
+
+SHORT = "public, max-age=300"
+IMMUTABLE = "public, max-age=31536000, immutable"
+ORIGINAL_CACHE = "public, max-age=3600"
+HASHED_NAME = re.compile(r"\.[0-9a-f]{8,64}\.")   # name.3f2a9c1e.1600.webp, style.0a1b2c3d.css
+
+TYPES = {
+    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8", ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8", ".atom": "application/atom+xml; charset=utf-8",
+    ".vcf": "text/vcard; charset=utf-8", ".ics": "text/calendar; charset=utf-8",
+    ".webp": "image/webp", ".avif": "image/avif", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".png": "image/png", ".gif": "image/gif", ".svg": "image/svg+xml", ".ico": "image/x-icon",
+    ".tif": "image/tiff", ".tiff": "image/tiff", ".heic": "image/heic",
+    ".zip": "application/zip", ".pdf": "application/pdf", ".mp4": "video/mp4",
+    ".woff2": "font/woff2", ".woff": "font/woff", ".webmanifest": "application/manifest+json",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass
+class LocalFile:
+    """One file of the built site, with where it goes and how it is served."""
+
+    rel: str                 # path inside the built site, '/'-separated
+    path: Path
+    size: int
+    stage: int
+    target: str              # "site" or "media"
+    headers: dict            # ContentType, CacheControl, ContentDisposition (boto3 names)
+    md5: str = ""            # hex digest of the whole file
+    etag: str = ""           # the ETag S3 gives it when uploaded the way we upload it
+
+    @property
+    def signature(self) -> str:
+        """Changes when the headers we would send change, so a header fix re-uploads."""
+        return hashlib.md5(json.dumps(self.headers, sort_keys=True).encode()).hexdigest()[:12]
+
+    @property
+    def content_md5(self) -> str:
+        return base64.b64encode(bytes.fromhex(self.md5)).decode()
+
+
+@dataclass
+class Remote:
+    """What one target holds: the listing, and the manifest of what smr put there."""
+
+    objects: dict[str, tuple[int, str]]        # relative key -> (size, etag without quotes)
+    manifest: dict[str, dict] = field(default_factory=dict)  # relative key -> {md5, etag, h}
+
+
+@dataclass
+class Plan:
+    uploads: list[LocalFile]
+    skipped: list[LocalFile]
+    deletes: dict[str, list[str]]              # target name -> relative keys smr may delete
+    stale: dict[str, list[str]]                # target name -> relative keys not ours or kept
+
+    @property
+    def upload_bytes(self) -> int:
+        return sum(f.size for f in self.uploads)
+
+    def by_stage(self) -> list[list[LocalFile]]:
+        stages: list[list[LocalFile]] = [[] for _ in STAGES]
+        for f in self.uploads:
+            stages[f.stage].append(f)
+        return stages
+
+
+# ---------------------------------------------------------------- local files
+
+def scan(site_dir: Path, releases: set[str] | None, media: bool) -> list[LocalFile]:
+    """Every regular file of the built site; dotfiles and symlinks are never published."""
+    files = []
+    for folder, dirs, names in os.walk(site_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
+        for name in sorted(names):
+            path = Path(folder) / name
+            if name.startswith(".") or path.is_symlink() or not path.is_file():
+                continue
+            rel = path.relative_to(site_dir).as_posix()
+            stage = classify(rel, releases)
+            files.append(LocalFile(rel=rel, path=path, size=path.stat().st_size, stage=stage,
+                                   target="media" if media and stage == ORIGINALS else "site",
+                                   headers=headers_for(rel, path, stage)))
+    return files
+
+
+def classify(rel: str, releases: set[str] | None) -> int:
+    """The upload stage of a file: what others link to goes before what links to it."""
+    parts = rel.split("/")
+    suffix = Path(rel).suffix.lower()
+    if len(parts) >= 3 and ORIGINALS_DIR in parts[1:-1]:
+        return ORIGINALS
+    if suffix in (".html", ".htm"):
+        if len(parts) == 2 and (releases is None or parts[0] in releases):
+            return RELEASE_PAGES
+        return INDEX_PAGES
+    if suffix in (".xml", ".rss", ".atom") or rel == "robots.txt":
+        return FEEDS
+    return ASSETS
+
+
+def headers_for(rel: str, path: Path, stage: int) -> dict:
+    ctype = content_type(rel, path)
+    name = rel.rsplit("/", 1)[-1]
+    if stage == ORIGINALS:
+        return {"ContentType": ctype, "CacheControl": ORIGINAL_CACHE,
+                "ContentDisposition": attachment(name)}
+    if HASHED_NAME.search(name) and stage == ASSETS:
+        return {"ContentType": ctype, "CacheControl": IMMUTABLE}
+    return {"ContentType": ctype, "CacheControl": SHORT}
+
+
+def content_type(rel: str, path: Path) -> str:
+    suffix = Path(rel).suffix.lower()
+    if suffix == ".xml":
+        return _sniff_xml(path)
+    if suffix in TYPES:
+        return TYPES[suffix]
+    return mimetypes.guess_type(rel)[0] or "application/octet-stream"
+
+
+def _sniff_xml(path: Path) -> str:
+    """feed.xml may be RSS or Atom: the root element says which."""
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    head = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S).lstrip()
+    if head.startswith(b"<rss"):
+        return "application/rss+xml; charset=utf-8"
+    if head.startswith(b"<feed"):
+        return "application/atom+xml; charset=utf-8"
+    return "application/xml; charset=utf-8"
+
+
+def attachment(name: str) -> str:
+    """Content-Disposition for a download, UTF-8 names per RFC 6266 / RFC 5987."""
+    import unicodedata
+
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    fallback = re.sub(r'[\\"\x00-\x1f\x7f]', "_", fallback) or "download"
+    value = f'attachment; filename="{fallback}"'
+    if fallback != name:
+        value += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return value
+
+
+# ---------------------------------------------------------------- hashes
+
+class HashCache:
+    """MD5s of local files keyed by path, size and mtime, so an unchanged site is not re-read."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, list] = {}
+        self.dirty = False
+        if path and path.is_file():
+            try:
+                self.entries = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def fill(self, files: list[LocalFile], jobs: int = 4) -> None:
+        missing = []
+        for f in files:
+            st = f.path.stat()
+            hit = self.entries.get(str(f.path))
+            if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+                f.md5, f.etag = hit[2], hit[3]
+            else:
+                missing.append((f, st))
+        if not missing:
+            return
+        with ThreadPoolExecutor(jobs) as pool:
+            for (f, st), (md5, etag) in zip(missing, pool.map(lambda m: digests(m[0].path), missing)):
+                f.md5, f.etag = md5, etag
+                self.entries[str(f.path)] = [st.st_size, st.st_mtime_ns, md5, etag]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not (self.path and self.dirty):
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps(self.entries, separators=(",", ":")), "utf-8")
+        os.replace(tmp, self.path)
+
+
+def digests(path: Path) -> tuple[str, str]:
+    """(MD5 of the file, the ETag S3 computes for it: that MD5, or the multipart form)."""
+    whole = hashlib.md5()
+    parts = []
+    with open(path, "rb") as fh:
+        while chunk := fh.read(MULTIPART_CHUNK):
+            whole.update(chunk)
+            parts.append(hashlib.md5(chunk).digest())
+    md5 = whole.hexdigest()
+    if len(parts) <= 1:
+        return md5, md5
+    return md5, f"{hashlib.md5(b''.join(parts)).hexdigest()}-{len(parts)}"
+
+
+# ---------------------------------------------------------------- the diff
+
+def unchanged(f: LocalFile, remote: Remote) -> bool:
+    """Same size and content (by ETag, or by the MD5 smr recorded), sent with the same headers."""
+    have = remote.objects.get(f.rel)
+    if have is None or have[0] != f.size:
+        return False
+    mine = remote.manifest.get(f.rel)
+    if mine and mine.get("etag") == have[1]:
+        return mine.get("md5") == f.md5 and mine.get("h") == f.signature
+    return have[1] == f.etag
+
+
+def plan(files: list[LocalFile], remotes: dict[str, Remote], *, delete: bool) -> Plan:
+    uploads, skipped = [], []
+    for f in files:
+        (skipped if unchanged(f, remotes[f.target]) else uploads).append(f)
+    uploads.sort(key=lambda f: (f.stage, -f.size, f.rel))
+    deletes, stale = {}, {}
+    for name, remote in remotes.items():
+        local = {f.rel for f in files if f.target == name}
+        extra = sorted(k for k in remote.objects if k not in local and k != MANIFEST
+                       and not k.startswith(PREVIEW_DIR + "/"))
+        ours = [k for k in extra if k in remote.manifest]
+        deletes[name] = ours if delete else []
+        stale[name] = [k for k in extra if k not in deletes[name]]
+    return Plan(uploads, skipped, deletes, stale)
+
+
+def delete_order(keys: list[str], releases: set[str] | None) -> list[str]:
+    """Deleting runs the upload order backwards: pages go before what they link to."""
+    return sorted(keys, key=lambda k: (-classify(k, releases), k))
+
+
+def manifest_after(remote: Remote, files: list[LocalFile], etags: dict[str, str],
+                   deleted: list[str]) -> dict[str, dict]:
+    """Everything smr has put in this target and not deleted, with what it put there."""
+    gone = set(deleted)
+    entries = {k: v for k, v in remote.manifest.items() if k not in gone}
+    for f in files:
+        if f.rel in etags:
+            entries[f.rel] = {"md5": f.md5, "etag": etags[f.rel], "h": f.signature}
+        elif f.rel not in entries and f.rel in remote.objects:
+            entries[f.rel] = {"md5": f.md5, "etag": remote.objects[f.rel][1], "h": f.signature}
+    return dict(sorted(entries.items()))
+
+
+def manifest_body(entries: dict[str, dict]) -> bytes:
+    return json.dumps({"generator": "smr", "version": 1, "objects": entries},
+                      indent=0, sort_keys=True).encode()
+
+
+def manifest_entries(body: bytes) -> dict[str, dict]:
+    try:
+        data = json.loads(body)
+        objects = data.get("objects", {}) if data.get("generator") == "smr" else {}
+        return {k: v for k, v in objects.items() if isinstance(v, dict)}
+    except (ValueError, AttributeError):
+        return {}

