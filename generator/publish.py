@@ -73,7 +73,7 @@ class PublishReport:
 # ---------------------------------------------------------------- settings
 
 def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = None,
-             jobs: int = 16, max_attempts: int = 5) -> Settings:
+             jobs: int = 16, max_attempts: int | None = None) -> Settings:
     """newsroom.yaml publish:, then SMR_* variables, then --endpoint-url."""
     from pydantic import ValidationError
 
@@ -114,7 +114,7 @@ def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = 
 
 def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool = False,
             delete: bool = False, max_deletes: int = 25, yes: bool = False, jobs: int = 16,
-            max_attempts: int = 5, reporter: Reporter | None = None, env: dict | None = None,
+            max_attempts: int | None = None, reporter: Reporter | None = None, env: dict | None = None,
             client=None) -> PublishReport:
     """Build the public newsroom and bring the bucket(s) in line with it."""
     from generator.build import build
@@ -140,20 +140,24 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     """Upload a built site folder: the diff, the order, the deletes, the manifests."""
     started = time.perf_counter()
     reporter = reporter or Reporter()
-    files = [f for f in pp.scan(site_dir, releases, media=cfg.media is not None)
-             if include is None or include(f.rel)]
-    held = sorted(f.rel for f in files if f.rel.split("/")[0] in embargoed)
-    if held:
-        raise SmrError(f"{site_dir}: holds {held[0]}, part of a release under embargo; nothing was uploaded")
-    hashes = pp.HashCache(cache)
-    try:
-        hashes.fill(files)
-    finally:
-        hashes.save()
     targets = {"site": cfg.site} | ({"media": cfg.media} if cfg.media else {})
     s3 = client or _client(cfg)
     with ThreadPoolExecutor(len(targets)) as pool:
-        remotes = dict(zip(targets, pool.map(lambda t: fetch(s3, t, cfg.conn, manifest), targets.values())))
+        # The listings wait on the server; read the local side meanwhile.
+        listings = [pool.submit(fetch, s3, t, cfg.conn, manifest) for t in targets.values()]
+        files = [f for f in pp.scan(site_dir, releases, media=cfg.media is not None)
+                 if include is None or include(f.rel)]
+        held = sorted(f.rel for f in files if f.rel.split("/")[0] in embargoed)
+        if held:
+            for future in listings:
+                future.cancel()
+            raise SmrError(f"{site_dir}: holds {held[0]}, part of a release under embargo; nothing was uploaded")
+        hashes = pp.HashCache(cache)
+        try:
+            hashes.fill(files)
+        finally:
+            hashes.save()
+        remotes = dict(zip(targets, (future.result() for future in listings)))
     plan = pp.plan(files, remotes, delete=delete)
     previews = _previews_of(remotes["site"], releases) if remove_previews and releases else []
     n_deletes = sum(len(keys) for keys in plan.deletes.values())
@@ -185,7 +189,7 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
 
 
 def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url: str | None = None,
-            jobs: int = 16, max_attempts: int = 5, reporter: Reporter | None = None,
+            jobs: int = 16, max_attempts: int | None = None, reporter: Reporter | None = None,
             env: dict | None = None, client=None) -> tuple[str | None, int]:
     """Upload one embargoed release under an unguessable prefix; returns (link, files removed)."""
     from generator.build import build
@@ -381,6 +385,9 @@ def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) 
 
 
 def _size(n: int) -> str:
-    from generator.render import filesize
-
-    return filesize(n)
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            break
+        value /= 1000
+    return f"{n} B" if unit == "B" else f"{value:.1f} {unit}"

@@ -49,17 +49,18 @@ class Connection:
     endpoint_url: str | None = None
     region: str | None = None
     path_style: bool = False
-    max_attempts: int = 5
+    max_attempts: int | None = None   # default: $AWS_MAX_ATTEMPTS, else 5
     jobs: int = 16
 
 
 def client(conn: Connection):
     """A thread-safe S3 client with standard retries (backoff on throttling and dropped connections)."""
-    import boto3
+    import botocore.session
     from botocore.config import Config
 
+    attempts = conn.max_attempts or _env_int("AWS_MAX_ATTEMPTS", 5)
     config = Config(
-        retries={"mode": "standard", "max_attempts": conn.max_attempts},
+        retries={"mode": "standard", "max_attempts": attempts},
         s3={"addressing_style": "path" if conn.path_style else "auto"},
         max_pool_connections=max(MAX_POOL, conn.jobs + 4),
         connect_timeout=5,
@@ -68,8 +69,16 @@ def client(conn: Connection):
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
     )
-    session = boto3.session.Session()
-    return session.client("s3", endpoint_url=conn.endpoint_url, region_name=conn.region, config=config)
+    # botocore directly: the same client and credential chain as boto3, without its import cost.
+    session = botocore.session.get_session()
+    return session.create_client("s3", endpoint_url=conn.endpoint_url, region_name=conn.region, config=config)
+
+
+def _env_int(name: str, default: int) -> int:
+    import os
+
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
 
 
 def public_url(target: Target, conn: Connection) -> str:

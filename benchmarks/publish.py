@@ -1,0 +1,129 @@
+"""Benchmark: smr publish against rclone sync and aws s3 sync, on a local SeaweedFS.
+
+A generated site of ~1000 release pages plus 8 originals of ~8 MB (~75 MB, ~1050 files).
+Each tool gets fresh buckets; we time a cold upload and a no-op re-run, each as its own
+process (interpreter start and imports included, as a user would see it), and print a
+table with the ratios to rclone. Not a test: run it by hand.
+
+    python3 benchmarks/publish.py [--pages 1000] [--originals 8] [--jobs 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def make_site(root: Path, pages: int, originals: int) -> tuple[int, int]:
+    """A site shaped like an smr build: release folders with pages, renditions and originals."""
+    rng = random.Random(42)
+    words = "pers bericht winkel bakker brood team klant nieuws foto opening stad markt".split()
+    (root / "assets").mkdir(parents=True)
+    (root / ".smr-site").write_text("written by smr\n")
+    (root / "assets" / "style.css").write_text("body{margin:0}\n" * 400)
+    (root / "assets" / "smr.js").write_text("// js\n" * 300)
+    for n in range(pages):
+        folder = root / f"2026-{n:04d}-release"
+        folder.mkdir()
+        text = " ".join(rng.choice(words) for _ in range(1500))
+        (folder / "index.html").write_text(f"<!doctype html><title>{n}</title><p>{text}</p>\n")
+    for n in range(originals):
+        folder = root / f"2026-{n:04d}-release"
+        (folder / "hires").mkdir()
+        (folder / "hires" / f"photo-{n}.jpg").write_bytes(os.urandom(8_000_000 + n * 1000))
+        (folder / "img").mkdir()
+        for width in (480, 960, 1600):
+            (folder / "img" / f"photo-{n}.3f2a9c1e.{width}.webp").write_bytes(os.urandom(width * 40))
+    (root / "index.html").write_text("<!doctype html><title>index</title>\n" * 200)
+    (root / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"></rss>\n')
+    (root / "atom.xml").write_text('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"/>\n')
+    (root / "sitemap.xml").write_text('<?xml version="1.0"?><urlset/>\n')
+    (root / "robots.txt").write_text("User-agent: *\n")
+    files = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+SMR = """
+import sys, pathlib
+sys.path.insert(0, {repo!r})
+from generator.publish import Settings, publish_dir
+from generator.s3 import Connection, Target
+cfg = Settings(Target.parse({site!r}), Target.parse({media!r}), "https://media.example.org/",
+               Connection({endpoint!r}, "us-east-1", True, jobs={jobs}), "https://pers.example.org/")
+r = publish_dir(pathlib.Path({dir!r}), cfg, cache=pathlib.Path({cache!r}))
+print(r.summary())
+"""
+
+
+def timed(args: list[str], env: dict) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(args, env=env, capture_output=True, text=True)
+    took = time.perf_counter() - started
+    if result.returncode:
+        raise SystemExit(f"{args[0]} failed: {result.stderr[-2000:]}")
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--originals", type=int, default=8)
+    parser.add_argument("--jobs", type=int, default=16)
+    opts = parser.parse_args()
+
+    from tests.s3server import ACCESS_KEY, SECRET_KEY, WeedServer
+
+    work = Path(tempfile.mkdtemp(prefix="smr-bench-"))
+    server = WeedServer(work / "weed")
+    server.start()
+    try:
+        site = work / "site"
+        count, size = make_site(site, opts.pages, opts.originals)
+        print(f"site: {count} files, {size / 1e6:.1f} MB; SeaweedFS at {server.endpoint}\n")
+        env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
+        env.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+                   AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
+                   AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+        rows = []
+
+        site_bucket, media_bucket = server.bucket("smr-site"), server.bucket("smr-media")
+        code = SMR.format(repo=str(REPO), site=f"s3://{site_bucket}/", media=f"s3://{media_bucket}/",
+                          endpoint=server.endpoint, jobs=opts.jobs, dir=str(site),
+                          cache=str(work / "smr-hashes.json"))
+        smr = [sys.executable, "-c", code]
+        rows.append(("smr publish", timed(smr, env), timed(smr, env)))
+
+        if shutil.which("rclone"):
+            bucket = server.bucket("rclone")
+            rclone = ["rclone", "sync", str(site), f":s3:{bucket}", "--s3-provider=Other",
+                      f"--s3-endpoint={server.endpoint}", "--s3-env-auth", "--s3-force-path-style",
+                      "--exclude=.smr-site"]
+            rows.append(("rclone sync", timed(rclone, env), timed(rclone, env)))
+        if shutil.which("aws"):
+            bucket = server.bucket("awscli")
+            aws = ["aws", "s3", "sync", str(site), f"s3://{bucket}/", "--endpoint-url", server.endpoint,
+                   "--exclude", ".smr-site", "--only-show-errors"]
+            rows.append(("aws s3 sync", timed(aws, env), timed(aws, env)))
+
+        base = next((r for r in rows if r[0] == "rclone sync"), None)
+        print(f"{'tool':<14}{'cold s':>9}{'no-op s':>10}{'cold/rclone':>13}{'no-op/rclone':>14}")
+        for name, cold, noop in rows:
+            ratio = (f"{cold / base[1]:>13.2f}{noop / base[2]:>14.2f}" if base else "")
+            print(f"{name:<14}{cold:>9.2f}{noop:>10.2f}{ratio}")
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
