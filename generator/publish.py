@@ -67,7 +67,7 @@ class PublishReport:
                 f"{gone} {self.deleted} in {self.seconds:.2f} s")
         if self.kept:
             text += f"; {self.kept} old objects kept (use --delete to remove what smr uploaded)"
-        return text + (f"\n{self.url}" if self.url else "")
+        return text + (f"\nOnline at {self.url}" if self.url and not self.dry_run else "")
 
 
 # ---------------------------------------------------------------- settings
@@ -120,6 +120,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
     from generator.build import build
     from generator.site import load_site
 
+    started = time.perf_counter()
     root = root.resolve()
     cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
     out = root / CACHE_DIR / PUBLISH_DIR
@@ -127,9 +128,11 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
     build(root, out, now=now, preview=False, media_base_url=cfg.media_base_url)
     site = load_site(root, now)
     public = {i.slug for i in site.public}
-    return publish_dir(out, cfg, releases=public, embargoed={i.slug for i in site.items} - public,
-                       dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
-                       reporter=reporter, client=client, cache=root / CACHE_DIR / HASH_CACHE)
+    report = publish_dir(out, cfg, releases=public, embargoed={i.slug for i in site.items} - public,
+                         dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
+                         reporter=reporter, client=client, cache=root / CACHE_DIR / HASH_CACHE)
+    report.seconds = time.perf_counter() - started   # build included: what the user waited for
+    return report
 
 
 def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None,
@@ -175,7 +178,7 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
         return report
     reporter.start(plan)
     if manifest and plan.uploads:   # first record what we are about to put, so a crash leaves no orphan
-        _write_manifests(s3, cfg, targets, remotes, files, {f.target + f.rel: f.etag for f in plan.uploads}, {})
+        _write_manifests(s3, cfg, targets, remotes, files, {f.target + f.key: f.etag for f in plan.uploads}, {})
     etags = _upload(s3, cfg, targets, plan, reporter)
     deleted: dict[str, list[str]] = {}
     for name, keys in plan.deletes.items():
@@ -273,7 +276,7 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
             for future in as_completed(futures):
                 f = futures[future]
                 try:
-                    etags[f.target + f.rel] = future.result()
+                    etags[f.target + f.key] = future.result()
                 except Exception as exc:  # noqa: BLE001 - turned into one clear line below
                     if failure is None:
                         failure = (exc, f)
@@ -291,7 +294,7 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
 
 def upload_one(s3, target: Target, f: pp.LocalFile) -> str:
     """PUT one file (multipart above the part size) with its headers; returns the new ETag."""
-    key = target.key(f.rel)
+    key = target.key(f.key)
     extra = dict(f.headers, Metadata={"md5": f.md5})
     if f.size <= pp.MULTIPART_CHUNK:
         response = s3.put_object(Bucket=target.bucket, Key=key, Body=f.path.read_bytes(),
@@ -345,8 +348,8 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
                      deleted: dict) -> None:
     for name, target in targets.items():
         mine = [f for f in files if f.target == name]
-        entries = pp.manifest_after(remotes[name], mine, {f.rel: etags[name + f.rel] for f in mine
-                                                          if name + f.rel in etags}, deleted.get(name, []))
+        entries = pp.manifest_after(remotes[name], mine, {f.key: etags[name + f.key] for f in mine
+                                                          if name + f.key in etags}, deleted.get(name, []))
         if entries == remotes[name].manifest:
             continue
         try:
@@ -376,7 +379,7 @@ def _previews_of(site_remote: pp.Remote, public: set[str]) -> list[str]:
 
 
 def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) -> list[str]:
-    lines = [f"upload  {targets[f.target].url}{f.rel}  ({_size(f.size)}, {pp.STAGES[f.stage]})"
+    lines = [f"upload  {targets[f.target].url}{f.key}  ({_size(f.size)}, {pp.STAGES[f.stage]})"
              for f in plan.uploads]
     for name, keys in plan.deletes.items():
         lines += [f"delete  {targets[name].url}{k}" for k in pp.delete_order(keys, releases)]

@@ -6,9 +6,8 @@ diffing, ordering and delete rules can be read (and tested) on their own.
 
 Originals: the build copies every photo's original into `_site/<slug>/hires/`, only for
 releases whose page it writes (never an embargoed one outside preview). Those files are
-what goes to the media target, under the same relative key (`<slug>/hires/<name>`), so the
-media URL of a photo is `media_base_url + <slug>/hires/<name>`. Without a media target
-they stay in the site.
+what goes to the media target, as `<slug>/<name>` (see media_key), so the media URL of a
+photo is `media_base_url + <slug>/<name>`. Without a media target they stay in the site.
 """
 
 from __future__ import annotations
@@ -61,6 +60,7 @@ class LocalFile:
     """One file of the built site, with where it goes and how it is served."""
 
     rel: str                 # path inside the built site, '/'-separated
+    key: str                 # key inside its target, after the target's prefix
     path: Path
     size: int
     stage: int
@@ -118,10 +118,17 @@ def scan(site_dir: Path, releases: set[str] | None, media: bool) -> list[LocalFi
                 continue
             rel = path.relative_to(site_dir).as_posix()
             stage = classify(rel, releases)
-            files.append(LocalFile(rel=rel, path=path, size=path.stat().st_size, stage=stage,
-                                   target="media" if media and stage == ORIGINALS else "site",
+            to_media = media and stage == ORIGINALS
+            files.append(LocalFile(rel=rel, key=media_key(rel) if to_media else rel, path=path,
+                                   size=path.stat().st_size, stage=stage, target="media" if to_media else "site",
                                    headers=headers_for(rel, path, stage)))
     return files
+
+
+def media_key(rel: str) -> str:
+    """An original's key in the media target: `<slug>/hires/<name>` -> `<slug>/<name>`."""
+    parts = rel.split("/")
+    return "/".join(p for i, p in enumerate(parts) if not (p == ORIGINALS_DIR and 0 < i < len(parts) - 1))
 
 
 def classify(rel: str, releases: set[str] | None) -> int:
@@ -242,10 +249,10 @@ def digests(path: Path) -> tuple[str, str]:
 
 def unchanged(f: LocalFile, remote: Remote) -> bool:
     """Same size and content (by ETag, or by the MD5 smr recorded), sent with the same headers."""
-    have = remote.objects.get(f.rel)
+    have = remote.objects.get(f.key)
     if have is None or have[0] != f.size:
         return False
-    mine = remote.manifest.get(f.rel)
+    mine = remote.manifest.get(f.key)
     if mine and mine.get("etag") == have[1]:
         return mine.get("md5") == f.md5 and mine.get("h") == f.signature
     return have[1] == f.etag
@@ -255,10 +262,10 @@ def plan(files: list[LocalFile], remotes: dict[str, Remote], *, delete: bool) ->
     uploads, skipped = [], []
     for f in files:
         (skipped if unchanged(f, remotes[f.target]) else uploads).append(f)
-    uploads.sort(key=lambda f: (f.stage, -f.size, f.rel))
+    uploads.sort(key=lambda f: (f.stage, -f.size, f.key))
     deletes, stale = {}, {}
     for name, remote in remotes.items():
-        local = {f.rel for f in files if f.target == name}
+        local = {f.key for f in files if f.target == name}
         extra = sorted(k for k in remote.objects if k not in local and k != MANIFEST
                        and not k.startswith(PREVIEW_DIR + "/"))
         ours = [k for k in extra if k in remote.manifest]
@@ -278,10 +285,10 @@ def manifest_after(remote: Remote, files: list[LocalFile], etags: dict[str, str]
     gone = set(deleted)
     entries = {k: v for k, v in remote.manifest.items() if k not in gone}
     for f in files:
-        if f.rel in etags:
-            entries[f.rel] = {"md5": f.md5, "etag": etags[f.rel], "h": f.signature}
-        elif f.rel not in entries and f.rel in remote.objects:
-            entries[f.rel] = {"md5": f.md5, "etag": remote.objects[f.rel][1], "h": f.signature}
+        if f.key in etags:
+            entries[f.key] = {"md5": f.md5, "etag": etags[f.key], "h": f.signature}
+        elif f.key not in entries and f.key in remote.objects:
+            entries[f.key] = {"md5": f.md5, "etag": remote.objects[f.key][1], "h": f.signature}
     return dict(sorted(entries.items()))
 
 

@@ -72,7 +72,9 @@ def media_links(images: list, slug: str, media_base_url: str | None) -> list:
     from dataclasses import replace
     from urllib.parse import quote
 
-    return [replace(i, original=media_base_url + quote(f"{slug}/{i.original}")) for i in images]
+    from generator.publish_plan import media_key
+
+    return [replace(i, original=media_base_url + quote(media_key(f"{slug}/{i.original}"))) for i in images]
 
 
 class Pages:
