@@ -199,4 +199,7 @@ def preview(ctx: Context, root: Path, release: str, now, endpoint_url, remove: b
 
     link, removed = run(ctx, lambda: preview_release(root, release, now=clock.now(now),
                                                      endpoint_url=endpoint_url, remove=remove))
-    click.echo(f"Removed the preview ({removed} files)." if remove else f"Preview (share only under embargo): {link}")
+    if remove:
+        click.echo(f"Removed the preview ({removed} files)." if removed else "There was no preview to remove.")
+    else:
+        click.echo(f"Preview (share only under embargo): {link}")

@@ -161,6 +161,9 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
         finally:
             hashes.save()
         remotes = dict(zip(targets, (future.result() for future in listings)))
+    if cfg.media and cfg.media.bucket == cfg.site.bucket and cfg.media.prefix.startswith(cfg.site.prefix):
+        inner = cfg.media.prefix[len(cfg.site.prefix):]   # the media area is not the site's to judge
+        remotes["site"].objects = {k: v for k, v in remotes["site"].objects.items() if not k.startswith(inner)}
     plan = pp.plan(files, remotes, delete=delete)
     previews = _previews_of(remotes["site"], releases) if remove_previews and releases else []
     n_deletes = sum(len(keys) for keys in plan.deletes.values())

@@ -373,6 +373,8 @@ def test_preview_remove_and_refusals(room, s3):
     result = room.run("preview", "--remove", SECRET_SLUG, "--now", "2026-11-25T10:00+01:00")
     assert result.exit_code == 0 and "Removed the preview" in result.output
     assert not [k for k in s3.objects(room.site_bucket) if "_preview" in k]
+    result = room.run("preview", "--remove", SECRET_SLUG, "--now", "2026-11-25T10:00+01:00")
+    assert "There was no preview to remove." in result.output
 
     result = room.run("preview", SLUG, "--now", "2026-11-25T10:00+01:00")
     assert result.exit_code == 1
@@ -477,6 +479,25 @@ def test_attachment_header_and_content_types(tmp_path):
     assert content_type("tags/x/tag.xml", atom) == "application/atom+xml; charset=utf-8"
     assert content_type("a/b.webp", Path("x")) == "image/webp"
     assert content_type("a/media-kit.zip", Path("x")) == "application/zip"
+
+
+def test_no_target_configured(newsroom, aws_env):
+    result = newsroom.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1
+    assert result.output.strip() == ("error: newsroom.yaml: publish.site: no publish target: set publish.site "
+                                     "(s3://bucket/prefix/) in newsroom.yaml or SMR_PUBLISH_SITE")
+
+
+def test_media_inside_the_site_bucket(room, s3):
+    text = (room.root / "newsroom.yaml").read_text("utf-8")
+    text = re.sub(r"media: s3://\S+", f"media: s3://{room.site_bucket}/news/hires/", text)
+    (room.root / "newsroom.yaml").write_text(text, "utf-8")
+    publish(room)
+    keys = set(s3.objects(room.site_bucket))
+    assert f"news/hires/{SLUG}/Foto één.jpg" in keys and f"news/{SLUG}/index.html" in keys
+    report = publish(room, delete=True)
+    assert (report.uploaded, report.deleted, report.kept) == (0, 0, 0)
+    assert set(s3.objects(room.site_bucket)) == keys
 
 
 def test_settings_environment_overrides(room, s3, aws_env):
