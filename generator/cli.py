@@ -132,17 +132,19 @@ class _Progress:
     """A progress bar over the bytes to upload (stderr), for publish.Reporter."""
 
     def __init__(self, ctx: Context):
-        self.ctx, self.bar = ctx, None
+        self.ctx, self.bar, self.done, self.total = ctx, None, 0, 0
 
     def start(self, plan):
         if not self.ctx.quiet and plan.uploads:
-            self.bar = click.progressbar(length=plan.upload_bytes, label=f"Uploading {len(plan.uploads)} files",
-                                         file=sys.stderr, show_pos=False, show_percent=True)
+            self.total = len(plan.uploads)
+            self.bar = click.progressbar(length=max(plan.upload_bytes, 1), label="Uploading", file=sys.stderr,
+                                         show_percent=True, item_show_func=lambda _: f"{self.done}/{self.total} files")
             self.bar.__enter__()
 
     def uploaded(self, f):
         if self.bar:
-            self.bar.update(f.size)
+            self.done += 1
+            self.bar.update(f.size, f)
 
     def deleted(self, url):
         pass

@@ -206,14 +206,17 @@ class HashCache:
                 self.entries = {}
 
     def fill(self, files: list[LocalFile], jobs: int = 4) -> None:
-        missing = []
+        missing, kept = [], {}
         for f in files:
             st = f.path.stat()
             hit = self.entries.get(str(f.path))
             if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
                 f.md5, f.etag = hit[2], hit[3]
+                kept[str(f.path)] = hit
             else:
                 missing.append((f, st))
+        if len(kept) != len(self.entries):   # forget files that are gone
+            self.entries, self.dirty = kept, True
         if not missing:
             return
         with ThreadPoolExecutor(jobs) as pool:
