@@ -197,7 +197,7 @@ def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_de
 def preview(ctx: Context, root: Path, release: str, now, endpoint_url, remove: bool):
     """Upload an embargoed RELEASE under a secret link for journalists (noindex, in no feed)."""
     from generator import clock
-    from generator.publish import preview as preview_release
+    from generator.preview import preview as preview_release
 
     link, removed = run(ctx, lambda: preview_release(root, release, now=clock.now(now),
                                                      endpoint_url=endpoint_url, remove=remove))

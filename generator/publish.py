@@ -10,12 +10,9 @@ A failure stops before the next stage; a re-run uploads only what is still missi
 from __future__ import annotations
 
 import os
-import secrets
-import shutil
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import publish_plan as pp
@@ -144,7 +141,7 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     started = time.perf_counter()
     reporter = reporter or Reporter()
     targets = {"site": cfg.site} | ({"media": cfg.media} if cfg.media else {})
-    s3 = client or _client(cfg)
+    s3 = client or client_for(cfg)
     with ThreadPoolExecutor(len(targets)) as pool:
         # The listings wait on the server; read the local side meanwhile.
         listings = [pool.submit(fetch, s3, t, cfg.conn, manifest) for t in targets.values()]
@@ -185,66 +182,18 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     etags = _upload(s3, cfg, targets, plan, reporter)
     deleted: dict[str, list[str]] = {}
     for name, keys in plan.deletes.items():
-        deleted[name] = _delete(s3, cfg.conn, targets[name], pp.delete_order(keys, releases), reporter)
+        deleted[name] = delete_keys(s3, cfg.conn, targets[name], pp.delete_order(keys, releases), reporter)
     if previews:
-        _delete(s3, cfg.conn, targets["site"], previews, reporter)
+        delete_keys(s3, cfg.conn, targets["site"], previews, reporter)
     if manifest:
         _write_manifests(s3, cfg, targets, remotes, files, etags, deleted)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url: str | None = None,
-            jobs: int = 16, max_attempts: int | None = None, reporter: Reporter | None = None,
-            env: dict | None = None, client=None) -> tuple[str | None, int]:
-    """Upload one embargoed release under an unguessable prefix; returns (link, files removed)."""
-    from generator.build import build
-    from generator.site import load_site
-
-    root = root.resolve()
-    site = load_site(root, now)
-    item = find_release(site, release)
-    cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
-    s3 = client or _client(cfg)
-    area = Target(cfg.site.bucket, cfg.site.prefix + pp.PREVIEW_DIR + "/", cfg.site.field)
-    existing = fetch(s3, area, cfg.conn, manifest=False)
-    tokens = sorted(t for t, slugs in _preview_tokens(existing).items() if item.slug in slugs)
-    if remove:
-        keys = [pp.PREVIEW_DIR + "/" + k for k in existing.objects if k.split("/")[0] in tokens]
-        return None, len(_delete(s3, cfg.conn, cfg.site, keys, reporter or Reporter()))
-    if not item.embargoed(now):
-        raise SmrError(f"{item.slug} is not under embargo (anymore); publish it with `smr publish`",
-                       file=item.source, line=item.line_of("embargo"), field="embargo")
-    token = tokens[0] if tokens else secrets.token_urlsafe(16)   # 128 random bits
-    target = Target(cfg.site.bucket, f"{area.prefix}{token}/", cfg.site.field)
-    scratch = root / CACHE_DIR
-    scratch.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="preview-", dir=scratch))
-    try:
-        build(root, tmp / "site", now=now, preview=True)
-        publish_dir(tmp / "site", replace(cfg, site=target, media=None), releases={item.slug},
-                    reporter=reporter, client=s3, manifest=False, remove_previews=False,
-                    include=lambda rel: rel.startswith((item.slug + "/", "assets/")))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return f"{cfg.base_url}{pp.PREVIEW_DIR}/{token}/{item.slug}/", 0
-
-
-def find_release(site, release: str):
-    """A release by slug or folder (releases/x, x, or a path to it)."""
-    from generator.slug import slugify
-
-    name = Path(release.rstrip("/")).name
-    item = site.by_slug(name) or site.by_slug(slugify(name, max_length=120))
-    if item is None:
-        known = ", ".join(i.slug for i in site.items[:10]) or "none"
-        raise SmrError(f"no release {release!r} in releases/ (known: {known})")
-    return item
-
-
 # ---------------------------------------------------------------- talking to S3
 
-def _client(cfg: Settings):
+def client_for(cfg: Settings):
     from generator import s3
 
     return s3.client(cfg.conn)
@@ -327,7 +276,7 @@ def upload_one(s3, target: Target, f: pp.LocalFile) -> str:
         raise
 
 
-def _delete(s3, conn: Connection, target: Target, keys: list[str], reporter: Reporter) -> list[str]:
+def delete_keys(s3, conn: Connection, target: Target, keys: list[str], reporter: Reporter) -> list[str]:
     """Delete relative keys in batches of 1000, in the order given; returns what was deleted."""
     done = []
     for start in range(0, len(keys), 1000):
@@ -363,7 +312,7 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
         remotes[name].manifest = entries
 
 
-def _preview_tokens(remote: pp.Remote) -> dict[str, set[str]]:
+def preview_tokens(remote: pp.Remote) -> dict[str, set[str]]:
     """token -> release slugs, from a listing of the preview area (keys token/slug/...)."""
     tokens: dict[str, set[str]] = {}
     for key in remote.objects:
@@ -377,7 +326,7 @@ def _previews_of(site_remote: pp.Remote, public: set[str]) -> list[str]:
     """Keys of previews whose release is now public: publishing it removes the preview."""
     area = pp.Remote({k[len(pp.PREVIEW_DIR) + 1:]: v for k, v in site_remote.objects.items()
                       if k.startswith(pp.PREVIEW_DIR + "/")})
-    stale = {t for t, slugs in _preview_tokens(area).items() if slugs & public}
+    stale = {t for t, slugs in preview_tokens(area).items() if slugs & public}
     return sorted(pp.PREVIEW_DIR + "/" + k for k in area.objects if k.split("/")[0] in stale)
 
 
