@@ -3,12 +3,14 @@
 `weed mini` runs master, volume, filer and S3 in one process; every component listens on
 its own port and on that port + 10000 for gRPC, so all of them are picked free here (the
 defaults would clash with other runs). The access key and secret in the environment of
-`weed` become its only identity, so a request signed with anything else is refused.
+`weed` and in its -s3.config file are its only identities (an admin, and a reader that may
+not write), so a request signed with anything else is refused.
 Registered from conftest.py with `pytest_plugins = ["tests.s3server"]`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -22,6 +24,8 @@ import pytest
 
 ACCESS_KEY = "smrtestkey"
 SECRET_KEY = "smr-test-secret-0123456789"
+READER_KEY = "smrreaderkey"          # a second identity that may read and list, not write
+READER_SECRET = "smr-reader-secret-0123456789"
 GRPC_OFFSET = 10000
 COMPONENTS = ("master", "volume", "filer", "s3", "admin")
 
@@ -66,7 +70,14 @@ class WeedServer:
         self.endpoint = f"http://127.0.0.1:{self.ports['s3']}"
 
     def start(self, timeout: float = 60) -> None:
+        config = self.data / "s3.json"
+        config.write_text(json.dumps({"identities": [
+            {"name": "admin", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+             "actions": ["Admin", "Read", "List", "Tagging", "Write"]},
+            {"name": "reader", "credentials": [{"accessKey": READER_KEY, "secretKey": READER_SECRET}],
+             "actions": ["Read", "List"]}]}))
         args = [weed_binary(), "mini", f"-dir={self.data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+                f"-s3.config={config}",
                 "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
                 "-master.telemetry=false"]
         args += [f"-{name}.port={port}" for name, port in self.ports.items()]

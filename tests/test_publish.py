@@ -11,7 +11,7 @@ import pytest
 
 from generator.errors import SmrError
 from tests.conftest import NEWSROOM_YAML, RELEASE_YAML
-from tests.s3server import ACCESS_KEY, SECRET_KEY
+from tests.s3server import ACCESS_KEY, READER_KEY, READER_SECRET, SECRET_KEY
 
 SLUG = "2026-11-24-winkel"
 OTHER = "2026-11-20-fabriek"
@@ -394,6 +394,18 @@ def test_bad_credentials_give_one_clear_line(room, s3, aws_env):
     assert f"publish.site: s3://{room.site_bucket}/news/: credentials rejected" in lines[0]
     assert "wrong-secret-value" not in result.output and ACCESS_KEY not in result.output
     assert "Traceback" not in result.output
+
+
+def test_access_denied(room, s3, aws_env):
+    aws_env.setenv("AWS_ACCESS_KEY_ID", READER_KEY)
+    aws_env.setenv("AWS_SECRET_ACCESS_KEY", READER_SECRET)
+    with pytest.raises(SmrError) as info:
+        publish(room)
+    assert str(info.value).startswith(f"newsroom.yaml: publish.media: s3://{room.media_bucket}/hires/: access denied"
+                                      f" by {s3.endpoint}") or str(info.value).startswith(
+        f"newsroom.yaml: publish.site: s3://{room.site_bucket}/news/: access denied by {s3.endpoint}")
+    assert READER_SECRET not in str(info.value)
+    assert s3.objects(room.site_bucket) == {} and s3.objects(room.media_bucket) == {}
 
 
 def test_no_credentials_and_access_key_unknown(room, s3, aws_env):
