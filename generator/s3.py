@@ -71,7 +71,40 @@ def client(conn: Connection):
     )
     # botocore directly: the same client and credential chain as boto3, without its import cost.
     session = botocore.session.get_session()
-    return session.create_client("s3", endpoint_url=conn.endpoint_url, region_name=conn.region, config=config)
+    s3 = session.create_client("s3", endpoint_url=conn.endpoint_url, region_name=conn.region, config=config)
+    _cache_endpoints(s3, session)
+    return s3
+
+
+def _cache_endpoints(s3, session) -> None:
+    """Resolve the endpoint once per bucket, not once per object key.
+
+    botocore evaluates S3's endpoint rules for every request and caches the result keyed on
+    the object key as well, so every upload pays for a full evaluation (about a fifth of the
+    client's CPU per small PUT, measured). The rules never read `Key`; only when the
+    installed rule set confirms that, and botocore still has the hook we wrap, is the
+    cache put in place; otherwise botocore is left as it is.
+    """
+    import json
+
+    provider = getattr(getattr(s3, "_ruleset_resolver", None), "_provider", None)
+    if provider is None or not callable(getattr(provider, "resolve_endpoint", None)):
+        return
+    try:
+        rules = session.get_component("data_loader").load_service_model("s3", "endpoint-rule-set-1")
+        if '"ref": "Key"' in json.dumps(rules["rules"]):
+            return
+    except Exception:  # noqa: BLE001 - cannot check the rules: leave botocore as it is
+        return
+    resolve, cache = provider.resolve_endpoint, {}
+
+    def cached(**params):
+        key = tuple(sorted((k, repr(v)) for k, v in params.items() if k != "Key"))
+        if key not in cache:
+            cache[key] = resolve(**params)
+        return cache[key]
+
+    provider.resolve_endpoint = cached
 
 
 def _env_int(name: str, default: int) -> int:
