@@ -78,7 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--originals", type=int, default=8)
-    parser.add_argument("--jobs", type=int, default=16)
+    parser.add_argument("--jobs", type=int, default=32)
     opts = parser.parse_args()
 
     from tests.s3server import ACCESS_KEY, SECRET_KEY, WeedServer

@@ -166,7 +166,7 @@ ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",
 @click.option("--delete", is_flag=True, help="Remove objects smr uploaded earlier that the site no longer has.")
 @click.option("--max-deletes", default=25, show_default=True, type=click.IntRange(0), help="Refuse to delete more without --yes.")
 @click.option("--yes", is_flag=True, help="Allow more deletes than --max-deletes.")
-@click.option("--jobs", default=16, show_default=True, type=click.IntRange(1, 64), help="Parallel uploads.")
+@click.option("--jobs", default=32, show_default=True, type=click.IntRange(1, 64), help="Parallel uploads.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.pass_obj
 def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_deletes, yes, jobs, quiet):

@@ -22,7 +22,7 @@ from generator.s3 import Target
 
 
 def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url: str | None = None,
-            jobs: int = 16, max_attempts: int | None = None, reporter: Reporter | None = None,
+            jobs: int = 32, max_attempts: int | None = None, reporter: Reporter | None = None,
             env: dict | None = None, client=None) -> tuple[str | None, int]:
     """Upload one embargoed release under an unguessable prefix; returns (link, files removed)."""
     from generator.build import build

@@ -70,7 +70,7 @@ class PublishReport:
 # ---------------------------------------------------------------- settings
 
 def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = None,
-             jobs: int = 16, max_attempts: int | None = None) -> Settings:
+             jobs: int = 32, max_attempts: int | None = None) -> Settings:
     """newsroom.yaml publish:, then SMR_* variables, then --endpoint-url."""
     from pydantic import ValidationError
 
@@ -110,7 +110,7 @@ def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = 
 # ---------------------------------------------------------------- commands
 
 def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool = False,
-            delete: bool = False, max_deletes: int = 25, yes: bool = False, jobs: int = 16,
+            delete: bool = False, max_deletes: int = 25, yes: bool = False, jobs: int = 32,
             max_attempts: int | None = None, reporter: Reporter | None = None, env: dict | None = None,
             client=None) -> PublishReport:
     """Build the public newsroom and bring the bucket(s) in line with it."""
@@ -200,19 +200,37 @@ def client_for(cfg: Settings):
 
 
 def fetch(s3, target: Target, conn: Connection, manifest: bool = True) -> pp.Remote:
-    """One paginated listing of the target's prefix, and smr's manifest there."""
+    """One paginated listing of the target's prefix and, fetched alongside it, smr's manifest."""
+    with ThreadPoolExecutor(2) as pool:
+        entries = pool.submit(read_manifest, s3, target, conn) if manifest else None
+        objects = list_objects(s3, target, conn)
+        return pp.Remote(objects, entries.result() if entries and pp.MANIFEST in objects else {})
+
+
+def list_objects(s3, target: Target, conn: Connection) -> dict[str, tuple[int, str]]:
     objects: dict[str, tuple[int, str]] = {}
     try:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=target.prefix):
             for obj in page.get("Contents", []):
                 objects[target.relative(obj["Key"])] = (obj["Size"], obj["ETag"].strip('"'))
-        entries = {}
-        if manifest and pp.MANIFEST in objects:
-            body = s3.get_object(Bucket=target.bucket, Key=target.key(pp.MANIFEST))["Body"].read()
-            entries = pp.manifest_entries(body)
     except Exception as exc:
         raise explain(exc, target, conn) from None
-    return pp.Remote(objects, entries)
+    return objects
+
+
+def read_manifest(s3, target: Target, conn: Connection) -> dict[str, dict]:
+    """smr's record of what it put in this target; none yet is an empty record."""
+    from botocore.exceptions import ClientError
+
+    try:
+        body = s3.get_object(Bucket=target.bucket, Key=target.key(pp.MANIFEST))["Body"].read()
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            return {}
+        raise explain(exc, target, conn) from None
+    except Exception as exc:
+        raise explain(exc, target, conn) from None
+    return pp.manifest_entries(body)
 
 
 def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter) -> dict[str, str]:

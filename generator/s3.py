@@ -50,7 +50,7 @@ class Connection:
     region: str | None = None
     path_style: bool = False
     max_attempts: int | None = None   # default: $AWS_MAX_ATTEMPTS, else 5
-    jobs: int = 16
+    jobs: int = 32
 
 
 def client(conn: Connection):
