@@ -73,7 +73,16 @@ def client(conn: Connection):
     session = botocore.session.get_session()
     s3 = session.create_client("s3", endpoint_url=conn.endpoint_url, region_name=conn.region, config=config)
     _cache_endpoints(s3, session)
+    s3.meta.events.register_last("before-call.s3", _no_expect_continue)
     return s3
+
+
+def _no_expect_continue(model, params, **_):
+    """botocore waits for `100 Continue` before sending any PUT body: one more round trip per
+    file. A single PUT here is at most one part (8 MiB), so send it straight away;
+    multipart parts keep the handshake."""
+    if model.name == "PutObject":
+        params.get("headers", {}).pop("Expect", None)
 
 
 def _cache_endpoints(s3, session) -> None:
