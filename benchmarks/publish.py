@@ -5,7 +5,7 @@ Each tool gets fresh buckets; we time a cold upload and a no-op re-run, each as 
 process (interpreter start and imports included, as a user would see it), and print a
 table with the ratios to rclone. Not a test: run it by hand.
 
-    python3 benchmarks/publish.py [--pages 1000] [--originals 8] [--jobs 16]
+    python3 benchmarks/publish.py [--pages 1000] [--originals 8] [--jobs 32] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,6 +80,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--originals", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3)
     opts = parser.parse_args()
 
     from tests.s3server import ACCESS_KEY, SECRET_KEY, WeedServer
@@ -94,27 +96,33 @@ def main() -> None:
         env.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY,
                    AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
                    AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-        rows = []
+        tools = {}
 
-        site_bucket, media_bucket = server.bucket("smr-site"), server.bucket("smr-media")
-        code = SMR.format(repo=str(REPO), site=f"s3://{site_bucket}/", media=f"s3://{media_bucket}/",
-                          endpoint=server.endpoint, jobs=opts.jobs, dir=str(site),
-                          cache=str(work / "smr-hashes.json"))
-        smr = [sys.executable, "-c", code]
-        rows.append(("smr publish", timed(smr, env), timed(smr, env)))
-
+        def smr(_):
+            site_bucket, media_bucket = server.bucket("smr-site"), server.bucket("smr-media")
+            cache = work / f"smr-hashes-{site_bucket}.json"   # cold: no hashes cached either
+            code = SMR.format(repo=str(REPO), site=f"s3://{site_bucket}/", media=f"s3://{media_bucket}/",
+                              endpoint=server.endpoint, jobs=opts.jobs, dir=str(site), cache=str(cache))
+            return [sys.executable, "-c", code]
+        tools["smr publish"] = smr
         if shutil.which("rclone"):
-            bucket = server.bucket("rclone")
-            rclone = ["rclone", "sync", str(site), f":s3:{bucket}", "--s3-provider=Other",
-                      f"--s3-endpoint={server.endpoint}", "--s3-env-auth", "--s3-force-path-style",
-                      "--exclude=.smr-site"]
-            rows.append(("rclone sync", timed(rclone, env), timed(rclone, env)))
+            tools["rclone sync"] = lambda _: [
+                "rclone", "sync", str(site), f":s3:{server.bucket('rclone')}", "--s3-provider=Other",
+                f"--s3-endpoint={server.endpoint}", "--s3-env-auth", "--s3-force-path-style",
+                "--exclude=.smr-site"]
         if shutil.which("aws"):
-            bucket = server.bucket("awscli")
-            aws = ["aws", "s3", "sync", str(site), f"s3://{bucket}/", "--endpoint-url", server.endpoint,
-                   "--exclude", ".smr-site", "--only-show-errors"]
-            rows.append(("aws s3 sync", timed(aws, env), timed(aws, env)))
-
+            tools["aws s3 sync"] = lambda _: [
+                "aws", "s3", "sync", str(site), f"s3://{server.bucket('awscli')}/", "--endpoint-url",
+                server.endpoint, "--exclude", ".smr-site", "--only-show-errors"]
+        times = {name: ([], []) for name in tools}
+        for round_ in range(opts.rounds):          # interleaved, so load changes hit all tools alike
+            for name, command in tools.items():
+                args = command(round_)
+                times[name][0].append(timed(args, env))
+                times[name][1].append(timed(args, env))
+        rows = [(name, statistics.median(cold), statistics.median(noop)) for name, (cold, noop) in times.items()]
+        print(f"median of {opts.rounds} rounds, {opts.jobs} smr jobs; load average now "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
         base = next((r for r in rows if r[0] == "rclone sync"), None)
         print(f"{'tool':<14}{'cold s':>9}{'no-op s':>10}{'cold/rclone':>13}{'no-op/rclone':>14}")
         for name, cold, noop in rows:

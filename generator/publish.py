@@ -316,18 +316,24 @@ def delete_keys(s3, conn: Connection, target: Target, keys: list[str], reporter:
 
 def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: list, etags: dict,
                      deleted: dict) -> None:
-    for name, target in targets.items():
+    """Record, per target, every key smr has put there (both targets at once)."""
+    def write(name: str) -> None:
+        target = targets[name]
         mine = [f for f in files if f.target == name]
         entries = pp.manifest_after(remotes[name], mine, {f.key: etags[name + f.key] for f in mine
                                                           if name + f.key in etags}, deleted.get(name, []))
         if entries == remotes[name].manifest:
-            continue
+            return
         try:
             s3.put_object(Bucket=target.bucket, Key=target.key(pp.MANIFEST), Body=pp.manifest_body(entries),
                           ContentType="application/json", CacheControl="no-store")
         except Exception as exc:
             raise explain(exc, target, cfg.conn) from None
         remotes[name].manifest = entries
+
+    with ThreadPoolExecutor(len(targets)) as pool:
+        for future in [pool.submit(write, name) for name in targets]:
+            future.result()
 
 
 def preview_tokens(remote: pp.Remote) -> dict[str, set[str]]:
