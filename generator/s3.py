@@ -151,8 +151,10 @@ def explain(exc: BaseException, target: Target, conn: Connection) -> SmrError:
     elif isinstance(exc, bex.ClientError):
         code = str(exc.response.get("Error", {}).get("Code", ""))
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if code == "NoSuchBucket" or (status == 404 and code in ("404", "NotFound")):
+        if code == "NoSuchBucket":
             cause = f"bucket {target.bucket!r} does not exist at {endpoint}"
+        elif status == 404 and code in ("404", "NotFound", ""):
+            cause = f"HTTP 404 from {endpoint}: no bucket {target.bucket!r} there, or not an S3 endpoint"
         elif code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",
                       "AuthorizationHeaderMalformed", "InvalidClientTokenId"):
             cause = f"credentials rejected by {endpoint} ({code}); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE"
