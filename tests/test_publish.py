@@ -244,7 +244,9 @@ def test_large_files_go_multipart_and_compare_by_stored_md5(room, s3):
     key = f"news/{SLUG}/docs/factsheet.pdf"
     etag = s3.objects(room.site_bucket)[key]["ETag"].strip('"')
     assert etag.endswith("-2"), "9 MiB is sent in two parts"
-    assert head(s3, room.site_bucket, key)["Metadata"]["md5"] == hashlib.md5(big).hexdigest()
+    stored = head(s3, room.site_bucket, key)
+    assert stored["Metadata"]["md5"] == hashlib.md5(big).hexdigest()
+    assert (stored["ContentType"], stored["CacheControl"]) == ("application/pdf", "public, max-age=300")
     assert body(s3, room.site_bucket, key) == big
     client = make_client(s3)
     recorder = Recorder(client)
