@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -66,10 +67,17 @@ print(r.summary())
 """
 
 
-def timed(args: list[str], env: dict) -> float:
+CPU: dict[str, float] = {}
+
+
+def timed(args: list[str], env: dict, name: str = "") -> float:
+    """Wall seconds of one run; its CPU seconds (user + system) are added to CPU[name]."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(args, env=env, capture_output=True, text=True)
     took = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[name] = CPU.get(name, 0.0) + (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if result.returncode:
         raise SystemExit(f"{args[0]} failed: {result.stderr[-2000:]}")
     return took
@@ -118,16 +126,18 @@ def main() -> None:
         for round_ in range(opts.rounds):          # interleaved, so load changes hit all tools alike
             for name, command in tools.items():
                 args = command(round_)
-                times[name][0].append(timed(args, env))
-                times[name][1].append(timed(args, env))
+                times[name][0].append(timed(args, env, name + " cold"))
+                times[name][1].append(timed(args, env, name + " no-op"))
         rows = [(name, statistics.median(cold), statistics.median(noop)) for name, (cold, noop) in times.items()]
         print(f"median of {opts.rounds} rounds, {opts.jobs} smr jobs; load average now "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
         base = next((r for r in rows if r[0] == "rclone sync"), None)
-        print(f"{'tool':<14}{'cold s':>9}{'no-op s':>10}{'cold/rclone':>13}{'no-op/rclone':>14}")
+        print(f"{'tool':<14}{'cold s':>9}{'no-op s':>10}{'cold/rclone':>13}{'no-op/rclone':>14}"
+              f"{'cold CPU s':>12}{'no-op CPU s':>13}")
         for name, cold, noop in rows:
             ratio = (f"{cold / base[1]:>13.2f}{noop / base[2]:>14.2f}" if base else "")
-            print(f"{name:<14}{cold:>9.2f}{noop:>10.2f}{ratio}")
+            cpu = f"{CPU[name + ' cold'] / opts.rounds:>12.2f}{CPU[name + ' no-op'] / opts.rounds:>13.2f}"
+            print(f"{name:<14}{cold:>9.2f}{noop:>10.2f}{ratio}{cpu}")
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
