@@ -32,6 +32,7 @@ def sanitise(html: str) -> str:
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
 
 
+@functools.lru_cache(maxsize=4096)
 def block(text: str | None, shift_headings: int = 0) -> str:
     """Markdown paragraphs to sanitised HTML; headings shift down so the page keeps one h1."""
     if not text:

@@ -101,7 +101,9 @@ class Pages:
         translations = []
         for slug in item.translations:
             other = self.site.by_slug(slug)
-            if other is not None and other in self.site.rendered:
+            # An embargoed translation is linked only from pages that are themselves previews.
+            visible = other is not None and (not other.embargoed(self.site.now) or item.embargoed(self.site.now))
+            if visible and other in self.site.rendered:
                 translations.append({"lang": other.language, "title": other.release.title,
                                      "href": f"../{slug}/", "url": self.url(f"{slug}/")})
         context = self.common(item.language, depth=1) | {

@@ -230,3 +230,14 @@ def test_exif_orientation_applied_to_web_rendition(newsroom):
     page = soup(newsroom.site / "a" / "index.html")
     rendition = Image.open(newsroom.site / "a" / page.select_one(".photo img")["src"])
     assert rendition.width < rendition.height  # shown upright: portrait
+
+
+def test_public_page_never_links_to_an_embargoed_translation(newsroom):
+    newsroom.release("nl", "title: Nieuws\ndate: 2026-11-20\nsummary: S.\ntranslations: [../en]\n")
+    newsroom.release("en", "title: News\nlanguage: en\ndate: 2026-12-01\nembargo: 2026-12-01T09:00+01:00\n"
+                           "summary: S.\ntranslations: [../nl]\n")
+    assert newsroom.run("build", "--preview", "--now", "2026-11-25T10:00+01:00").exit_code == 0
+    nl = soup(newsroom.site / "nl" / "index.html")
+    en = soup(newsroom.site / "en" / "index.html")
+    assert nl.select_one(".translations") is None and not nl.select('link[hreflang]')
+    assert en.select_one(".translations a")["href"] == "../nl/"
