@@ -245,8 +245,6 @@ class Release(Strict):
                 target = (folder / value).resolve()
                 if target.parent != folder.resolve().parent or target == folder.resolve():
                     raise ValueError(f"{value!r} is not another release folder beside this one")
-                if not (target / "release.yaml").is_file():
-                    raise ValueError(f"{value!r}: no release.yaml there")
         return values
 
     @property

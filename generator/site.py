@@ -81,20 +81,36 @@ def load_newsroom(root: Path) -> Newsroom:
     return newsroom
 
 
-def load_site(root: Path, now: dt.datetime, preview: bool = False) -> Site:
-    """Load and validate everything; raise one SmrError listing all problems of all files."""
+def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bool = True) -> Site:
+    """Load and validate everything; raise one SmrError listing all problems of all files.
+
+    Validated releases are cached by their folder's signature, so only changed releases are
+    parsed again; a change to newsroom.yaml invalidates them all.
+    """
+    from generator.cache import PickleStore, file_digest, folder_signature
+
     root = root.resolve()
     newsroom = load_newsroom(root)
+    store = PickleStore(root, "items", file_digest(root / NEWSROOM_FILE)) if use_cache else None
     problems: list[Problem] = []
     items: list[Item] = []
     for folder in release_folders(root):
-        try:
-            item = load_item(root, folder, newsroom)
-        except SmrError as exc:
-            problems.extend(exc.problems)
-            continue
+        signature = folder_signature(folder)
+        item = store.get(folder.name, signature) if store else None
+        if item is None:
+            try:
+                item = load_item(root, folder, newsroom)
+            except SmrError as exc:
+                problems.extend(exc.problems)
+                continue
+            if store:
+                store.put(folder.name, signature, item)
+        item.translations = []
         items.append(item)
     problems.extend(_cross_checks(root, items))
+    if store:
+        store.keep_only({i.folder.name for i in items})
+        store.save()
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
@@ -156,8 +172,12 @@ def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
             problems.append(Problem(item.source, 1, "", f"folder name gives the same address "
                                     f"/{item.slug}/ as {seen[item.slug].source}"))
         seen[item.slug] = item
-        for ref in item.release.translations:
-            other = by_folder.get((item.folder / ref).resolve())
+        for index, ref in enumerate(item.release.translations):
+            target = (item.folder / ref).resolve()
+            other = by_folder.get(target)
             if other is not None:
                 item.translations.append(other.slug)
+            elif not (target / RELEASE_FILE).is_file():  # checked here, not in the model: never cached
+                problems.append(Problem(item.source, item.line_of("translations", index), "translations",
+                                        f"{ref!r}: no {RELEASE_FILE} there"))
     return problems
