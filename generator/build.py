@@ -79,13 +79,14 @@ def swap_into_place(staging: Path, output: Path) -> None:
 
 def render_site(site: Site, out: Path) -> tuple[int, int]:
     """Write every page, photo, download, feed and asset of `site` into `out`."""
-    from generator.feeds import write_feeds, write_sitemap
+    from generator.feeds import write_feeds
+    from generator.sitemap import write_sitemap
     from generator.images import process_images
     from generator.render import Pages
 
     pages = Pages(site)
     problems: list[Problem] = []
-    entries, contents, count, photos = [], {}, 0, 0
+    entries, contents, leads, count, photos = [], {}, {}, 0, 0
     for item in site.rendered:
         folder = out / item.slug
         folder.mkdir(parents=True)
@@ -103,12 +104,13 @@ def render_site(site: Site, out: Path) -> tuple[int, int]:
         contents[item.slug] = html_content(item)
         if item in site.public:
             lead = next((i for i in images if i.lead), None)
+            leads[item.slug] = lead
             entries.append({"item": item, "href": f"{item.slug}/",
                             "image": lead and {"src": f"{item.slug}/{lead.src}", "alt": lead.alt,
                                                "width": lead.width, "height": lead.height}})
     SmrError.collect(problems)
     (out / "index.html").write_text(pages.index(entries), "utf-8")
-    write_feeds(site, pages, out, contents)
+    write_feeds(site, pages, out, contents, leads)
     write_sitemap(site, pages, out)
     copy_assets(site, out)
     return count + 1, photos
