@@ -64,11 +64,14 @@ def plan(site) -> list[Feed]:
         items = [i for i in public if language_key(i.language) == lang]
         feeds.append(Feed(f"{lang}/", f"{newsroom.title} ({lang})", lang, "language", lang, items[:MAX_ITEMS]))
     names: dict[str, str] = {}
+    tagged: dict[str, list] = {}
     for item in public:
+        for key in dict.fromkeys(tag_key(t) for t in item.release.tags):
+            tagged.setdefault(key, []).append(item)
         for tag in item.release.tags:
             names.setdefault(tag_key(tag), tag)  # newest release's spelling names the feed
     for key in sorted(names):
-        items = [i for i in public if key in {tag_key(t) for t in i.release.tags}]
+        items = tagged[key]
         feeds.append(Feed(f"{TAGS_DIR}/{key}/", f"{newsroom.title}: {names[key]}", newsroom.language,
                           "tag", key, items[:MAX_ITEMS]))
     return feeds
