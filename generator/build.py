@@ -79,8 +79,7 @@ def swap_into_place(staging: Path, output: Path) -> None:
 
 def render_site(site: Site, out: Path) -> tuple[int, int]:
     """Write every page, photo, download, feed and asset of `site` into `out`."""
-    from generator.feeds import write_feeds
-    from generator.sitemap import write_sitemap
+    from generator.feeds import write_feeds, write_sitemap
     from generator.images import process_images
     from generator.render import Pages
 
@@ -102,9 +101,9 @@ def render_site(site: Site, out: Path) -> tuple[int, int]:
         (folder / "index.html").write_text(html, "utf-8")
         count += 1
         contents[item.slug] = html_content(item)
+        leads[item.slug] = next((i for i in images if i.lead), None)
         if item in site.public:
             lead = next((i for i in images if i.lead), None)
-            leads[item.slug] = lead
             entries.append({"item": item, "href": f"{item.slug}/",
                             "image": lead and {"src": f"{item.slug}/{lead.src}", "alt": lead.alt,
                                                "width": lead.width, "height": lead.height}})

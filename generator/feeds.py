@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
+from generator.sitemap import write_sitemap  # noqa: F401  (build.py imports both from here)
 from generator.slug import slugify
 
 MAX_ITEMS = 50
