@@ -344,7 +344,7 @@ def _base_url(value: str) -> str:
     try:
         _http_url(value)
     except ValueError as exc:
-        raise ValueError(f"{value!r}: {exc}; give {BASE_URL_HELP}") from None
+        raise ValueError(f"{exc} (got {value!r}); give {BASE_URL_HELP}") from None
     parts = urlsplit(value)
     if parts.query or parts.fragment:
         raise ValueError("must not have a query or fragment")
