@@ -147,12 +147,13 @@ def _feed(site, feed: Feed, out: Path, contents: dict, leads: dict):
     for item in reversed(feed.items):  # feedgen prepends entries: add oldest first, newest ends on top
         entry = fg.add_entry()
         _entry(entry, site, item, out, contents.get(item.slug, ""), leads.get(item.slug))
-        links[entry.id()] = entry.link()
+        links[entry.id()] = {"links": entry.link(), "lang": item.language}
     return fg, links
 
 
-def _atom_links(xml: bytes, links: dict[str, list[dict]]) -> bytes:
-    """Rewrite each Atom entry's <link> elements with all their attributes.
+def _atom_links(xml: bytes, entries: dict[str, dict]) -> bytes:
+    """Rewrite each Atom entry's <link> elements with all their attributes, and give each
+    entry its own xml:lang (a newsroom feed mixes languages).
 
     feedgen 1.0 drops every attribute but href from entry links (lkiesow/python-feedgen#135),
     which turns the enclosure into a second 'alternate' link.
@@ -162,13 +163,13 @@ def _atom_links(xml: bytes, links: dict[str, list[dict]]) -> bytes:
     ns = "{http://www.w3.org/2005/Atom}"
     root = etree.fromstring(xml)
     for entry in root.iter(ns + "entry"):
+        known = entries[entry.findtext(ns + "id")]
+        entry.set("{http://www.w3.org/XML/1998/namespace}lang", known["lang"])
         old = entry.findall(ns + "link")
-        if not old:
-            continue
         position = list(entry).index(old[0])
         for element in old:
             entry.remove(element)
-        for offset, link in enumerate(links[entry.findtext(ns + "id")]):
+        for offset, link in enumerate(known["links"]):
             element = etree.Element(ns + "link", {k: str(link[k]) for k in
                                                   ("href", "rel", "type", "length", "hreflang", "title") if link.get(k)})
             entry.insert(position + offset, element)

@@ -162,6 +162,8 @@ def test_atom_entries_have_one_alternate_link_and_a_typed_enclosure(press):
     entry = tree.find("a:entry", ns)
     rels = [(link.get("rel"), link.get("type")) for link in entry.findall("a:link", ns)]
     assert rels == [("alternate", None), ("enclosure", "image/jpeg")]
+    feed = parse(site, "atom.xml")
+    assert [e.content[0].language for e in feed.entries] == ["nl", "en", "nl"]  # each entry its own language
 
 
 def test_embargoed_release_appears_only_after_its_embargo(press, tmp_path):
