@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
+from generator.metadata import logo_url
 from generator.sitemap import write_sitemap  # noqa: F401  (build.py imports both from here)
 from generator.slug import slugify
 
@@ -140,8 +141,7 @@ def _feed(site, feed: Feed, out: Path, contents: dict, leads: dict):
     fg.author({"name": org.name, **({"uri": org.url} if org.url else {})})
     fg.generator("smr", version=__version__)
     if org.logo:
-        logo = base + "assets/logo" + Path(org.logo).suffix.lower()
-        fg.logo(logo)
+        fg.logo(logo_url(newsroom))
     fg.updated(feed.items[0].date if feed.items else EPOCH)
     links = {}
     for item in reversed(feed.items):  # feedgen prepends entries: add oldest first, newest ends on top
