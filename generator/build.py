@@ -85,7 +85,7 @@ def render_site(site: Site, out: Path) -> tuple[int, int]:
 
     pages = Pages(site)
     problems: list[Problem] = []
-    entries, contents, count, photos = [], {}, 0, 0
+    entries, contents, leads, count, photos = [], {}, {}, 0, 0
     for item in site.rendered:
         folder = out / item.slug
         folder.mkdir(parents=True)
@@ -101,6 +101,7 @@ def render_site(site: Site, out: Path) -> tuple[int, int]:
         (folder / "index.html").write_text(html, "utf-8")
         count += 1
         contents[item.slug] = html_content(item)
+        leads[item.slug] = next((i for i in images if i.lead), None)
         if item in site.public:
             lead = next((i for i in images if i.lead), None)
             entries.append({"item": item, "href": f"{item.slug}/",
@@ -108,7 +109,7 @@ def render_site(site: Site, out: Path) -> tuple[int, int]:
                                                "width": lead.width, "height": lead.height}})
     SmrError.collect(problems)
     (out / "index.html").write_text(pages.index(entries), "utf-8")
-    write_feeds(site, pages, out, contents)
+    write_feeds(site, pages, out, contents, leads)
     write_sitemap(site, pages, out)
     copy_assets(site, out)
     return count + 1, photos

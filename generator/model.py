@@ -320,8 +320,21 @@ def _timezone(value: str) -> str:
     return value
 
 
+BASE_URL_HELP = ("the newsroom's public address, e.g. https://pers.example.org/; "
+                 "feeds, the sitemap and social cards need absolute links")
+
+
+def _given(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"is empty; give {BASE_URL_HELP}")
+    return value
+
+
 def _base_url(value: str) -> str:
-    _http_url(value)
+    try:
+        _http_url(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (got {value!r}); give {BASE_URL_HELP}") from None
     parts = urlsplit(value)
     if parts.query or parts.fragment:
         raise ValueError("must not have a query or fragment")
@@ -330,7 +343,7 @@ def _base_url(value: str) -> str:
 
 class Newsroom(Strict):
     title: Text
-    base_url: Annotated[str, AfterValidator(_base_url)]
+    base_url: Annotated[str, BeforeValidator(_given), AfterValidator(_base_url)] = Field(description=BASE_URL_HELP)
     language: Language = "en"
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     organization: Organization
@@ -383,7 +396,7 @@ def _problem(model: type[BaseModel], doc: Document, err: dict) -> Problem:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
     kind = err["type"]
     if kind == "missing":
-        message = "field required"
+        message = "field required" + _help(model, loc)
     elif kind == "extra_forbidden":
         message = f"unknown field {loc[-1]!r}" + _suggestion(model, loc)
     else:
@@ -400,6 +413,24 @@ def _suggestion(model: type[BaseModel], loc: tuple) -> str:
     if close:
         return f" (did you mean {close[0]!r}?)"
     return f"; known fields: {', '.join(sorted(known))}" if known else ""
+
+
+def _help(model: type[BaseModel], loc: tuple) -> str:
+    """A required field's description, said when it is missing (e.g. base_url)."""
+    parent = _model_at(model, loc[:-1]) if loc else None
+    field = parent.model_fields.get(loc[-1]) if parent is not None and isinstance(loc[-1], str) else None
+    return f": {field.description}" if field is not None and field.description else ""
+
+
+def _model_at(model: type, loc: tuple):
+    if not _fields_at(model, loc):
+        return None
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if not isinstance(part, int):
+            current = current.model_fields[part].annotation
+    return _unwrap(current)
 
 
 def _fields_at(model: type, loc: tuple) -> list[str]:

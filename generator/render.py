@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator import i18n, markup, share
+from generator import feeds, i18n, markup, metadata, share
 from generator.model import video_kind, vimeo_id, youtube_id
 from generator.resources import template_dirs
 
@@ -72,6 +72,7 @@ class Pages:
         self.site = site
         self.env = environment(site.root)
         self.dirs = template_dirs(site.root)
+        self.feeds = feeds.plan(site)
 
     def labels(self, language: str) -> dict:
         return i18n.labels(self.dirs, language)
@@ -89,6 +90,7 @@ class Pages:
             "accent": newsroom.theme.accent,
             "logo": "assets/logo" + Path(newsroom.organization.logo).suffix.lower() if newsroom.organization.logo else None,
             "noindex": False,
+            "feed_links": feeds.discovery(self.feeds, language),
             "format_date": functools.partial(i18n.long_date, language=language),
             "format_datetime": functools.partial(i18n.date_time, language=language),
             "filesize": functools.partial(filesize, language=language),
@@ -122,12 +124,15 @@ class Pages:
             "quote_links": [share.quote_link(q.text, q.by, url) for q in release.quotes],
             "hashtags": [{"tag": h, "links": share.hashtag_links(h)} for h in release.hashtags],
             "translations": translations,
+            "meta": metadata.release_meta(self.site, item, images, url, translations),
+            "feed_links": feeds.discovery(self.feeds, item.language, release.tags),
         }
         return self.env.get_template("release.html").render(context)
 
     def index(self, entries: list[dict]) -> str:
         context = self.common(self.site.newsroom.language, depth=0) | {"entries": entries,
-                                                                      "url": self.url()}
+                                                                      "url": self.url(),
+                                                                      "meta": metadata.index_meta(self.site, self.url())}
         return self.env.get_template("index.html").render(context)
 
     def vcard(self, contact, organization: str) -> str:
