@@ -114,12 +114,17 @@ def write_feeds(site, pages, out: Path, contents: dict[str, str], leads: dict | 
     """
     written = []
     for feed in plan(site):
-        fg, links = _feed(site, feed, out, contents, leads or {})
-        (out / feed.path).mkdir(parents=True, exist_ok=True)
-        fg.rss_file(str(out / feed.rss), pretty=True)
-        (out / feed.atom).write_bytes(_atom_links(fg.atom_str(pretty=True), links))
-        written += [feed.rss, feed.atom]
+        written += write_feed(site, feed, out, contents, leads or {})
     return written
+
+
+def write_feed(site, feed: Feed, out: Path, contents: dict[str, str], leads: dict) -> list[str]:
+    """Write one feed's RSS and Atom files; returns their paths relative to `out`."""
+    fg, links = _feed(site, feed, out, contents, leads)
+    (out / feed.path).mkdir(parents=True, exist_ok=True)
+    fg.rss_file(str(out / feed.rss), pretty=True)
+    (out / feed.atom).write_bytes(_atom_links(fg.atom_str(pretty=True), links))
+    return [feed.rss, feed.atom]
 
 
 def _feed(site, feed: Feed, out: Path, contents: dict, leads: dict):

@@ -35,6 +35,7 @@ class Item:
     body: str
     coverage: list[Coverage]
     lines: dict = field(default_factory=dict)  # location in release.yaml -> line
+    signature: str = ""  # of the release folder's files: changes whenever any of them does
     translations: list[str] = field(default_factory=list)  # slugs
 
     def line_of(self, *loc) -> int:
@@ -81,21 +82,31 @@ def load_newsroom(root: Path) -> Newsroom:
     return newsroom
 
 
-def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bool = True) -> Site:
+def release_signatures(root: Path) -> dict[str, str]:
+    """Folder name -> signature of every release folder: what changed since the last run."""
+    from generator.cache import folder_signature
+
+    return {folder.name: folder_signature(folder) for folder in release_folders(root)}
+
+
+def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bool = True,
+              signatures: dict[str, str] | None = None) -> Site:
     """Load and validate everything; raise one SmrError listing all problems of all files.
 
     Validated releases are cached by their folder's signature, so only changed releases are
     parsed again; a change to newsroom.yaml invalidates them all.
     """
-    from generator.cache import PickleStore, file_digest, folder_signature
+    from generator.cache import PickleStore, file_digest
 
     root = root.resolve()
+    if signatures is None:
+        signatures = release_signatures(root)
     newsroom = load_newsroom(root)
     store = PickleStore(root, "items", file_digest(root / NEWSROOM_FILE)) if use_cache else None
     problems: list[Problem] = []
     items: list[Item] = []
-    for folder in release_folders(root):
-        signature = folder_signature(folder)
+    for name, signature in signatures.items():
+        folder = root / RELEASES_DIR / name
         item = store.get(folder.name, signature) if store else None
         if item is None:
             try:
@@ -106,6 +117,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
             if store:
                 store.put(folder.name, signature, item)
         item.translations = []
+        item.signature = signature
         items.append(item)
     problems.extend(_cross_checks(root, items))
     if store:

@@ -53,7 +53,8 @@ def test_build_reports_and_quiet(newsroom):
     newsroom.release("a")
     result = newsroom.run("build")
     assert result.exit_code == 0
-    assert re.match(r"Built 2 pages and 0 photos into .*_site in \d+\.\d\d s", result.output)
+    assert re.match(r"Built .*_site: 2 pages written, 0 unchanged, 0 photos processed, in \d+\.\d\d s",
+                    result.output)
     result = CliRunner().invoke(main, ["-q", "build", "--root", str(newsroom.root)])
     assert result.exit_code == 0 and result.output == ""
     result = newsroom.run("build", "-q")
