@@ -7,6 +7,7 @@ byte-identical (sorted iteration, no timestamps but the content's own).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import shutil
 import tempfile
@@ -235,7 +236,8 @@ def html_content(item) -> str:
     from generator import markup
 
     facts = "".join(f"<li>{markup.inline(f)}</li>" for f in item.release.facts)
-    parts = [markup.block(item.release.summary), f"<ul>{facts}</ul>" if facts else "", markup.block(item.body, 1)]
+    lede = f"<p>{html.escape(item.release.summary, quote=False)}</p>"  # the summary is plain text
+    parts = [lede, f"<ul>{facts}</ul>" if facts else "", markup.block(item.body, 1)]
     return "\n".join(p for p in parts if p)
 
 

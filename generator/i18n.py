@@ -30,6 +30,7 @@ def labels(template_dirs: tuple[Path, ...], language: str) -> dict:
     return merged
 
 
+@functools.lru_cache(maxsize=None)
 def locale(language: str) -> str:
     try:
         return str(Locale.parse(language.replace("-", "_")))
@@ -37,6 +38,7 @@ def locale(language: str) -> str:
         return FALLBACK
 
 
+@functools.lru_cache(maxsize=4096)
 def long_date(value: dt.date, language: str) -> str:
     return format_date(value, "long", locale=locale(language))
 

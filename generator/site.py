@@ -7,6 +7,7 @@ feeds, sitemap, publish) asks the `Site` for `public` or `rendered` items.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +69,11 @@ class Site:
         return self.items if self.preview else self.public
 
     def by_slug(self, slug: str) -> Item | None:
-        return next((i for i in self.items if i.slug == slug), None)
+        return self._slugs.get(slug)
+
+    @functools.cached_property
+    def _slugs(self) -> dict[str, Item]:
+        return {i.slug: i for i in self.items}
 
 
 def load_newsroom(root: Path) -> Newsroom:
