@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,14 +184,14 @@ def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
     """Rules that span releases: unique slugs, and translations that point back to real items."""
     problems = []
     seen: dict[str, Item] = {}
-    by_folder = {i.folder.resolve(): i for i in items}
+    by_folder = {i.folder: i for i in items}  # the model checked that translations are siblings
     for item in items:
         if item.slug in seen:
             problems.append(Problem(item.source, 1, "", f"folder name gives the same address "
                                     f"/{item.slug}/ as {seen[item.slug].source}"))
         seen[item.slug] = item
         for index, ref in enumerate(item.release.translations):
-            target = (item.folder / ref).resolve()
+            target = Path(os.path.normpath(item.folder / ref))
             other = by_folder.get(target)
             if other is not None:
                 item.translations.append(other.slug)
