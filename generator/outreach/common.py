@@ -22,15 +22,15 @@ def release_context(root: Path, release: str) -> Context:
 
     root = root.resolve()
     newsroom = load_newsroom(root)
-    candidates = [Path(release), root / release, root / RELEASES_DIR / release]
+    releases = (root / RELEASES_DIR).resolve()
     folder = None
-    for candidate in candidates:
+    for candidate in (root / RELEASES_DIR / release, root / release, Path(release)):
         if candidate.is_file() and candidate.name == RELEASE_FILE:
             candidate = candidate.parent
-        if (candidate / RELEASE_FILE).is_file():
+        if (candidate / RELEASE_FILE).is_file() and candidate.resolve().parent == releases:
             folder = candidate.resolve()
             break
-    if folder is None or folder.parent != (root / RELEASES_DIR).resolve():
+    if folder is None:
         raise SmrError(f"release {release!r} not found: give a folder name under {RELEASES_DIR}/ "
                        f"or its path")
     item = load_item(root, folder, newsroom)

@@ -27,7 +27,7 @@ class CoverageReport:
     def summary(self, root: Path) -> str:
         if not self.added:
             return f"No new coverage found ({self.known} already listed)."
-        lines = [f"Added {len(self.added)} posts to {display_path(self.path, root)}:"]
+        lines = [f"Added {len(self.added)} post{'' if len(self.added) == 1 else 's'} to {display_path(self.path, root)}:"]
         lines += [f"  {c['title']} — {c['url']}" for c in self.added]
         return "\n".join(lines)
 
