@@ -255,6 +255,7 @@ def _read_meta(path: Path) -> dict:
 def _write_atomic(path: Path, data: bytes) -> None:
     import threading
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
