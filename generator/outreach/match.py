@@ -39,8 +39,9 @@ def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text or "")
     out = []
     for token in re.findall(r"\w+", text):
-        parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", token)
-        for word in [token] + (parts if len(parts) > 1 else []):
+        camel = re.search(r"[a-z][A-Z]", token)  # BroodEnCo, not IJsselmeer
+        parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", token) if camel else []
+        for word in [token] + parts:
             word = word.casefold()
             if len(word) > 1 and not word.isdigit() and word not in _STOP:
                 out.append(word)
