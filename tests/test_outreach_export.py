@@ -133,3 +133,22 @@ def test_default_export_goes_to_the_private_outreach_folder(fetched):
     assert result.exit_code == 0, result.output
     assert (fetched.root / "outreach" / "exports" / f"{NL_SLUG}.csv").is_file()
     assert f"Wrote 4 recipients to outreach/exports/{NL_SLUG}.csv" in result.output
+
+
+def test_a_newsroom_can_override_the_pitch_template(fetched, tmp_path):
+    import shutil
+
+    room = tmp_path / "newsroom"
+    shutil.copytree(fetched.root, room)
+    own = room / "templates" / "outreach" / "pitch.txt.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text('{% macro subject() %}Nieuws: {{ release.title }}{% endmacro %}\n'
+                   '{% macro greeting() %}Hoi {{ first_name }}!{% endmacro %}\n'
+                   '{% macro pitch() %}{{ lang }}: {{ url }}{% endmacro %}\n'
+                   '{% macro signature() %}{{ from_name }}{% endmacro %}\n', "utf-8")
+    out = tmp_path / "own.csv"
+    result = smr("outreach", "export", "--root", str(room), NL_SLUG, "--top", "1", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    row = read_csv(out)[0]
+    assert (row["subject"], row["greeting"], row["pitch"]) == (
+        "Nieuws: Testbedrijf start een webcareteam", "Hoi Anna!", f"nl: {RELEASE_URL}")

@@ -55,10 +55,18 @@ def cache_paths(root: Path, blogger) -> tuple[Path, Path]:
 
 def fetch_all(root: Path, bloggers: list, *, timeout: float = 10.0, max_bytes: int = 5_000_000,
               workers: int = 4) -> list[Result]:
-    """Fetch every blogger that has a feed_url or blog_url, `workers` at a time."""
+    """Fetch every blogger that has a feed_url or blog_url, `workers` at a time.
+
+    Opted-out bloggers are fetched too: they get no mail, but their posts can still be
+    coverage. Bloggers sharing one feed share one download.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
-    todo = [b for b in bloggers if (b.feed_url or b.blog_url) and not b.opt_out]
+    shared: dict[str, object] = {}
+    for blogger in bloggers:
+        if blogger.feed_url or blogger.blog_url:
+            shared.setdefault(cache_key(blogger), blogger)
+    todo = list(shared.values())
     (root / CACHE_DIR).mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return list(pool.map(lambda b: fetch_one(root, b, timeout=timeout, max_bytes=max_bytes), todo))
