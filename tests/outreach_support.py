@@ -46,6 +46,10 @@ class Handler(BaseHTTPRequestHandler):
                 return
             return self._send(200, (FEEDS / "garden-en.xml").read_bytes(), "application/rss+xml",
                               {"ETag": ETAG, "Last-Modified": "Sun, 22 Nov 2026 10:00:00 GMT"})
+        if path == "/garbage.xml":  # not HTTP at all
+            self.wfile.write(b"HELLO THERE\r\n\r\n")
+            self.close_connection = True
+            return
         if path == "/huge.xml":
             return self._send(200, b"<rss>" + b" " * 200_000 + b"</rss>", "application/rss+xml")
         if path.startswith("/feeds/"):

@@ -121,3 +121,17 @@ def test_fetch_command_prints_names_not_addresses(tmp_path, feed_server):
     assert "14 feeds ready, 3 failed." in result.output
     assert "@example." not in result.output
     assert (room.root / ".smr-cache" / "feeds").is_dir()
+
+
+def test_a_server_that_does_not_speak_http_is_a_failure_not_a_crash(tmp_path, feed_server):
+    result = fetch_one(tmp_path, blogger(f"{feed_server.base}/garbage.xml"), timeout=5, max_bytes=1000)
+    assert result.status == "failed"
+    assert result.detail.startswith("invalid HTTP answer: BadStatusLine")
+
+
+def test_feed_text_loses_markup_and_control_characters():
+    from generator.outreach.posts import html_text
+
+    text, links = html_text('<p>Hallo\x1b[31m <a href="https://x.example.org/">wereld</a></p>\x07')
+    assert text == "Hallo [31m wereld"
+    assert links == ["https://x.example.org/"]

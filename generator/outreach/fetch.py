@@ -144,8 +144,8 @@ class Response:
 
 
 def get(url: str, timeout: float, max_bytes: int, headers: dict | None = None) -> Response:
+    import http.client
     import urllib.error
-    import urllib.request
 
     opener = _opener()
     deadline = time.monotonic() + timeout
@@ -180,6 +180,8 @@ def get(url: str, timeout: float, max_bytes: int, headers: dict | None = None) -
             raise FetchError(f"timed out after {timeout:g} s") from None
         except OSError as exc:
             raise FetchError(f"connection failed: {exc}") from None
+        except (http.client.HTTPException, ValueError) as exc:  # bad status line, bad URL, ...
+            raise FetchError(f"invalid HTTP answer: {exc.__class__.__name__} {exc}".strip()) from None
 
 
 def _opener():

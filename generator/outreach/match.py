@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from generator.outreach import stopwords
+from generator.outreach.posts import MAX_POSTS
 
 K1, B = 1.5, 0.75
 TOPIC_WEIGHT, TITLE_WEIGHT = 3, 2
@@ -90,6 +91,11 @@ class Match:
         return data
 
 
+def recent(feed) -> list:
+    """The posts that say what a blogger writes about now."""
+    return feed.posts[:MAX_POSTS] if feed else []
+
+
 def release_query(release, language: str, analyzer: Analyzer) -> dict[str, float]:
     """Stem → weight; title, tags and hashtags count double."""
     weights: dict[str, float] = {}
@@ -115,7 +121,7 @@ def rank(release, language: str, bloggers: list, feeds: dict, *, top: int | None
             for stem in analyzer.stems(topic, lang):
                 terms[stem] += TOPIC_WEIGHT
         per_post = []
-        for post in (feed.posts if feed else []):
+        for post in recent(feed):
             title = analyzer.stems(post.title, lang)
             summary = analyzer.stems(post.summary, lang)
             for stem in title:
@@ -144,7 +150,7 @@ def rank(release, language: str, bloggers: list, feeds: dict, *, top: int | None
         if score <= 0 or score < min_score:
             continue
         evidence = []
-        for post, stems in zip(feed.posts if feed else [], post_stems[index]):
+        for post, stems in zip(recent(feed), post_stems[index]):
             value = sum(query[q] * idf[q] for q in stems if q in query)
             if value > 0:
                 evidence.append(Evidence(post.title, post.url, value))

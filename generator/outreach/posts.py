@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_POSTS = 30
 """Recent posts per blog used for matching: what a blogger writes about now."""
 
@@ -50,11 +51,12 @@ def html_text(html: str) -> tuple[str, list[str]]:
     parser = _Text()
     parser.feed(html or "")
     parser.close()
-    return re.sub(r"\s+", " ", "".join(parser.parts)).strip(), parser.links
+    text = _CONTROL.sub(" ", "".join(parser.parts))  # no terminal escapes from someone's feed
+    return re.sub(r"\s+", " ", text).strip(), parser.links
 
 
 def feed_of(parsed) -> Feed:
-    """feedparser's result → Feed with the newest MAX_POSTS posts first."""
+    """feedparser's result → Feed, newest post first (all of them: coverage scans every one)."""
     posts = []
     for entry in parsed.entries:
         html = entry.get("summary", "") or ""
