@@ -9,6 +9,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 DATA = Path(__file__).resolve().parent / "data" / "outreach"
 FEEDS = DATA / "feeds"
@@ -24,7 +25,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         type(self).requests.append((self.path, dict(self.headers.items())))
-        path = self.path.split("?")[0]
+        path, _, query = self.path.partition("?")
+        delay = parse_qs(query).get("delay")
+        if delay:  # benchmarks: a server far away
+            time.sleep(min(float(delay[0]), 1.0))
         if path == "/slow.xml":
             time.sleep(SLOW_SECONDS)
             return self._send(200, (FEEDS / "garden-en.xml").read_bytes(), "application/rss+xml")

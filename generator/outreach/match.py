@@ -8,6 +8,7 @@ words dropped, so 'bakkerijen' finds 'bakkerij' and 'bakeries' finds 'bakery'.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -35,18 +36,28 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(name) if name else None
 
 
+_WORD = re.compile(r"\w+")
+_CAMEL = re.compile(r"[a-z][A-Z]")
+_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
 def words(text: str) -> list[str]:
     """Lower-case words; 'ĳ' becomes 'ij', camelCase hashtags also give their parts."""
-    text = unicodedata.normalize("NFKC", text or "")
-    out = []
-    for token in re.findall(r"\w+", text):
-        camel = re.search(r"[a-z][A-Z]", token)  # BroodEnCo, not IJsselmeer
-        parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", token) if camel else []
-        for word in [token] + parts:
-            word = word.casefold()
-            if len(word) > 1 and not word.isdigit() and word not in _STOP:
-                out.append(word)
+    out: list[str] = []
+    for token in _WORD.findall(unicodedata.normalize("NFKC", text or "")):
+        out.extend(_token_words(token))
     return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _token_words(token: str) -> tuple[str, ...]:
+    parts = _PARTS.findall(token) if _CAMEL.search(token) else []  # BroodEnCo, not IJsselmeer
+    kept = []
+    for word in [token] + parts:
+        word = word.casefold()
+        if len(word) > 1 and not word.isdigit() and word not in _STOP:
+            kept.append(word)
+    return tuple(kept)
 
 
 class Analyzer:
@@ -54,14 +65,24 @@ class Analyzer:
 
     def __init__(self):
         self._stemmers: dict[str, object] = {}
+        self._memo: dict[str, dict[str, str]] = {}  # language → word → stem; vocabularies are small
 
     def stems(self, text: str, language: str) -> list[str]:
         base = (language or "").split("-")[0].lower()
         if base not in self._stemmers:
             self._stemmers[base] = _stemmer(base)
-        stemmer = self._stemmers[base]
+            self._memo[base] = {}
+        stemmer, memo = self._stemmers[base], self._memo[base]
         tokens = words(text)
-        return stemmer.stemWords(tokens) if stemmer else tokens
+        if stemmer is None:
+            return tokens
+        out = []
+        for token in tokens:
+            stem = memo.get(token)
+            if stem is None:
+                stem = memo[token] = stemmer.stemWord(token)
+            out.append(stem)
+        return out
 
 
 @dataclass
