@@ -102,7 +102,7 @@ def test_eml_drafts_parse_and_open_as_unsent(fetched, tmp_path):
     result = smr("outreach", "export", "--root", str(fetched.root), EN_SLUG, "--format", "eml",
                  "--top", "4", "--now", BEFORE_EMBARGO, "-o", str(out))
     assert result.exit_code == 0, result.output
-    files = sorted(out.iterdir())
+    files = sorted(out.glob("*.eml"))
     assert [f.name for f in files][0] == "001-frank-care.eml" and len(files) == 4
     for path in files:
         raw = path.read_bytes()
@@ -133,6 +133,8 @@ def test_default_export_goes_to_the_private_outreach_folder(fetched):
     assert result.exit_code == 0, result.output
     assert (fetched.root / "outreach" / "exports" / f"{NL_SLUG}.csv").is_file()
     assert f"Wrote 4 recipients to outreach/exports/{NL_SLUG}.csv" in result.output
+    # a newsroom is a git repository: the exports folder keeps itself out of it
+    assert (fetched.root / "outreach" / "exports" / ".gitignore").read_text("utf-8").endswith("\n*\n")
 
 
 def test_a_newsroom_can_override_the_pitch_template(fetched, tmp_path):

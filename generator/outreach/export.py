@@ -120,7 +120,7 @@ def write_eml(records: list[dict], folder: Path, sender: tuple[str, str], now) -
     for number, record in enumerate(records, 1):
         name = f"{number:03d}-{slugify(record['name'], 40)}.eml"
         staged[name] = eml(record, sender, now)
-    folder.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     for name, data in staged.items():
         _write(folder / name, data)
         paths.append(folder / name)
@@ -130,7 +130,7 @@ def write_eml(records: list[dict], folder: Path, sender: tuple[str, str], now) -
 def _write(path: Path, data: bytes) -> None:
     import os
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private_folder(path.parent)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
@@ -172,6 +172,13 @@ def _sender(newsroom) -> tuple[str, str]:
         raise SmrError("no sender for the drafts: set outreach.from_email in newsroom.yaml",
                        file="newsroom.yaml", field="outreach.from_email")
     return (o.from_name or contact.name, contact.email)
+
+
+def _private_folder(folder: Path) -> None:
+    """Create the export folder with a .gitignore, so personal data is not committed by accident."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True)
+        (folder / ".gitignore").write_text("# mail merge exports hold personal data\n*\n", "utf-8")
 
 
 def _refuse_public(root: Path, path: Path) -> None:
