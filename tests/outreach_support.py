@@ -112,17 +112,20 @@ facts:
   - Antwoord binnen een uur via X en Facebook
 tags: [klantenservice, sociale media]
 hashtags: [webcare]
+translations: [../2026-11-24-webcare-team-en]
 """
 
 RELEASE_EN = """\
 title: "Testbedrijf launches a webcare team"
 language: en
 date: 2026-11-24T09:00:00+01:00
+embargo: 2026-11-24T09:00:00+01:00
 summary: From today a team of five answers customer questions on social media within an hour.
 facts:
   - An answer within the hour on X and Facebook
 tags: [customer service, social media]
 hashtags: [webcare]
+translations: [../2026-11-24-webcareteam]
 """
 
 NL_SLUG = "2026-11-24-webcareteam"

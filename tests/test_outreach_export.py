@@ -60,6 +60,10 @@ def test_dutch_characters_survive_and_the_pitch_is_personal(exported):
     frank = next(r for r in rows if r["email"] == "frank@example.org")
     assert frank["greeting"] == "Dear Frank,"  # the blogger's language
     assert "Please note: this news is under embargo until November 24, 2026" in frank["pitch"]
+    # ... and the release's English translation: its title, summary and address
+    assert frank["subject"] == "[Embargoed until November 24, 2026, 9:00 AM (UTC+01:00)] Testbedrijf launches a webcare team"
+    assert frank["release_url"] == "https://pers.example.org/2026-11-24-webcare-team-en/"
+    assert "From today a team of five answers customer questions" in frank["pitch"]
 
 
 def test_formula_cells_are_neutralised(exported):
@@ -110,7 +114,8 @@ def test_eml_drafts_parse_and_open_as_unsent(fetched, tmp_path):
         msg = email.message_from_bytes(raw, policy=policy.default)
         assert msg["X-Unsent"] == "1"
         assert msg["From"] == "Sanne Jansen <pers@example.org>"
-        assert msg["Subject"] == "Testbedrijf launches a webcare team"
+        assert msg["Subject"].endswith("Testbedrijf launches a webcare team" if "Dear" in msg.get_content()
+                                       else "Testbedrijf start een webcareteam")
         assert msg["Date"]
     zoe = email.message_from_bytes((out / "004-zoe-ijzerman.eml").read_bytes(), policy=policy.default)
     assert zoe["To"].addresses[0].display_name == "Zoë Ĳzerman"

@@ -14,6 +14,7 @@ class Context:
     newsroom: object
     item: object  # site.Item
     url: str      # the release's public URL
+    translations: dict = None  # base language → Item of the same news in that language
 
 
 def release_context(root: Path, release: str) -> Context:
@@ -34,7 +35,11 @@ def release_context(root: Path, release: str) -> Context:
         raise SmrError(f"release {release!r} not found: give a folder name under {RELEASES_DIR}/ "
                        f"or its path")
     item = load_item(root, folder, newsroom)
-    return Context(root, newsroom, item, newsroom.base_url + item.slug + "/")
+    translations = {}
+    for ref in item.release.translations:  # validated by load_item: sibling release folders
+        other = load_item(root, (folder / ref).resolve(), newsroom)
+        translations.setdefault(other.language.split("-")[0].lower(), other)
+    return Context(root, newsroom, item, newsroom.base_url + item.slug + "/", translations)
 
 
 def bloggers(root: Path, newsroom=None):

@@ -49,19 +49,23 @@ def recipients(ctx, matches, now) -> list[dict]:
 
     env = environment(ctx.root)
     template = env.get_template("outreach/pitch.txt.j2")
-    release, newsroom = ctx.item.release, ctx.newsroom
+    newsroom = ctx.newsroom
     from_name = newsroom.outreach.from_name or (newsroom.contacts[0].name if newsroom.contacts else "")
     records = []
     for match in matches:
         b = match.blogger
-        lang = i18n.base_language(b.language or ctx.item.language)
-        lang = lang if lang in ("nl", "en") else "en"
+        wanted = i18n.base_language(b.language or ctx.item.language)
+        lang = wanted if wanted in ("nl", "en") else "en"
+        item = ctx.item
+        if wanted != i18n.base_language(item.language) and wanted in (ctx.translations or {}):
+            item = ctx.translations[wanted]  # the same news, in the blogger's language
+        release, url = item.release, newsroom.base_url + item.slug + "/"
         embargo = (i18n.date_time(release.embargo.astimezone(newsroom.tz), lang)
                    if release.embargo and release.embargo > now else None)
         post = match.posts[0] if match.posts else None
         first, last = split_name(b.name)
         module = template.make_module({
-            "lang": lang, "blogger": b, "first_name": first, "release": release, "url": ctx.url,
+            "lang": lang, "blogger": b, "first_name": first, "release": release, "url": url,
             "embargo": embargo, "post": post, "topics": match.topics,
             "hashtags": " ".join("#" + h for h in release.hashtags),
             "organization": newsroom.organization.name, "from_name": from_name,
@@ -71,7 +75,7 @@ def recipients(ctx, matches, now) -> list[dict]:
             "blog": b.blog or "", "subject": _one_line(str(module.subject())),
             "greeting": _one_line(str(module.greeting())), "pitch": str(module.pitch()).strip(),
             "signature": str(module.signature()).strip(),
-            "release_url": ctx.url, "hashtags": " ".join("#" + h for h in release.hashtags),
+            "release_url": url, "hashtags": " ".join("#" + h for h in release.hashtags),
             "embargo": embargo or "", "matched_post_title": post.title if post else "",
             "matched_post_url": post.url if post else "",
         })
