@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from tests.outreach_support import (EN_SLUG, NL_SLUG, RELEASE_NL, feed_server, fetched,  # noqa: F401
+from tests.outreach_support import (NL_SLUG, RELEASE_NL, feed_server, fetched,  # noqa: F401
                                     smr)
 
 AFTER = "2026-11-27T10:00+01:00"

@@ -123,12 +123,6 @@ def read_list(root: Path, path: Path) -> BloggerList:
     return result
 
 
-def mask_email(address: str) -> str:
-    """j***@example.org: enough to recognise a row, not enough to harvest."""
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
 # ---------------------------------------------------------------- OPML import
 
 @dataclass
