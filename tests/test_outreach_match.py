@@ -36,6 +36,7 @@ def test_dutch_release_ranks_webcare_bloggers_above_the_rest(fetched):
                                              "Klantenservice via sociale media: vijf lessen"]
     assert anna.posts[0].url == "https://webcare.example.nl/2026/11/testbedrijf-webcare"
     assert anna.topics == ["webcare", "klantenservice"]
+    assert "klantenservice" in anna.terms and "webcare" in frank_terms(fetched)  # words, not stems
 
 
 def test_english_release_ranks_customer_service_bloggers_first(fetched):
@@ -92,3 +93,18 @@ def test_unknown_release_is_a_one_line_error(fetched):
     assert result.exit_code == 1
     assert result.stderr.strip() == ("error: release '2099-01-01-nothing' not found: "
                                      "give a folder name under releases/ or its path")
+
+
+def frank_terms(room):
+    return next(m for m in ranked(room, NL_SLUG) if m.blogger.name == "Frank Care").terms
+
+
+def test_example_newsroom_list_is_valid_and_matches_offline():
+    from tests.conftest import REPO
+
+    checked = smr("outreach", "check", "--root", str(REPO))
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.strip() == "OK: 4 bloggers in outreach/bloggers.csv."
+    result = smr("outreach", "match", "--root", str(REPO), "2026-11-24-webcare-team", "--json")
+    names = [d["name"] for d in __import__("json").loads(result.stdout)]
+    assert names[0] == "Kees Demo" and "Piet Fictief" not in names  # topics alone; opted out left out

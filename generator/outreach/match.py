@@ -66,6 +66,7 @@ class Analyzer:
     def __init__(self):
         self._stemmers: dict[str, object] = {}
         self._memo: dict[str, dict[str, str]] = {}  # language → word → stem; vocabularies are small
+        self.surface: dict[str, str] = {}  # stem → the first word seen with it
 
     def stems(self, text: str, language: str) -> list[str]:
         base = (language or "").split("-")[0].lower()
@@ -76,13 +77,11 @@ class Analyzer:
         tokens = words(text)
         if stemmer is None:
             return tokens
-        out = []
-        for token in tokens:
-            stem = memo.get(token)
-            if stem is None:
-                stem = memo[token] = stemmer.stemWord(token)
-            out.append(stem)
-        return out
+        for token in dict.fromkeys(tokens):
+            if token not in memo:
+                memo[token] = stem = stemmer.stemWord(token)
+                self.surface.setdefault(stem, token)
+        return [memo[t] for t in tokens]
 
 
 @dataclass
@@ -133,6 +132,7 @@ def rank(release, language: str, bloggers: list, feeds: dict, *, top: int | None
     """Rank `bloggers` for `release`; `feeds` maps a blogger's index to its Feed (or None)."""
     analyzer = Analyzer()
     query = release_query(release, language, analyzer)
+    surface = analyzer.surface  # stem → the release's own word, for people to read
     docs, post_stems = [], []
     for index, blogger in enumerate(bloggers):
         feed = feeds.get(index)
@@ -178,7 +178,8 @@ def rank(release, language: str, bloggers: list, feeds: dict, *, top: int | None
         evidence.sort(key=lambda e: -e.score)
         topic_lang = blogger.language or (feed.language if feed else "") or language
         topics = [t for t in blogger.topics if set(analyzer.stems(t, topic_lang)) & query.keys()]
-        terms_shown = [q for q, _ in sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0]))][:5]
+        terms_shown = [surface.get(q, q) for q, _ in
+                       sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0]))][:5]
         matches.append(Match(0, blogger, score, evidence[:2], topics, terms_shown))
     matches.sort(key=lambda m: (-m.score, m.blogger.name.casefold()))
     if top:
