@@ -156,3 +156,13 @@ def test_import_of_a_broken_opml_is_one_error(room):
     assert result.exit_code == 1
     assert result.output.startswith("error: broken.opml: not a readable OPML file")
     assert not (room.root / "outreach" / "bloggers.csv").exists()
+
+
+def test_a_list_saved_in_windows_1252_names_the_line_to_fix(room):
+    path = room.root / "outreach" / "bloggers.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes("email,name\neva@example.nl,Eva\nzoe@example.nl,Zoë\n".encode("cp1252"))
+    result = smr("outreach", "check", "--root", str(room.root))
+    assert result.exit_code == 1
+    assert result.output.strip() == ("error: outreach/bloggers.csv:3: not valid UTF-8 (byte 0xeb); "
+                                     "save the file as UTF-8")
