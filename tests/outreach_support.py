@@ -34,8 +34,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, (FEEDS / "garden-en.xml").read_bytes(), "application/rss+xml")
         if path == "/missing.xml":
             return self._send(404, b"not found", "text/plain")
-        if path == "/redirect.xml":
-            self.send_response(301)
+        if path in ("/redirect.xml", "/temporary.xml"):
+            self.send_response(301 if path == "/redirect.xml" else 302)
             self.send_header("Location", "/feeds/support-en.xml")
             self.send_header("Content-Length", "0")
             self.end_headers()

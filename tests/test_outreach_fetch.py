@@ -42,8 +42,28 @@ def test_broken_slow_and_missing_feeds_are_reported_and_skipped(fetched):
 def test_redirect_is_followed_and_reported(fetched):
     moved = fetched.fetch_results["+Webcare Hacks"]
     assert moved.status == "moved"
+    assert moved.detail.startswith("moved to http://127.0.0.1:")
     assert moved.detail.endswith("/feeds/support-en.xml; update feed_url")
     assert moved.entries == 2
+
+
+def test_temporary_redirect_is_followed_without_asking_to_update(tmp_path, feed_server):
+    result = fetch_one(tmp_path, blogger(f"{feed_server.base}/temporary.xml"), timeout=5, max_bytes=1_000_000)
+    assert result.status == "ok" and result.entries == 2
+    assert result.detail == f"redirected to {feed_server.base}/feeds/support-en.xml"
+
+
+def test_a_discovered_feed_that_disappears_is_discovered_again(tmp_path, feed_server):
+    who = Blogger(email="x@example.org", name="X", blog_url=f"{feed_server.base}/blog/")
+    assert fetch_one(tmp_path, who, timeout=5, max_bytes=1_000_000).status == "ok"
+    _, meta_path = cache_paths(tmp_path, who)
+    meta = json.loads(meta_path.read_text())
+    assert meta["discovered"] == f"{feed_server.base}/feeds/support-en.xml"
+    meta["discovered"] = meta["url"] = f"{feed_server.base}/feeds/gone.xml"  # the blog moved its feed
+    meta_path.write_text(json.dumps(meta))
+    again = fetch_one(tmp_path, who, timeout=5, max_bytes=1_000_000)
+    assert (again.status, again.url) == ("ok", f"{feed_server.base}/feeds/support-en.xml")
+    assert json.loads(meta_path.read_text())["discovered"] == again.url
 
 
 def test_feed_is_discovered_from_the_blog_page(fetched):

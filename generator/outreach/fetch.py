@@ -72,11 +72,11 @@ def fetch_all(root: Path, bloggers: list, *, timeout: float = 10.0, max_bytes: i
         return list(pool.map(lambda b: fetch_one(root, b, timeout=timeout, max_bytes=max_bytes), todo))
 
 
-def fetch_one(root: Path, blogger, *, timeout: float, max_bytes: int) -> Result:
+def fetch_one(root: Path, blogger, *, timeout: float, max_bytes: int, rediscover: bool = False) -> Result:
     body_path, meta_path = cache_paths(root, blogger)
     source = blogger.feed_url or blogger.blog_url
     name = blogger.blog or blogger.name
-    meta = _read_meta(meta_path)
+    meta = {} if rediscover else _read_meta(meta_path)
     try:
         feed_url = blogger.feed_url or meta.get("discovered") or ""
         notes = []
@@ -102,16 +102,20 @@ def fetch_one(root: Path, blogger, *, timeout: float, max_bytes: int) -> Result:
             reason = getattr(parsed, "bozo_exception", None) or "no entries"
             raise FetchError(f"not an RSS or Atom feed ({reason})")
         if response.redirects:
-            notes.append(f"redirected to {response.url}; update feed_url")
+            notes.append(f"moved to {response.url}; update feed_url" if response.permanent
+                         else f"redirected to {response.url}")
         meta = {"url": feed_url, "final_url": response.url,
                 "discovered": feed_url if not blogger.feed_url else None,
                 "etag": response.headers.get("ETag"),
                 "last_modified": response.headers.get("Last-Modified")}
         _write_atomic(body_path, body)
         _write_atomic(meta_path, json.dumps(meta, indent=1, sort_keys=True).encode())
-        return Result(name, feed_url, "moved" if response.redirects else "ok", "; ".join(notes),
+        return Result(name, feed_url, "moved" if response.permanent else "ok", "; ".join(notes),
                       entries=len(parsed.entries))
     except FetchError as exc:
+        if not blogger.feed_url and meta.get("discovered") and not rediscover:
+            # the blog may have moved its feed: look at the blog page again
+            return fetch_one(root, blogger, timeout=timeout, max_bytes=max_bytes, rediscover=True)
         return Result(name, source, "failed", str(exc))
 
 
@@ -141,6 +145,7 @@ class Response:
     headers: dict
     body: bytes
     redirects: int
+    permanent: bool = False  # every redirect was 301/308: the feed has moved for good
 
 
 def get(url: str, timeout: float, max_bytes: int, headers: dict | None = None) -> Response:
@@ -149,7 +154,7 @@ def get(url: str, timeout: float, max_bytes: int, headers: dict | None = None) -
 
     opener = _opener()
     deadline = time.monotonic() + timeout
-    redirects = 0
+    redirects, permanent = 0, True
     while True:
         _check_scheme(url)
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT,
@@ -160,12 +165,14 @@ def get(url: str, timeout: float, max_bytes: int, headers: dict | None = None) -
         try:
             with opener.open(request, timeout=remaining) as resp:
                 body = _read_limited(resp, max_bytes, deadline, timeout)
-                return Response(resp.status, url, dict(resp.headers.items()), body, redirects)
+                return Response(resp.status, url, dict(resp.headers.items()), body, redirects,
+                                redirects > 0 and permanent)
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
-                return Response(304, url, dict(exc.headers.items()), b"", redirects)
+                return Response(304, url, dict(exc.headers.items()), b"", redirects, redirects > 0 and permanent)
             if exc.code in (301, 302, 303, 307, 308) and exc.headers.get("Location"):
                 redirects += 1
+                permanent = permanent and exc.code in (301, 308)
                 if redirects > MAX_REDIRECTS:
                     raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
                 url = urljoin(url, exc.headers["Location"])
