@@ -258,6 +258,49 @@ class CoverageFile(BaseModel):
     items: list[Coverage]
 
 
+# ---------------------------------------------------------------- outreach
+
+def _deliverable_syntax(value: str) -> str:
+    """RFC 5321/5322 syntax via email-validator, without DNS: the list is checked offline."""
+    from email_validator import EmailNotValidError, validate_email
+
+    value = value.strip()
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid e-mail address: {exc}") from None
+    return value
+
+
+def _topics(value: Any) -> Any:
+    if isinstance(value, str):
+        return [t.strip() for t in value.split(";") if t.strip()]
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("yes", "no", ""):
+            return word == "yes"
+        raise ValueError("must be 'yes', 'no' or empty")
+    return value
+
+
+class Blogger(Strict):
+    """One row of outreach/bloggers.csv (private: never rendered, uploaded or logged)."""
+
+    email: Annotated[str, AfterValidator(_deliverable_syntax)]
+    name: Text
+    blog: Optional[Text] = None
+    blog_url: Optional[HttpUrl] = None
+    feed_url: Optional[HttpUrl] = None
+    topics: Annotated[list[Text], BeforeValidator(_topics)] = []
+    language: Optional[Language] = None
+    notes: Optional[str] = None
+    opt_out: Annotated[bool, BeforeValidator(_yes_no)] = False
+
+
 # ---------------------------------------------------------------- the newsroom
 
 Network = Literal["x", "linkedin", "facebook", "instagram", "youtube", "mastodon", "bluesky",
