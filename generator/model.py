@@ -312,10 +312,21 @@ class Social(Strict):
     url: HttpUrl
 
 
+LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
+
+
 class Organization(Strict):
     name: Text
     url: Optional[HttpUrl] = None
     logo: Optional[NewsroomFile] = None
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_is_an_image(cls, value: str | None) -> str | None:
+        """The logo is published: only an image file, so no other newsroom file can leak."""
+        if value is not None and Path(value).suffix.lower() not in LOGO_TYPES:
+            raise ValueError(f"must be an image file ({', '.join(sorted(LOGO_TYPES))})")
+        return value
     boilerplate: Optional[str] = None
     social: list[Social] = []
 

@@ -176,3 +176,13 @@ def test_dates_without_offset_use_newsroom_timezone(newsroom, now):
     newsroom.release("x", GOOD.replace("2026-11-24T09:00:00+01:00", "2026-07-01 09:00:00"))
     site = load_site(newsroom.root, now)
     assert site.items[0].date.utcoffset().total_seconds() == 2 * 3600  # CEST in July
+
+
+def test_logo_must_be_an_image_file(newsroom):
+    newsroom.write("outreach/bloggers.csv", "email,name\nx@example.org,X\n")
+    text = (newsroom.root / "newsroom.yaml").read_text().replace(
+        "  url: https://www.example.org\n", "  url: https://www.example.org\n  logo: outreach/bloggers.csv\n")
+    newsroom.write("newsroom.yaml", text)
+    result = newsroom.run("build")
+    assert result.exit_code == 1
+    assert "newsroom.yaml:8: organization.logo: must be an image file" in result.output
