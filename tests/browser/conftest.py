@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -168,9 +169,11 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="session")
-def screenshots(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.getbasetemp() / "screenshots"
-    folder.mkdir(exist_ok=True)
+def screenshots() -> Path:
+    """Where layout tests leave PNGs for a person to look at: $SMR_SCREENSHOTS, or a fixed
+    folder in the system temp dir (kept after the run, replaced by the next one)."""
+    folder = Path(os.environ.get("SMR_SCREENSHOTS") or Path(tempfile.gettempdir()) / "smr-browser-screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
     SCREENSHOT_DIRS.append(folder)
     return folder
 
