@@ -57,7 +57,9 @@ hashtags: [bakschool]
 # Every text field carries markup and script; URL fields carry quotes that try to break
 # out of the attribute (javascript: itself is refused there by validation, tested below).
 X = '<script>alert("xss")</script><img src=x onerror="alert(1)"><a href="javascript:alert(2)">j</a>'
-XM = X + ' [md](javascript:alert(3)) <javascript:alert(4)> <svg onload="alert(5)">'
+XM = X + (' [md](javascript:alert(3)) <javascript:alert(4)> <svg onload="alert(5)">'
+           ' <iframe src="javascript:console.log(\'xss\')"></iframe> [d](data:text/html,<script>alert(8)</script>)'
+           ' <style>body{display:none}</style> <form action="javascript:alert(9)"><button>b</button></form>')
 XU = 'https://example.org/?q="><script>alert(6)</script>&x=\'onmouseover=alert(7)'
 HOSTILE_NEWSROOM = {
     "title": X, "base_url": "https://pers.example.org/", "language": "nl", "timezone": "Europe/Amsterdam",

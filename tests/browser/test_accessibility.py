@@ -51,7 +51,7 @@ def focus_ring(page) -> dict:
     }""")
 
 
-@pytest.mark.parametrize("kind", ["release-nl", "index"])
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
 def test_every_interactive_element_reachable_by_tab_with_visible_focus(page, server, kind):
     page.goto(server + PAGE_TYPES[kind])
     wanted = page.evaluate("""() => Array.from(document.querySelectorAll(

@@ -17,7 +17,8 @@ LEAKS = """() => ({
     badLinks: Array.from(document.querySelectorAll('[href], [src], [action], [formaction], [data]'))
         .flatMap(el => ['href', 'src', 'action', 'formaction', 'data'].map(n => el.getAttribute(n)))
         .filter(v => v && /^\\s*(javascript|data|vbscript):/i.test(v)),
-    svg: document.querySelectorAll('main svg, main iframe, main object, main embed').length,
+    injected: document.querySelectorAll(
+        'main svg, main iframe, main object, main embed, main style, main form, main input').length,
 })"""
 
 
@@ -35,7 +36,8 @@ def test_hostile_input_never_runs(page, server, path):
     page.wait_for_timeout(200)
     assert dialogs == [] and errors == []
     assert [m for m in console if "xss" in m.lower() or "alert" in m.lower()] == []
-    assert page.evaluate(LEAKS) == {"scripts": [], "handlers": [], "badLinks": [], "svg": 0}
+    assert page.evaluate(LEAKS) == {"scripts": [], "handlers": [], "badLinks": [], "injected": 0}
+    assert page.locator("main").is_visible()  # an injected <style> did not hide the page
     # The words arrive as text the reader can see, not as markup.
     assert '<script>alert("xss")</script>' in page.locator("h1").inner_text()
 

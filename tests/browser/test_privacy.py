@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.pages import PAGE_TYPES, RELEASE_NL
+from tests.browser.pages import HOSTILE, PAGE_TYPES, RELEASE_NL
 
 
 def origin(url: str) -> str:
@@ -14,11 +14,11 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_page_load_requests_only_the_local_origin(page, server, kind):
+@pytest.mark.parametrize("path", [*PAGE_TYPES.values(), HOSTILE], ids=[*PAGE_TYPES, "hostile"])
+def test_page_load_requests_only_the_local_origin(page, server, path):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(server + PAGE_TYPES[kind], wait_until="networkidle")
+    page.goto(server + path, wait_until="networkidle")
     page.mouse.wheel(0, 20000)  # lazy images below the fold load too
     page.wait_for_load_state("networkidle")
     assert len(requests) >= 3  # the page, its stylesheet and its script at least
