@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.pages import PAGE_TYPES
 
-VIEWPORTS = {"phone": (375, 812), "desktop": (1280, 800)}
+VIEWPORTS = {"phone": (375, 812, "light"), "desktop": (1280, 800, "light"), "phone-dark": (375, 812, "dark")}
 
 OVERFLOWING = """() => Array.from(document.querySelectorAll('body *'))
     .filter(el => el.getClientRects().length && getComputedStyle(el).overflowX === 'visible'
@@ -21,8 +21,8 @@ OVERFLOWING = """() => Array.from(document.querySelectorAll('body *'))
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
 def test_layout_fits_and_screenshots(browser, server, screenshots, kind, viewport):
-    width, height = VIEWPORTS[viewport]
-    context = browser.new_context(viewport={"width": width, "height": height})
+    width, height, scheme = VIEWPORTS[viewport]
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     page = context.new_page()
     page.goto(server + PAGE_TYPES[kind], wait_until="networkidle")
     sizes = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: innerWidth})")

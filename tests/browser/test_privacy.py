@@ -32,7 +32,7 @@ def test_video_loads_from_privacy_enhanced_host_only_after_click(page, server):
     page.goto(server + RELEASE_NL, wait_until="networkidle")
     before = {origin(u) for u in requests}
     assert before == {server}
-    page.get_by_role("link", name="Zo werkt ons webcareteam").first.click()
+    page.get_by_role("link", name="Speel video af: Zo werkt ons webcareteam").click()
     frame = page.locator("figure.video iframe")
     frame.wait_for()
     assert frame.get_attribute("src").startswith("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
