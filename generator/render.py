@@ -47,6 +47,18 @@ def filesize(size: int, language: str = "en") -> str:
     return f"{text} {unit}"
 
 
+@functools.lru_cache(maxsize=8)
+def logo_size(path: Path) -> tuple[int, int] | None:
+    """Pixel size of the logo, so the page reserves its space (None for SVG or unreadable)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, UnidentifiedImageError):
+        return None
+
+
 def vcard_escape(value: str | None) -> str:
     """RFC 6350 text escaping: backslash, comma, semicolon and newlines."""
     if value is None:
@@ -89,6 +101,7 @@ class Pages:
             "root": "../" * depth,
             "accent": newsroom.theme.accent,
             "logo": "assets/logo" + Path(newsroom.organization.logo).suffix.lower() if newsroom.organization.logo else None,
+            "logo_size": logo_size(self.site.root / newsroom.organization.logo) if newsroom.organization.logo else None,
             "noindex": False,
             "feed_links": feeds.discovery(self.feeds, language),
             "format_date": functools.partial(i18n.long_date, language=language),
