@@ -60,7 +60,7 @@ def test_facts_body_and_quotes(example_site):
     assert len(quotes) == 2
     assert quotes[0].blockquote.get_text(strip=True) == "Klanten praten toch wel over ons. Wij praten nu mee."
     assert "Anna de Vries" in quotes[0].figcaption.get_text()
-    share = urlsplit(quotes[0].select_one("a.share-quote")["href"])
+    share = urlsplit(quotes[0].find_next_sibling("p", class_="actions").select_one("a.share-quote")["href"])
     params = parse_qs(share.query)
     assert share.netloc == "x.com"
     assert params["url"] == [f"https://pers.broodenco.nl/{SLUG}/"]
