@@ -29,8 +29,13 @@ def _renderer() -> markdown.Markdown:
 
 
 def sanitise(html: str) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+    return _HREFLESS_LINK.sub(r"\1", clean)
+
+
+# A link whose unsafe href nh3 removed is no link any more: keep its text, drop the <a>.
+_HREFLESS_LINK = re.compile(r'<a(?:\s+(?!href=)[a-z-]+="[^"]*")*\s*>(.*?)</a>', re.S)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -14,7 +14,7 @@ import re
 import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
@@ -38,7 +38,8 @@ def _http_url(value: str) -> str:
         raise ValueError("must be an http:// or https:// URL")
     if any(c.isspace() for c in value) or any(ord(c) < 32 for c in value):
         raise ValueError("a URL cannot contain spaces or control characters")
-    return value
+    # Quotes, angle brackets and the like are not valid in an href: encode them as browsers do.
+    return quote(value, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
 def _text(value: Any) -> Any:
