@@ -80,9 +80,10 @@ def swap_into_place(staging: Path, output: Path) -> None:
 def render_site(site: Site, out: Path) -> tuple[int, int]:
     """Write every page, photo, download, feed and asset of `site` into `out`."""
     from generator.feeds import write_feeds, write_sitemap
-    from generator.images import process_images
+    from generator.images import prepare_images, process_images
     from generator.render import Pages
 
+    prepare_images(site.rendered, site.root)  # every photo of the build at once, in parallel
     pages = Pages(site)
     problems: list[Problem] = []
     entries, contents, count, photos = [], {}, 0, 0
@@ -104,8 +105,9 @@ def render_site(site: Site, out: Path) -> tuple[int, int]:
         if item in site.public:
             lead = next((i for i in images if i.lead), None)
             entries.append({"item": item, "href": f"{item.slug}/",
-                            "image": lead and {"src": f"{item.slug}/{lead.src}", "alt": lead.alt,
-                                               "width": lead.width, "height": lead.height}})
+                            "image": lead and lead.thumb and {"src": f"{item.slug}/{lead.thumb['src']}", "alt": lead.alt,
+                                                              "width": lead.thumb["width"],
+                                                              "height": lead.thumb["height"]}})
     SmrError.collect(problems)
     (out / "index.html").write_text(pages.index(entries), "utf-8")
     write_feeds(site, pages, out, contents)
