@@ -79,7 +79,7 @@ def _render_open(job: dict, work: Path, img) -> dict:
     _draft(img, _needed_scale(oriented, settings, job["lead"]))
     try:
         img.load()
-    except (OSError, SyntaxError, ValueError) as exc:
+    except Exception as exc:  # OSError, SyntaxError, zlib.error...: the file is damaged
         raise BadImage(f"broken or truncated image ({exc})") from None
     orientation = _orientation(img)
     img = _upright(to_srgb(img), orientation)
@@ -142,7 +142,7 @@ class open_image:
                            "a decompression bomb?); scale it down before adding it") from None
         except UnidentifiedImageError:
             raise BadImage("not an image file (JPEG, PNG, WebP, TIFF or GIF expected)") from None
-        except (OSError, SyntaxError, ValueError) as exc:
+        except Exception as exc:  # OSError, SyntaxError, struct.error...: the file is damaged
             raise BadImage(f"broken or truncated image ({exc})") from None
         if self.img.format not in FORMATS:
             fmt = self.img.format
