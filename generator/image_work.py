@@ -72,15 +72,14 @@ def _render_open(job: dict, work: Path, img) -> dict:
     from PIL import Image
 
     settings = job["settings"]
+    if img.format not in ("JPEG", "MPO"):
+        _load(img)  # reading their EXIF decodes them anyway; only JPEG can be drafted
     info = read_metadata(img)
     oriented = _oriented_size(img)
     credit = job["credit"] or info["credit"]
     copyright_line = info["copyright"] or credit
     _draft(img, _needed_scale(oriented, settings, job["lead"]))
-    try:
-        img.load()
-    except Exception as exc:  # OSError, SyntaxError, zlib.error...: the file is damaged
-        raise BadImage(f"broken or truncated image ({exc})") from None
+    _load(img)
     orientation = _orientation(img)
     img = _upright(to_srgb(img), orientation)
     img.info = {}
@@ -121,6 +120,13 @@ def _render_open(job: dict, work: Path, img) -> dict:
             _save(card, work / name, card_fmt, settings, exif)
             meta[kind] = {"src": name, "width": card.width, "height": card.height}
     return meta
+
+
+def _load(img) -> None:
+    try:
+        img.load()
+    except Exception as exc:  # OSError, SyntaxError, zlib.error...: the file is damaged
+        raise BadImage(f"broken or truncated image ({exc})") from None
 
 
 class open_image:
