@@ -83,6 +83,7 @@ def test_renditions_widths_formats_and_markup(newsroom):
     release_with(newsroom, "r", "file: images/wide.jpg\nalt: Breed", "file: images/small.jpg\nalt: Klein")
     result = build(newsroom)
     assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
 
     files = rendition_files(newsroom, "r")
     sizes = {name: Image.open(p).size for name, p in files.items()}
