@@ -90,22 +90,22 @@ def prepare_images(items, root: Path, *, settings: dict | None = None, workers: 
     SmrError naming every bad photo. Returns the number of photos that needed work.
     """
     settings = settings or SETTINGS
-    pending = []
+    pending, targets = [], set()
     for item in items:
         for index, image in enumerate(item.release.images):
             job = _job(item, index, image, Path(root), settings)
-            if not (Path(job["target"]) / "meta.json").is_file():
+            if job["target"] not in targets and not (Path(job["target"]) / "meta.json").is_file():
+                targets.add(job["target"])  # the same photo twice is worked on once
                 pending.append((item, index, job))
     if not pending:
         return 0
-    workers = workers or os.cpu_count() or 1
+    workers = workers or _cores()
     problems = []
     progress = _Progress(len(pending))
     try:
         if workers == 1 or len(pending) == 1:
-            results = ((p, render(p[2])) for p in pending)
-            for p, result in results:
-                _collect(p, result, problems)
+            for p in pending:
+                _collect(p, render(p[2]), problems)
                 progress.step()
         else:
             from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -119,6 +119,13 @@ def prepare_images(items, root: Path, *, settings: dict | None = None, workers: 
         progress.close()
     SmrError.collect(problems)
     return len(pending)
+
+
+def _cores() -> int:
+    """The cores this process may use (fewer than the machine's under a CPU limit)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _collect(pending, result: dict, problems: list) -> None:
