@@ -228,14 +228,23 @@ def test_check_without_gps_is_quiet(newsroom):
 def test_caption_and_credit_default_from_iptc(newsroom):
     add_iptc(with_exif(newsroom.root / "releases/r/images/a.jpg"), {120: "Bakkers aan het werk", 110: "ANP / Piet Bakker"})
     add_iptc(with_exif(newsroom.root / "releases/r/images/b.jpg"), {120: "Van het bureau", 80: "Agency"})
+    xmp = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" '
+           'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:Credit="Reuters / Jan">'
+           '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Bakkerij in de ochtend</rdf:li></rdf:Alt>'
+           '</dc:description></rdf:Description></rdf:RDF></x:xmpmeta>').encode()
+    with_exif(newsroom.root / "releases/r/images/c.jpg", xmp=xmp)
     release_with(newsroom, "r", "file: images/a.jpg\nalt: A",
-                 "file: images/b.jpg\nalt: B\ncaption: Eigen onderschrift\ncredit: 'Foto: Eigen'")
+                 "file: images/b.jpg\nalt: B\ncaption: Eigen onderschrift\ncredit: 'Foto: Eigen'",
+                 "file: images/c.jpg\nalt: C")
     assert build(newsroom).exit_code == 0
     html = page(newsroom, "r")
     assert '<span class="caption">Bakkers aan het werk</span>' in html
     assert '<span class="credit">ANP / Piet Bakker</span>' in html
     assert '<span class="caption">Eigen onderschrift</span>' in html and "Van het bureau" not in html
     assert '<span class="credit">Foto: Eigen</span>' in html and ">Agency<" not in html
+    assert '<span class="caption">Bakkerij in de ochtend</span>' in html  # from XMP
+    assert '<span class="credit">Reuters / Jan</span>' in html
 
 
 # ---------------------------------------------------------------- media kit, cache, determinism
@@ -367,3 +376,50 @@ def test_all_bad_images_of_all_releases_reported_at_once(newsroom):
     assert result.exit_code == 1
     assert "releases/a/release.yaml:5: images[0].file: images/x.jpg: not an image" in result.stderr
     assert "releases/b/release.yaml:5: images[0].file: images/y.png: too many pixels" in result.stderr
+
+
+# ---------------------------------------------------------------- parallel work and the terminal
+
+
+def test_prepare_images_in_worker_processes(newsroom):
+    import datetime as dt
+
+    from generator.errors import SmrError
+    from generator.images import prepare_images
+    from generator.site import load_site
+
+    newsroom.photo("r", "images/a.jpg", size=(900, 600))
+    newsroom.photo("r", "images/b.jpg", size=(600, 900))
+    newsroom.write("releases/r/images/c.jpg", _truncated())
+    release_with(newsroom, "r", "file: images/a.jpg\nalt: A", "file: images/b.jpg\nalt: B", "file: images/c.jpg\nalt: C")
+    site = load_site(newsroom.root, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
+    with pytest.raises(SmrError) as caught:
+        prepare_images(site.rendered, site.root, workers=2)
+    [problem] = caught.value.problems  # the message came back from a worker process
+    assert str(problem).startswith("releases/r/release.yaml:9: images[2].file: images/c.jpg: broken or truncated image")
+    done = [d for d in (newsroom.root / ".smr-cache/images").iterdir() if (d / "meta.json").is_file()]
+    assert len(done) == 2  # the good photos were made by the workers and are cached
+
+
+def test_progress_bar_only_on_a_terminal(newsroom):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    for n in range(3):
+        newsroom.photo("r", f"images/p{n}.jpg", size=(800 + n, 600))
+    release_with(newsroom, "r", *(f"file: images/p{n}.jpg\nalt: P{n}" for n in range(3)))
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(newsroom.root),
+                               "--now", "2026-11-25T10:00+01:00"], stdout=subprocess.PIPE, stderr=slave,
+                              cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
+        os.close(slave)
+        shown = os.read(master, 65536).decode()
+    finally:
+        os.close(master)
+    assert done.returncode == 0
+    assert "Photos [" in shown and "3/3" in shown
