@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.errors import Problem, SmrError
 from generator.image_work import SETTINGS, link_or_copy, render
@@ -231,6 +232,30 @@ def write_media_kit(item, images: list, out_dir: Path, root: Path) -> dict:
     (out_dir / "hires").mkdir(parents=True, exist_ok=True)
     _put(cached, out_dir / "hires" / name)
     return {"href": f"hires/{name}", "name": name, "bytes": cached.stat().st_size, "count": len(entries)}
+
+
+# ---------------------------------------------------------------- for publishing
+
+HASHED = re.compile(r"\.[0-9a-f]{8}\.(\d+|og|thumb)\.(jpg|webp|png)$")
+
+
+def publish_headers(path: str) -> dict:
+    """S3 headers for one site file: renditions (hash in the name) cache for a year; hi-res
+    originals and media kits download under their own file name."""
+    parts = PurePosixPath(path).parts
+    if len(parts) >= 2 and parts[-2] == "img" and HASHED.search(parts[-1]):
+        return {"CacheControl": "public, max-age=31536000, immutable"}
+    if "hires" in parts[:-1]:
+        return {"ContentDisposition": content_disposition(parts[-1])}
+    return {}
+
+
+def content_disposition(name: str) -> str:
+    """RFC 6266 attachment with an ASCII fallback and the exact UTF-8 name."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 # ---------------------------------------------------------------- smr check

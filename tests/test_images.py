@@ -423,3 +423,15 @@ def test_progress_bar_only_on_a_terminal(newsroom):
         os.close(master)
     assert done.returncode == 0
     assert "Photos [" in shown and "3/3" in shown
+
+
+def test_publish_headers_for_renditions_and_originals():
+    from generator.images import publish_headers
+
+    assert publish_headers("r/img/team.3f9a1c2e.960.webp") == {"CacheControl": "public, max-age=31536000, immutable"}
+    assert publish_headers("r/img/team.3f9a1c2e.og.jpg")["CacheControl"].endswith("immutable")
+    assert publish_headers("r/img/team.jpg") == {}  # no hash in the name: may change, no long cache
+    assert publish_headers("r/hires/Zee é.jpg") == {
+        "ContentDisposition": "attachment; filename=\"Zee _.jpg\"; filename*=UTF-8''Zee%20%C3%A9.jpg"}
+    assert publish_headers("r/hires/r-photos.zip")["ContentDisposition"].startswith('attachment; filename="r-photos.zip"')
+    assert publish_headers("r/index.html") == {}
