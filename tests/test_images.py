@@ -435,3 +435,44 @@ def test_publish_headers_for_renditions_and_originals():
         "ContentDisposition": "attachment; filename=\"Zee _.jpg\"; filename*=UTF-8''Zee%20%C3%A9.jpg"}
     assert publish_headers("r/hires/r-photos.zip")["ContentDisposition"].startswith('attachment; filename="r-photos.zip"')
     assert publish_headers("r/index.html") == {}
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+@pytest.fixture
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium not installed (scripts/test installs it)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=["--no-sandbox", "--disable-background-networking"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_browser_picks_webp_rendition_without_layout_shift(newsroom, chromium):
+    newsroom.photo("r", "images/lead.jpg", size=(2400, 1600))
+    newsroom.photo("r", "images/more.jpg", size=(1600, 2400))
+    release_with(newsroom, "r", "file: images/lead.jpg\nalt: Lead", "file: images/more.jpg\nalt: Meer")
+    assert build(newsroom).exit_code == 0
+    page_ = chromium.new_page(viewport={"width": 800, "height": 900}, device_scale_factor=1)
+    page_.goto((newsroom.site / "r" / "index.html").as_uri(), wait_until="load")
+    lead = page_.locator("img[alt=Lead]")
+    lead.scroll_into_view_if_needed()
+    page_.wait_for_function("document.querySelector('img[alt=Lead]').complete")
+    chosen = lead.evaluate("img => [img.currentSrc, img.naturalWidth, img.loading]")
+    assert chosen[0].endswith(".960.webp") and chosen[1] > 0 and chosen[2] == "auto"  # decoded, eager
+    assert page_.locator("img[alt=Meer]").get_attribute("loading") == "lazy"
+    page_.mouse.wheel(0, 4000)
+    page_.wait_for_timeout(300)
+    shift = page_.evaluate("""() => new Promise(done => {
+        let sum = 0;
+        new PerformanceObserver(list => { for (const e of list.getEntries()) sum += e.value; })
+            .observe({type: 'layout-shift', buffered: true});
+        setTimeout(() => done(sum), 200);
+    })""")
+    assert shift == 0
