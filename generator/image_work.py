@@ -65,7 +65,10 @@ def render(job: dict) -> dict:
 
 def _render_into(job: dict, work: Path) -> dict:
     with open_image(Path(job["source"])) as original:
-        return _render_open(job, work, original)
+        try:
+            return _render_open(job, work, original)
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:  # what Pillow raises for odd files
+            raise BadImage(f"cannot convert this image ({exc})") from None
 
 
 def _render_open(job: dict, work: Path, img) -> dict:
@@ -211,6 +214,9 @@ def to_srgb(img):
         img = img.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     elif img.mode == "F":
         img = img.convert("L")
+    elif img.mode == "LAB":
+        return ImageCms.profileToProfile(img, ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"),
+                                         outputMode="RGB")
     alpha = img.mode in ("RGBA", "LA", "La", "PA", "RGBa") or (
         img.mode == "P" and "transparency" in img.info) or (
         img.mode in ("L", "RGB") and "transparency" in img.info)
