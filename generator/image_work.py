@@ -7,6 +7,7 @@ complete; an error leaves nothing behind and comes back as a one-line message.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -225,7 +226,7 @@ def to_srgb(img):
         img = img.convert("RGBA")
     if icc:
         try:
-            source = ImageCms.ImageCmsProfile(ImageCms.core.profile_frombytes(icc))
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             if img.mode == "P":
                 img = img.convert("RGB")
             out_mode = "RGBA" if img.mode == "RGBA" else "RGB"
