@@ -111,6 +111,8 @@ def prepare_images(items, root: Path, *, settings: dict | None = None, workers: 
         else:
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
+            import PIL.Image  # noqa: F401  imported once here, inherited by forked workers
+
             with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
                 futures = {pool.submit(render, p[2]): p for p in pending}
                 for future in as_completed(futures):
