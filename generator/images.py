@@ -113,7 +113,7 @@ def prepare_images(items, root: Path, *, settings: dict | None = None, workers: 
 
             import PIL.Image  # noqa: F401  imported once here, inherited by forked workers
 
-            with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
+            with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=_start_method()) as pool:
                 futures = {pool.submit(render, p[2]): p for p in pending}
                 for future in as_completed(futures):
                     _collect(futures[future], future.result(), problems)
@@ -129,6 +129,17 @@ def _cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
+
+
+def _start_method():
+    """fork starts workers fastest, but is unsafe when other threads run (`smr serve`)."""
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _collect(pending, result: dict, problems: list) -> None:

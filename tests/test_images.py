@@ -401,6 +401,25 @@ def test_prepare_images_in_worker_processes(newsroom):
     assert len(done) == 2  # the good photos were made by the workers and are cached
 
 
+def test_prepare_images_from_a_thread_uses_fresh_workers(newsroom):
+    """`smr serve` rebuilds in a watcher thread: workers must not be forked from it."""
+    import datetime as dt
+    import threading
+
+    from generator.images import prepare_images
+    from generator.site import load_site
+
+    for n in range(2):
+        newsroom.photo("r", f"images/p{n}.jpg", size=(700 + n, 500))
+    release_with(newsroom, "r", *(f"file: images/p{n}.jpg\nalt: P{n}" for n in range(2)))
+    site = load_site(newsroom.root, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
+    result = []
+    thread = threading.Thread(target=lambda: result.append(prepare_images(site.rendered, site.root, workers=2)))
+    thread.start()
+    thread.join(120)
+    assert result == [2]
+
+
 def test_progress_bar_only_on_a_terminal(newsroom):
     import os
     import pty
