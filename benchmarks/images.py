@@ -8,7 +8,10 @@ fresh process so memory figures do not mix:
   smr jpeg   smr's pipeline, cold cache, the same three JPEG widths (plus the lead's og/thumb)
   smr full   smr's pipeline, cold cache, JPEG + WebP, as `smr build` does
   smr warm   the same again with the cache filled (no image work)
-Peak memory is the largest sum of RSS over the process and its workers, sampled every 10 ms.
+Peak memory is the largest sum of RSS over the phase's process and its workers, sampled
+every 10 ms from outside.
+CPU seconds (all processes) are printed too: on a shared, busy machine wall-clock ratios
+swing with other load, while CPU time shows how much work each way does.
 It prints a table. Not a test: run it by hand on a quiet machine.
 """
 
@@ -55,10 +58,10 @@ def make_photos(folder: Path, count: int, seed: int = 1) -> list[Path]:
 
 
 class PeakRss:
-    """Largest total RSS of this process and all its descendants, sampled in a thread."""
+    """Largest total RSS of process `pid` and all its descendants, sampled in a thread."""
 
-    def __init__(self, interval: float = 0.01):
-        self.peak, self.interval, self._stop = 0, interval, threading.Event()
+    def __init__(self, pid: int, interval: float = 0.01):
+        self.pid, self.peak, self.interval, self._stop = pid, 0, interval, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
@@ -71,7 +74,7 @@ class PeakRss:
 
     def _run(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, _tree_rss(os.getpid()))
+            self.peak = max(self.peak, _tree_rss(self.pid))
             time.sleep(self.interval)
 
 
@@ -142,22 +145,30 @@ def run_phase(args: argparse.Namespace) -> None:
     out = Path(args.dir, f"{args.phase}-{args.count}")
     if not args.warm:
         shutil.rmtree(out, ignore_errors=True)
-    started = time.perf_counter()
-    with PeakRss() as rss:
-        if args.phase == "naive":
-            phase_naive(photos, out)
-        else:
-            phase_smr(photos, out, ("jpeg",) if args.phase == "smr-jpeg" else ("jpeg", "webp"))
-    print(json.dumps({"seconds": time.perf_counter() - started, "peak": rss.peak}))
+    started = time.perf_counter()  # single-threaded on purpose: smr then forks its workers as in `smr build`
+    if args.phase == "naive":
+        phase_naive(photos, out)
+    else:
+        phase_smr(photos, out, ("jpeg",) if args.phase == "smr-jpeg" else ("jpeg", "webp"))
+    print(json.dumps({"seconds": time.perf_counter() - started}))
 
 
 def measure(dir: Path, phase: str, count: int, warm: bool = False) -> dict:
     cmd = [sys.executable, __file__, "--dir", str(dir), "--phase", phase, "--count", str(count)]
     if warm:
         cmd.append("--warm")
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=REPO,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    with PeakRss(proc.pid) as rss:
+        out, _ = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"{phase} failed")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the phase and the workers it waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {**json.loads(out.strip().splitlines()[-1]), "cpu": cpu, "peak": rss.peak}
 
 
 def main() -> None:
@@ -187,13 +198,18 @@ def main() -> None:
         (f"smr, 3 JPEG widths, cold, {args.memory_photos} photos", measure(args.dir, "smr-jpeg", args.memory_photos),
          args.memory_photos),
     ]
-    naive = rows[0][1]["seconds"]  # speed-ups compare time per photo
-    print(f"{'run':44} {'photos':>6} {'seconds':>8} {'MP/s':>7} {'vs naive':>9} {'peak RSS':>9}")
+    naive, naive_cpu = rows[0][1]["seconds"], rows[0][1]["cpu"]  # ratios compare time per photo
+    print(f"{'run':44} {'photos':>6} {'seconds':>8} {'MP/s':>7} {'vs naive':>9} "
+          f"{'CPU s':>7} {'CPU vs naive':>13} {'peak RSS':>9}")
     for name, result, count in rows:
-        seconds = result["seconds"]
+        seconds, cpu = result["seconds"], result["cpu"]
         print(f"{name:44} {count:>6} {seconds:>8.2f} {count * megapixels / seconds:>7.1f} "
               f"{(naive / args.photos) / (seconds / count):>8.1f}x "
+              f"{cpu:>7.2f} {(naive_cpu / args.photos) / (cpu / count):>12.1f}x "
               f"{result['peak'] / 2**20:>6.0f} MB")
+    print("\nseconds = wall clock (both cores for smr); CPU s = user+system time of all processes; "
+          "ratios are per photo. The machine's load average during the run: "
+          f"{os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
