@@ -16,6 +16,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote
 
 from generator.errors import Problem, SmrError
 from generator.image_work import SETTINGS, link_or_copy, render
@@ -211,7 +212,7 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set) -> "Web
     return WebImage(
         src=f"img/{fallback['files'].get(main_fmt) or next(iter(fallback['files'].values()))}",
         width=fallback["width"], height=fallback["height"],
-        original=hires, original_name=source.name,
+        original=quote(hires), original_name=source.name,
         original_width=meta["original_size"][0], original_height=meta["original_size"][1],
         original_bytes=source.stat().st_size, alt=image.alt,
         caption=image.caption or meta["caption"], credit=image.credit or meta["credit"],
@@ -231,7 +232,7 @@ def write_media_kit(item, images: list, out_dir: Path, root: Path) -> dict:
     """One zip with every original and a credits.txt; cached by content, written by streaming."""
     from generator.media_kit import credits_text, write_zip
 
-    entries = [(Path(i.original).relative_to("hires").as_posix(), item.folder / img.file)
+    entries = [(PurePosixPath(unquote(i.original)).relative_to("hires").as_posix(), item.folder / img.file)
                for i, img in zip(images, item.release.images)]
     credits = credits_text(images)
     key_input = [[name, content_hash(path)] for name, path in entries] + [credits]
@@ -265,8 +266,6 @@ def publish_headers(path: str) -> dict:
 
 def content_disposition(name: str) -> str:
     """RFC 6266 attachment with an ASCII fallback and the exact UTF-8 name."""
-    from urllib.parse import quote
-
     fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 

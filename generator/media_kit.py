@@ -19,7 +19,7 @@ def credits_text(images) -> str:
     """Caption, credit and licence per file, as plain text a picture desk can paste from."""
     lines = []
     for image in images:
-        name = Path(image.original).name
+        name = image.original_name
         lines.append(name)
         lines.append(f"  Caption: {image.caption or image.alt}")
         lines.append(f"  Credit: {image.credit or '-'}")

@@ -250,6 +250,19 @@ def test_caption_and_credit_default_from_iptc(newsroom):
 # ---------------------------------------------------------------- media kit, cache, determinism
 
 
+def test_original_with_odd_name_links_and_downloads_by_its_name(newsroom):
+    newsroom.photo("r", "images/Team foto #1.jpg", size=(500, 400))
+    release_with(newsroom, "r", "file: 'images/Team foto #1.jpg'\nalt: Team")
+    result = build(newsroom)
+    assert result.exit_code == 0, result.output
+    assert (newsroom.site / "r/hires/Team foto #1.jpg").is_file()
+    html = page(newsroom, "r")
+    assert 'href="hires/Team%20foto%20%231.jpg" download="Team foto #1.jpg"' in html
+    assert re.search(r'src="img/team-foto-1\.[0-9a-f]{8}\.500\.jpg"', html)
+    with zipfile.ZipFile(newsroom.site / "r/hires/r-photos.zip") as zf:
+        assert zf.namelist() == ["Team foto #1.jpg", "credits.txt"]
+
+
 def test_media_kit_zip(newsroom):
     a = newsroom.photo("r", "images/a.jpg", size=(900, 600))
     b = newsroom.photo("r", "images/b.png", size=(300, 200), fmt="PNG")
