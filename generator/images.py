@@ -92,6 +92,7 @@ def prepare_images(items, root: Path, *, settings: dict | None = None, workers: 
     SmrError naming every bad photo. Returns the number of photos that needed work.
     """
     settings = settings or SETTINGS
+    _sweep(cache_root(root))
     pending, targets = [], set()
     for item in items:
         for index, image in enumerate(item.release.images):
@@ -123,6 +124,18 @@ def prepare_images(items, root: Path, *, settings: dict | None = None, workers: 
         progress.close()
     SmrError.collect(problems)
     return len(pending)
+
+
+def _sweep(cache: Path, age: float = 3600) -> None:
+    """Remove work folders an interrupted build left in the cache (older than an hour)."""
+    import time
+
+    for leftover in [*cache.glob(".tmp-*"), *cache.glob("kits/.tmp-*")]:
+        try:
+            if time.time() - leftover.stat().st_mtime > age:
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        except OSError:
+            pass
 
 
 def _cores() -> int:

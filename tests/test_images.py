@@ -301,6 +301,15 @@ def test_second_build_does_no_image_work(newsroom):
     site = load_site(newsroom.root, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
     assert prepare_images(site.rendered, site.root) == 0
 
+    # work left by an interrupted build is swept once it is old; a fresh one may be another build's
+    import os
+    cache = newsroom.root / ".smr-cache/images"
+    (cache / ".tmp-old").mkdir()
+    os.utime(cache / ".tmp-old", (1, 1))
+    (cache / ".tmp-new").mkdir()
+    prepare_images(site.rendered, site.root)
+    assert not (cache / ".tmp-old").exists() and (cache / ".tmp-new").exists()
+
     # a changed photo is worked on again, the others are not
     newsroom.photo("r", "images/p1.jpg", size=(1800, 1000), color=(10, 10, 10))
     site = load_site(newsroom.root, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
