@@ -517,3 +517,27 @@ def test_browser_picks_webp_rendition_without_layout_shift(newsroom, chromium):
         setTimeout(() => done(sum), 200);
     })""")
     assert shift == 0
+
+
+def test_process_images_contract_for_other_modules(newsroom, tmp_path):
+    """What build, feeds and metadata read from WebImage: og and thumb on the lead only."""
+    import datetime as dt
+
+    from generator.images import process_images
+    from generator.site import load_site
+
+    newsroom.photo("r", "images/a.jpg", size=(2000, 1500))
+    newsroom.photo("r", "images/b.jpg", size=(1500, 2000))
+    release_with(newsroom, "r", "file: images/a.jpg\nalt: A", "file: images/b.jpg\nalt: B\nlead: true")
+    [item] = load_site(newsroom.root, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)).rendered
+    out = tmp_path / "out"
+    a, b = process_images(item, out)
+    assert (a.lead, b.lead) == (False, True)
+    assert a.og is None and a.thumb is None
+    assert re.fullmatch(r"img/b\.[0-9a-f]{8}\.og\.jpg", b.og["src"]) and (b.og["width"], b.og["height"]) == (1200, 630)
+    assert re.fullmatch(r"img/b\.[0-9a-f]{8}\.thumb\.jpg", b.thumb["src"]) and (b.thumb["width"], b.thumb["height"]) == (600, 400)
+    for image in (a, b):
+        assert (out / image.src).is_file() and (out / image.original).is_file()
+        assert all((out / part.split(" ")[0]).is_file() for part in image.srcset.split(", "))
+    assert (out / b.og["src"]).is_file() and Image.open(out / b.og["src"]).size == (1200, 630)
+    assert (b.original_width, b.original_height, b.original_bytes) == (1500, 2000, (newsroom.root / "releases/r/images/b.jpg").stat().st_size)
