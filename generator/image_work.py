@@ -209,7 +209,7 @@ def _draft(img, scale: float) -> None:
 
 def to_srgb(img):
     """Any mode and colour space in, 8-bit sRGB (RGB, or RGBA when transparent) out."""
-    from PIL import Image, ImageCms
+    from PIL import ImageCms
 
     if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         img = img.convert("I").point(lambda v: v * (1 / 256)).convert("L")

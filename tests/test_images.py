@@ -10,9 +10,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image, IptcImagePlugin
+from PIL import Image
 
-from tests.conftest import make_photo
 
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian libgs-common
 
