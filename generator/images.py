@@ -190,9 +190,15 @@ def _job(item, index: int, image, root: Path, settings: dict) -> dict:
     key = hashlib.sha256(json.dumps(key_input, sort_keys=True).encode()).hexdigest()[:20]
     cache = cache_root(root)
     cache.mkdir(parents=True, exist_ok=True)
-    return {"source": str(source), "target": str(cache / key), "stem": slugify(source.stem) if source.stem else "photo",
+    return {"source": str(source), "target": str(cache / key), "stem": _stem(source.stem),
             "tag": key[:8], "lead": lead, "focus": list(image.focus) if image.focus else None,
             "credit": image.credit, "settings": settings}
+
+
+def _stem(name: str) -> str:
+    """An URL-safe file name stem for renditions ('Team foto #1' -> 'team-foto-1')."""
+    stem = slugify(name)
+    return "photo" if stem == "release" and name.lower() != "release" else stem
 
 
 def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set) -> "WebImage":
