@@ -133,6 +133,7 @@ def render_site(site: Site, out: Path, outputs) -> int:
     Returns the number of photos processed.
     """
     from generator.feeds import write_feed
+    from generator.images import prepare_images
     from generator.incremental import digest
     from generator.render import Pages
     from generator.sitemap import entries as sitemap_entries, write_sitemap
@@ -147,16 +148,16 @@ def render_site(site: Site, out: Path, outputs) -> int:
             results[item.slug] = record.extra
         else:
             todo.append(item)
-    photos = 0
+    photos = prepare_images(todo, site.root)  # every photo to render, at once, in parallel
     for slug, extra in render_releases(site, pages, out, todo):
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra
-        photos += extra["photos"]
 
     entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"]} for i in site.public]
-    if not outputs.reuse("index", digest("index", [(i.slug, keys[i.slug]) for i in site.public])):
+    index_key = digest("index", [(i.slug, keys[i.slug]) for i in site.public])
+    if not outputs.reuse("index", index_key):
         (out / "index.html").write_text(pages.index(entries), "utf-8")
-        outputs.record("index", digest("index", [(i.slug, keys[i.slug]) for i in site.public]), ["index.html"])
+        outputs.record("index", index_key, ["index.html"])
     contents = {slug: r["content"] for slug, r in results.items()}
     leads = {slug: r["lead"] for slug, r in results.items()}
     for feed in pages.feeds:
@@ -226,9 +227,10 @@ def _render_release(slug: str):
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")
     lead = next((i for i in images if i.lead), None)
     card = None
-    if lead is not None:
-        card = {"src": f"{slug}/{lead.src}", "alt": lead.alt, "width": lead.width, "height": lead.height}
-    return slug, {"photos": len(images), "lead": lead, "card": card, "content": html_content(item)}, []
+    if lead is not None and lead.thumb:
+        card = {"src": f"{slug}/{lead.thumb['src']}", "alt": lead.alt,
+                "width": lead.thumb["width"], "height": lead.thumb["height"]}
+    return slug, {"lead": lead, "card": card, "content": html_content(item)}, []
 
 
 def html_content(item) -> str:

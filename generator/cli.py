@@ -82,6 +82,10 @@ def check(ctx: Context, root: Path, now: str | None, quiet: bool):
 
     ctx.quiet = ctx.quiet or quiet
     site = run(ctx, lambda: load_site(root, clock.now(now)))
+    from generator.images import gps_warnings
+
+    for warning in gps_warnings(site.items, site.root):
+        click.secho(f"warning: {warning}", err=True, fg="yellow")
     held = len(site.items) - len(site.public)
     ctx.say(f"OK: {len(site.items)} releases checked"
             + (f", {held} under embargo" if held else "") + ".")

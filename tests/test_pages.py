@@ -85,7 +85,7 @@ def test_photos_with_download_of_original(example_site):
     assert (example_site / SLUG / download["href"]).read_bytes() == original.read_bytes()
     assert download["download"] == "team.jpg"
     size_kb = original.stat().st_size / 1000
-    assert f"(1800 × 1200, {size_kb:.1f} KB)".replace(".", ",") in download.get_text()
+    assert f"(1800 × 1200 px, {size_kb:.1f} KB)".replace(".", ",") in download.get_text()
 
 
 def test_video_is_a_plain_link_until_clicked(example_site):
