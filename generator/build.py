@@ -7,6 +7,7 @@ byte-identical (sorted iteration, no timestamps but the content's own).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import shutil
 import tempfile
@@ -25,35 +26,84 @@ SITE_MARKER = ".smr-site"
 @dataclass
 class BuildReport:
     output: Path
-    pages: int
+    written: int
+    unchanged: int
     images: int
     embargoed: int
     seconds: float
 
     def summary(self) -> str:
         held = f", {self.embargoed} under embargo (not written)" if self.embargoed else ""
-        return (f"Built {self.pages} pages and {self.images} photos into {self.output} "
-                f"in {self.seconds:.2f} s{held}")
+        return (f"Built {self.output}: {self.written} pages written, {self.unchanged} unchanged, "
+                f"{self.images} photos processed, in {self.seconds:.2f} s{held}")
 
 
 def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: bool = False,
           media_base_url: str | None = None) -> BuildReport:
+    """Build the newsroom at `root` into `output`, reusing what an earlier build made.
+
+    `media_base_url` (set by publish) makes photo downloads link to the media target."""
+    from generator.incremental import Outputs, digest, global_key
+    from generator.site import release_signatures
+
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "_site").resolve()
     check_output(root, output)
-    site = load_site(root, now, preview)
+    signatures = release_signatures(root)
+    key = global_key(root, preview)
+    if media_base_url:
+        key = digest(key, "media_base_url", media_base_url)
+    unchanged = _unchanged_build(root, output, key, signatures, now)
+    if unchanged is not None:
+        return BuildReport(output, 0, unchanged, 0, 0, time.perf_counter() - started)
+    site = load_site(root, now, preview, signatures=signatures)
     site.media_base_url = media_base_url
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
     try:
-        pages, images = render_site(site, staging)
+        outputs = Outputs(root, output, staging, key)
+        images = render_site(site, staging, outputs)
         (staging / SITE_MARKER).write_text("written by smr; replaced on every build\n", "utf-8")
+        _record_build(outputs, key, signatures, site, staging)
         swap_into_place(staging, output)
+        outputs.save()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     held = 0 if preview else len(site.items) - len(site.public)
-    return BuildReport(output, pages, images, held, time.perf_counter() - started)
+    return BuildReport(output, outputs.written, outputs.reused, images, held, time.perf_counter() - started)
+
+
+BUILD_GROUP = "__build__"
+
+
+def _record_build(outputs, key: str, signatures: dict, site: Site, staging: Path) -> None:
+    """Remember this build's inputs, so that an identical next build can do nothing at all."""
+    from generator.incremental import Record, digest
+
+    embargoes = {i.slug: i.release.embargo for i in site.items}
+    files = [p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()]
+    outputs.new[BUILD_GROUP] = Record(
+        digest(key, signatures), files,
+        {"embargoes": embargoes, "public": {i.slug for i in site.public}, "pages": outputs.written + outputs.reused})
+
+
+def _unchanged_build(root: Path, output: Path, key: str, signatures: dict, now: dt.datetime) -> int | None:
+    """The page count of the previous build when nothing changed since (inputs, clock, output)."""
+    from generator.incremental import Outputs, digest
+
+    if not (output / SITE_MARKER).exists():
+        return None
+    store = Outputs(root, output, output, key).store
+    record = store.get(BUILD_GROUP, digest(key, signatures))
+    if record is None:
+        return None
+    public = {slug for slug, embargo in record.extra["embargoes"].items() if embargo is None or embargo <= now}
+    if public != record.extra["public"]:
+        return None
+    if not all((output / f).is_file() for f in record.files):
+        return None
+    return record.extra["pages"]
 
 
 def check_output(root: Path, output: Path) -> None:
@@ -79,41 +129,114 @@ def swap_into_place(staging: Path, output: Path) -> None:
         staging.rename(output)
 
 
-def render_site(site: Site, out: Path) -> tuple[int, int]:
-    """Write every page, photo, download, feed and asset of `site` into `out`."""
-    from generator.feeds import write_feeds, write_sitemap
-    from generator.images import process_images
+PARALLEL_FROM = 64  # releases to render before worker processes pay for themselves
+
+
+def render_site(site: Site, out: Path, outputs) -> int:
+    """Write every page, photo, download, feed and asset of `site` into `out`.
+
+    Groups whose inputs did not change since the previous build are linked, not rendered.
+    Returns the number of photos processed.
+    """
+    from generator.feeds import write_feed
+    from generator.images import prepare_images
+    from generator.incremental import digest
     from generator.render import Pages
+    from generator.sitemap import entries as sitemap_entries, write_sitemap
 
     pages = Pages(site)
-    problems: list[Problem] = []
-    entries, contents, count, photos = [], {}, 0, 0
+    keys = {item.slug: release_key(site, pages, item) for item in site.rendered}
+    results: dict[str, dict] = {}
+    todo = []
     for item in site.rendered:
-        folder = out / item.slug
-        folder.mkdir(parents=True)
-        try:
-            images = process_images(item, folder)
-        except SmrError as exc:
-            problems.extend(exc.problems)
-            continue
-        photos += len(images)
-        documents = copy_documents(item, folder)
-        contacts = write_vcards(site, item, pages, folder)
-        html = pages.release(item, images, documents, contacts)
-        (folder / "index.html").write_text(html, "utf-8")
-        count += 1
-        contents[item.slug] = html_content(item)
-        if item in site.public:
-            lead = next((i for i in images if i.lead), None)
-            entries.append({"item": item, "href": f"{item.slug}/",
-                            "image": lead and {"src": f"{item.slug}/{lead.src}", "alt": lead.alt,
-                                               "width": lead.width, "height": lead.height}})
-    SmrError.collect(problems)
-    (out / "index.html").write_text(pages.index(entries), "utf-8")
-    write_feeds(site, pages, out, contents)
-    write_sitemap(site, pages, out)
+        record = outputs.reuse(f"release:{item.slug}", keys[item.slug])
+        if record is not None:
+            results[item.slug] = record.extra
+        else:
+            todo.append(item)
+    photos = prepare_images(todo, site.root)  # every photo to render, at once, in parallel
+    for slug, extra in render_releases(site, pages, out, todo):
+        outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
+        results[slug] = extra
+
+    entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"]} for i in site.public]
+    index_key = digest("index", [(i.slug, keys[i.slug]) for i in site.public])
+    if not outputs.reuse("index", index_key):
+        (out / "index.html").write_text(pages.index(entries), "utf-8")
+        outputs.record("index", index_key, ["index.html"])
+    contents = {slug: r["content"] for slug, r in results.items()}
+    leads = {slug: r["lead"] for slug, r in results.items()}
+    for feed in pages.feeds:
+        feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
+        if not outputs.reuse(f"feed:{feed.path}", feed_key):
+            outputs.record(f"feed:{feed.path}", feed_key, write_feed(site, feed, out, contents, leads))
+    sitemap_key = digest("sitemap", sitemap_entries(site))
+    if not outputs.reuse("sitemap", sitemap_key):
+        write_sitemap(site, pages, out)
+        outputs.record("sitemap", sitemap_key, ["sitemap.xml", "robots.txt"])
     copy_assets(site, out)
-    return count + 1, photos
+    return photos
+
+
+def release_key(site: Site, pages, item) -> str:
+    """Everything a release's folder in the site is made from, besides the global inputs."""
+    from generator import feeds
+    from generator.incremental import digest
+
+    others = [site.by_slug(s) for s in item.translations]
+    translations = [(o.slug, o.release.title, o.language, o.embargoed(site.now)) for o in others if o]
+    return digest(item.signature, item.embargoed(site.now), translations,
+                  feeds.discovery(pages.feeds, item.language, item.release.tags))
+
+
+def render_releases(site: Site, pages, out: Path, items: list):
+    """Render the given releases' folders; in worker processes when there are many."""
+    global _WORK
+    problems: list[Problem] = []
+    _WORK = (site, pages, out)
+    try:
+        if len(items) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+                done = pool.map(_render_release, [i.slug for i in items], chunksize=16)
+        else:
+            done = [_render_release(i.slug) for i in items]
+    finally:
+        _WORK = None
+    results = []
+    for slug, extra, item_problems in done:
+        problems.extend(item_problems)
+        if extra is not None:
+            results.append((slug, extra))
+    SmrError.collect(problems)
+    return results
+
+
+_WORK = None  # (site, pages, out) for the worker processes, inherited by fork
+
+
+def _render_release(slug: str):
+    """One release's folder: photos, documents, vCards and the page; plus what lists need."""
+    from generator.images import process_images
+
+    site, pages, out = _WORK
+    item = site.by_slug(slug)
+    folder = out / slug
+    folder.mkdir(parents=True)
+    try:
+        images = process_images(item, folder)
+    except SmrError as exc:
+        return slug, None, exc.problems
+    documents = copy_documents(item, folder)
+    contacts = write_vcards(site, item, pages, folder)
+    (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")
+    lead = next((i for i in images if i.lead), None)
+    card = None
+    if lead is not None and lead.thumb:
+        card = {"src": f"{slug}/{lead.thumb['src']}", "alt": lead.alt,
+                "width": lead.thumb["width"], "height": lead.thumb["height"]}
+    return slug, {"lead": lead, "card": card, "content": html_content(item)}, []
 
 
 def html_content(item) -> str:
@@ -121,7 +244,8 @@ def html_content(item) -> str:
     from generator import markup
 
     facts = "".join(f"<li>{markup.inline(f)}</li>" for f in item.release.facts)
-    parts = [markup.block(item.release.summary), f"<ul>{facts}</ul>" if facts else "", markup.block(item.body, 1)]
+    lede = f"<p>{html.escape(item.release.summary, quote=False)}</p>"  # the summary is plain text
+    parts = [lede, f"<ul>{facts}</ul>" if facts else "", markup.block(item.body, 1)]
     return "\n".join(p for p in parts if p)
 
 

@@ -82,6 +82,10 @@ def check(ctx: Context, root: Path, now: str | None, quiet: bool):
 
     ctx.quiet = ctx.quiet or quiet
     site = run(ctx, lambda: load_site(root, clock.now(now)))
+    from generator.images import gps_warnings
+
+    for warning in gps_warnings(site.items, site.root):
+        click.secho(f"warning: {warning}", err=True, fg="yellow")
     held = len(site.items) - len(site.public)
     ctx.say(f"OK: {len(site.items)} releases checked"
             + (f", {held} under embargo" if held else "") + ".")
@@ -187,6 +191,107 @@ def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_de
     ctx.say(report.summary())
 
 
+@main.group()
+def outreach():
+    """Bloggers: check the list, fetch their feeds, rank them for a release, export a mail merge."""
+
+
+def _list_warnings(ctx: Context, listing) -> None:
+    if listing.problems:
+        click.secho(f"warning: {listing.shown}: {len(listing.problems)} problems, {listing.skipped} rows "
+                    "skipped; run `smr outreach check`", err=True, fg="yellow")
+
+
+@outreach.command("check")
+@ROOT_OPTION
+@click.pass_obj
+def outreach_check(ctx: Context, root: Path):
+    """Validate outreach/bloggers.csv: e-mail syntax, duplicates, columns, required values."""
+    from generator.outreach.common import bloggers
+
+    listing = run(ctx, lambda: bloggers(root))
+    run(ctx, lambda: SmrError.collect(listing.problems))
+    ctx.say(f"OK: {len(listing.rows)} bloggers in {listing.shown}.")
+
+
+@outreach.command("import-opml")
+@ROOT_OPTION
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def outreach_import_opml(ctx: Context, root: Path, opml: Path):
+    """Append the feeds of a feed reader's OPML export to the blogger list (never overwrites)."""
+    from generator.outreach.bloggers import import_opml, list_path
+    from generator.site import load_newsroom
+
+    target = run(ctx, lambda: list_path(root.resolve(), load_newsroom(root.resolve())))
+    report = run(ctx, lambda: import_opml(root.resolve(), target, opml))
+    for title in report.added:
+        ctx.say(f"added    {title}")
+    for line in report.skipped:
+        ctx.say(f"skipped  {line}")
+    ctx.say(f"{len(report.added)} added, {len(report.skipped)} skipped. New rows have no e-mail or "
+            "name yet: fill them in, then run `smr outreach check`." if report.added else
+            f"0 added, {len(report.skipped)} skipped.")
+
+
+@outreach.command("fetch")
+@ROOT_OPTION
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds per feed.")
+@click.option("--max-bytes", default=5_000_000, show_default=True, help="Largest feed accepted.")
+@click.option("--workers", default=4, show_default=True, help="Feeds fetched at the same time.")
+@click.pass_obj
+def outreach_fetch(ctx: Context, root: Path, timeout: float, max_bytes: int, workers: int):
+    """Download every blogger's feed into .smr-cache/feeds/ (conditional GET)."""
+    from generator.outreach.common import bloggers
+    from generator.outreach.fetch import fetch_all
+
+    listing = run(ctx, lambda: bloggers(root))
+    _list_warnings(ctx, listing)
+    results = fetch_all(root.resolve(), listing.bloggers, timeout=timeout, max_bytes=max_bytes, workers=workers)
+    for result in results:
+        ctx.say(result.line())
+    failed = sum(1 for r in results if r.status == "failed")
+    ctx.say(f"{len(results) - failed} feeds ready, {failed} failed.")
+
+
+@outreach.command("match")
+@ROOT_OPTION
+@click.argument("release")
+@click.option("--top", type=int, help="Show only the best N.")
+@click.option("--min-score", type=float, default=0.0, help="Hide bloggers scoring below this.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--show-email", is_flag=True, help="Include e-mail addresses (personal data).")
+@click.pass_obj
+def outreach_match(ctx: Context, root: Path, release: str, top, min_score: float, as_json: bool, show_email: bool):
+    """Rank bloggers for RELEASE (folder name or path) by their topics and recent posts."""
+    from generator.outreach.common import match
+    from generator.outreach.report import json_text, table
+
+    _, listing, matches = run(ctx, lambda: match(root, release, top=top, min_score=min_score))
+    _list_warnings(ctx, listing)
+    click.echo(json_text(matches, show_email) if as_json else table(matches, show_email))
+
+
+@outreach.command("export")
+@ROOT_OPTION
+@click.argument("release")
+@click.option("--top", type=int, help="Only the best N bloggers.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "eml"]), default="csv", show_default=True)
+@click.option("--delimiter", default=",", show_default=True, help="';' for Dutch Excel.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File (csv) or folder (eml); default: outreach/exports/.")
+@NOW_OPTION
+@click.pass_obj
+def outreach_export(ctx: Context, root: Path, release: str, top, fmt: str, delimiter: str, output, now):
+    """Write a mail-merge CSV (or .eml drafts) with a personal pitch per matched blogger."""
+    from generator import clock
+    from generator.outreach.export import export
+
+    report = run(ctx, lambda: export(root, release, top=top, fmt=fmt, delimiter=delimiter,
+                                     output=output, now=clock.now(now)))
+    ctx.say(report.summary(root.resolve()))
+
+
 @main.command()
 @ROOT_OPTION
 @click.argument("release")
@@ -205,3 +310,15 @@ def preview(ctx: Context, root: Path, release: str, now, endpoint_url, remove: b
         click.echo(f"Removed the preview ({removed} files)." if removed else "There was no preview to remove.")
     else:
         click.echo(f"Preview (share only under embargo): {link}")
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("release")
+@click.pass_obj
+def coverage(ctx: Context, root: Path, release: str):
+    """Find posts about RELEASE in the fetched feeds; add them to its coverage.yaml."""
+    from generator.outreach.coverage import update
+
+    report = run(ctx, lambda: update(root, release))
+    ctx.say(report.summary(root.resolve()))

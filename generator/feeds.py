@@ -1,56 +1,214 @@
-"""RSS 2.0 and Atom feeds (feedgen), the sitemap and robots.txt.
+"""RSS 2.0 and Atom feeds (feedgen): the newsroom, one pair per language, one per tag.
 
-Only `site.public` releases appear here: an embargoed release is never in a feed or
-the sitemap, preview or not.
+Only `site.public` releases appear here: an embargoed release is never in a feed, preview
+or not, and a language or tag that only embargoed releases have gets no feed (its address
+alone would leak the news). Feeds carry no timestamp but the releases' own dates, so two
+builds of the same input are byte-identical.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import mimetypes
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
+
+from generator.metadata import logo_url
+from generator.sitemap import write_sitemap  # noqa: F401  (build.py imports both from here)
+from generator.slug import slugify
 
 MAX_ITEMS = 50
+RSS_FILE = "feed.xml"
+ATOM_FILE = "atom.xml"
+TAGS_DIR = "tags"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # `updated` of a feed with no items yet
 
 
-def write_feeds(site, pages, out: Path, contents: dict[str, str]) -> list[str]:
-    """Write feed.xml and atom.xml for the newsroom; returns the paths written."""
+@dataclass
+class Feed:
+    """One RSS + Atom pair: where it lives (relative to the site root) and what it holds."""
+
+    path: str                   # "" for the newsroom, "nl/", "tags/social-media/"
+    title: str
+    language: str
+    kind: str                   # "all", "language" or "tag"
+    key: str = ""               # the language tag or the tag slug
+    items: list = field(default_factory=list)
+
+    @property
+    def rss(self) -> str:
+        return self.path + RSS_FILE
+
+    @property
+    def atom(self) -> str:
+        return self.path + ATOM_FILE
+
+
+def language_key(language: str) -> str:
+    """The folder of a language's feeds: 'en-GB' -> 'en-gb'."""
+    return language.lower()
+
+
+def tag_key(tag: str) -> str:
+    return slugify(tag, max_length=80)
+
+
+def plan(site) -> list[Feed]:
+    """Every feed a build writes, from the public releases (newest first, at most MAX_ITEMS)."""
+    newsroom = site.newsroom
+    public = site.public
+    feeds = [Feed("", newsroom.title, newsroom.language, "all", items=public[:MAX_ITEMS])]
+    languages = sorted({language_key(i.language) for i in public} | {language_key(newsroom.language)})
+    for lang in languages:
+        items = [i for i in public if language_key(i.language) == lang]
+        feeds.append(Feed(f"{lang}/", f"{newsroom.title} ({lang})", lang, "language", lang, items[:MAX_ITEMS]))
+    names: dict[str, str] = {}
+    tagged: dict[str, list] = {}
+    for item in public:
+        for key in dict.fromkeys(tag_key(t) for t in item.release.tags):
+            tagged.setdefault(key, []).append(item)
+        for tag in item.release.tags:
+            names.setdefault(tag_key(tag), tag)  # newest release's spelling names the feed
+    for key in sorted(names):
+        items = tagged[key]
+        feeds.append(Feed(f"{TAGS_DIR}/{key}/", f"{newsroom.title}: {names[key]}", newsroom.language,
+                          "tag", key, items[:MAX_ITEMS]))
+    return feeds
+
+
+def discovery(feeds: list[Feed], language: str, tags=()) -> list[dict]:
+    """The feeds a page points readers to with <link rel="alternate">: the newsroom's,
+    its language's and its tags'. `href` is relative to the site root."""
+    wanted = {("all", ""), ("language", language_key(language))} | {("tag", tag_key(t)) for t in tags}
+    links = []
+    for feed in feeds:
+        if (feed.kind, feed.key) in wanted:
+            links.append({"type": "application/rss+xml", "title": f"{feed.title} (RSS)", "href": feed.rss})
+            links.append({"type": "application/atom+xml", "title": f"{feed.title} (Atom)", "href": feed.atom})
+    return links
+
+
+def absolute_links(content: str, page_url: str) -> str:
+    """Feed readers show content away from the page: make its relative links absolute.
+
+    `content` is sanitised HTML (markup.py), whose attribute values are always double-quoted.
+    """
+    def fix(match: re.Match) -> str:
+        target = urljoin(page_url, html.unescape(match[2]))
+        return f'{match[1]}="{html.escape(target, quote=True)}"'
+
+    return _LINK.sub(fix, content)
+
+
+_LINK = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def write_feeds(site, pages, out: Path, contents: dict[str, str], leads: dict | None = None) -> list[str]:
+    """Write every feed of `plan(site)` into `out`; returns the paths written.
+
+    `contents` maps a release slug to its full HTML; `leads` maps it to its lead WebImage
+    (already written under out/<slug>/), which becomes media:content and the enclosure.
+    """
+    written = []
+    for feed in plan(site):
+        written += write_feed(site, feed, out, contents, leads or {})
+    return written
+
+
+def write_feed(site, feed: Feed, out: Path, contents: dict[str, str], leads: dict) -> list[str]:
+    """Write one feed's RSS and Atom files; returns their paths relative to `out`."""
+    fg, links = _feed(site, feed, out, contents, leads)
+    (out / feed.path).mkdir(parents=True, exist_ok=True)
+    fg.rss_file(str(out / feed.rss), pretty=True)
+    (out / feed.atom).write_bytes(_atom_links(fg.atom_str(pretty=True), links))
+    return [feed.rss, feed.atom]
+
+
+def _feed(site, feed: Feed, out: Path, contents: dict, leads: dict):
     from feedgen.feed import FeedGenerator
 
+    from generator import __version__
+
     newsroom = site.newsroom
+    base = newsroom.base_url
+    org = newsroom.organization
     fg = FeedGenerator()
-    fg.id(newsroom.base_url)
-    fg.title(newsroom.title)
-    fg.link(href=newsroom.base_url, rel="alternate")
-    fg.link(href=newsroom.base_url + "feed.xml", rel="self")
-    fg.description(newsroom.title)
-    fg.language(newsroom.language)
-    fg.author({"name": newsroom.organization.name})
-    items = site.public[:MAX_ITEMS]
-    if items:
-        fg.updated(items[0].date)
-        fg.lastBuildDate(items[0].date)
-    for item in reversed(items):  # feedgen prepends entries: add oldest first, newest ends on top
-        url = newsroom.base_url + item.slug + "/"
+    fg.load_extension("media", atom=True, rss=True)
+    fg.id(base + feed.rss)
+    fg.title(feed.title)
+    fg.subtitle(feed.title)  # RSS requires a description; Atom's subtitle sets it too
+    fg.link(href=base + feed.rss, rel="self")
+    fg.link(href=base, rel="alternate")  # feedgen gives RSS's <link> the last one: the newsroom
+    fg.language(feed.language)
+    fg.author({"name": org.name, **({"uri": org.url} if org.url else {})})
+    fg.generator("smr", version=__version__)
+    if org.logo:
+        fg.logo(logo_url(newsroom))
+    fg.updated(feed.items[0].date if feed.items else EPOCH)
+    links = {}
+    for item in reversed(feed.items):  # feedgen prepends entries: add oldest first, newest ends on top
         entry = fg.add_entry()
-        entry.id(url)
-        entry.guid(url, permalink=True)
-        entry.title(item.release.title)
-        entry.link(href=url)
-        entry.published(item.date)
-        entry.updated(item.date)
-        entry.description(item.release.summary)
-        entry.content(contents.get(item.slug, ""), type="CDATA")
-        for tag in [*item.release.tags, *item.release.hashtags]:
-            entry.category(term=tag)
-    fg.rss_file(str(out / "feed.xml"), pretty=True)
-    fg.atom_file(str(out / "atom.xml"), pretty=True)
-    return ["feed.xml", "atom.xml"]
+        _entry(entry, site, item, out, contents.get(item.slug, ""), leads.get(item.slug))
+        links[entry.id()] = {"links": entry.link(), "lang": item.language}
+    return fg, links
 
 
-def write_sitemap(site, pages, out: Path) -> None:
+def _atom_links(xml: bytes, entries: dict[str, dict]) -> bytes:
+    """Rewrite each Atom entry's <link> elements with all their attributes, and give each
+    entry its own xml:lang (a newsroom feed mixes languages).
+
+    feedgen 1.0 drops every attribute but href from entry links (lkiesow/python-feedgen#135),
+    which turns the enclosure into a second 'alternate' link.
+    """
+    from lxml import etree
+
+    ns = "{http://www.w3.org/2005/Atom}"
+    root = etree.fromstring(xml)
+    for entry in root.iter(ns + "entry"):
+        known = entries[entry.findtext(ns + "id")]
+        entry.set("{http://www.w3.org/XML/1998/namespace}lang", known["lang"])
+        old = entry.findall(ns + "link")
+        position = list(entry).index(old[0])
+        for element in old:
+            entry.remove(element)
+        for offset, link in enumerate(known["links"]):
+            element = etree.Element(ns + "link", {k: str(link[k]) for k in
+                                                  ("href", "rel", "type", "length", "hreflang", "title") if link.get(k)})
+            entry.insert(position + offset, element)
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _entry(entry, site, item, out: Path, content: str, lead) -> None:
     base = site.newsroom.base_url
-    urls = []
-    if site.public:
-        urls.append({"loc": base, "lastmod": site.public[0].date.date().isoformat()})
-    urls += [{"loc": f"{base}{i.slug}/", "lastmod": i.date.date().isoformat()} for i in site.public]
-    (out / "sitemap.xml").write_text(pages.env.get_template("sitemap.xml").render(urls=urls), "utf-8")
-    (out / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n", "utf-8")
+    release = item.release
+    url = base + item.slug + "/"
+    entry.id(url)
+    entry.guid(url, permalink=True)
+    entry.title(release.title)
+    entry.link(href=url, rel="alternate")
+    entry.published(item.date)
+    entry.updated(item.date)
+    entry.summary(release.summary)
+    entry.description(release.summary, isSummary=True)
+    entry.content(absolute_links(content, url) or release.summary, type="html")
+    for tag in release.tags:
+        entry.category(term=tag, scheme=f"{base}{TAGS_DIR}/{tag_key(tag)}/", label=tag)
+    for tag in release.hashtags:
+        entry.category(term="#" + tag, label="#" + tag)
+    contact = next(iter(release.contacts or site.newsroom.contacts), None)
+    author = {"name": site.newsroom.organization.name}
+    if contact is not None and contact.email:
+        author = {"name": f"{contact.name}, {site.newsroom.organization.name}", "email": contact.email}
+    entry.author(author)
+    if lead is not None:
+        path = out / item.slug / lead.src
+        kind = mimetypes.guess_type(path.name)[0] or "image/jpeg"
+        image_url = url + lead.src
+        size = path.stat().st_size
+        entry.enclosure(image_url, str(size), kind)
+        entry.media.content(url=image_url, medium="image", type=kind, width=str(lead.width),
+                            height=str(lead.height), fileSize=str(size))

@@ -30,13 +30,16 @@ def labels(template_dirs: tuple[Path, ...], language: str) -> dict:
     return merged
 
 
-def locale(language: str) -> str:
+@functools.lru_cache(maxsize=None)
+def locale(language: str) -> Locale:
+    """The Babel locale of a language tag (parsed once: Babel is slow at it), English if unknown."""
     try:
-        return str(Locale.parse(language.replace("-", "_")))
+        return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        return FALLBACK
+        return Locale.parse(FALLBACK)
 
 
+@functools.lru_cache(maxsize=4096)
 def long_date(value: dt.date, language: str) -> str:
     return format_date(value, "long", locale=locale(language))
 

@@ -126,7 +126,12 @@ class _Builder:
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            what = "date" if node.tag.endswith(":timestamp") else "value"
+            raise SmrError(f"not a valid {what}: {exc}", file=self.shown, line=line,
+                           field=_dotted(loc)) from None
 
     def _mapping(self, node: yaml.MappingNode, loc: tuple) -> dict:
         result: dict = {}

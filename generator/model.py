@@ -14,7 +14,7 @@ import re
 import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
@@ -38,7 +38,8 @@ def _http_url(value: str) -> str:
         raise ValueError("must be an http:// or https:// URL")
     if any(c.isspace() for c in value) or any(ord(c) < 32 for c in value):
         raise ValueError("a URL cannot contain spaces or control characters")
-    return value
+    # Quotes, angle brackets and the like are not valid in an href: encode them as browsers do.
+    return quote(value, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
 def _text(value: Any) -> Any:
@@ -90,27 +91,19 @@ Email = Annotated[str, AfterValidator(_email)]
 def _inside(info: ValidationInfo, base_key: str, value: str) -> str:
     """A relative path that must stay inside the folder named by `base_key` and exist."""
     base: Path = (info.context or {}).get(base_key)
+    where = "the release folder" if base_key == "folder" else "the newsroom folder"
     if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
-        raise ValueError("must be a path relative to the release folder, not an absolute path")
+        raise ValueError(f"must be a path relative to {where}, not an absolute path")
     if ".." in Path(value).parts:
-        raise ValueError("must not leave the release folder ('..')")
+        raise ValueError(f"must not leave {where} ('..')")
     if base is None:
         return value
     target = base / value
-    if target.is_symlink() or any(p.is_symlink() for p in _parents_within(target, base)):
-        real = target.resolve()
-        if not real.is_relative_to(base.resolve()):
-            raise ValueError("is a symlink that points outside the release folder")
+    if not target.resolve().is_relative_to(base.resolve()):
+        raise ValueError(f"is a symlink that points outside {where}")
     if not target.is_file():
         raise ValueError(f"file not found: {value}")
     return value
-
-
-def _parents_within(target: Path, base: Path):
-    p = target.parent
-    while p != base and base in p.parents:
-        yield p
-        p = p.parent
 
 
 def _release_file(value: str, info: ValidationInfo) -> str:
@@ -253,8 +246,6 @@ class Release(Strict):
                 target = (folder / value).resolve()
                 if target.parent != folder.resolve().parent or target == folder.resolve():
                     raise ValueError(f"{value!r} is not another release folder beside this one")
-                if not (target / "release.yaml").is_file():
-                    raise ValueError(f"{value!r}: no release.yaml there")
         return values
 
     @property
@@ -268,6 +259,49 @@ class CoverageFile(BaseModel):
     items: list[Coverage]
 
 
+# ---------------------------------------------------------------- outreach
+
+def _deliverable_syntax(value: str) -> str:
+    """RFC 5321/5322 syntax via email-validator, without DNS: the list is checked offline."""
+    from email_validator import EmailNotValidError, validate_email
+
+    value = value.strip()
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid e-mail address: {exc}") from None
+    return value
+
+
+def _topics(value: Any) -> Any:
+    if isinstance(value, str):
+        return [t.strip() for t in value.split(";") if t.strip()]
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("yes", "no", ""):
+            return word == "yes"
+        raise ValueError("must be 'yes', 'no' or empty")
+    return value
+
+
+class Blogger(Strict):
+    """One row of outreach/bloggers.csv (private: never rendered, uploaded or logged)."""
+
+    email: Annotated[str, AfterValidator(_deliverable_syntax)]
+    name: Text
+    blog: Optional[Text] = None
+    blog_url: Optional[HttpUrl] = None
+    feed_url: Optional[HttpUrl] = None
+    topics: Annotated[list[Text], BeforeValidator(_topics)] = []
+    language: Optional[Language] = None
+    notes: Optional[str] = None
+    opt_out: Annotated[bool, BeforeValidator(_yes_no)] = False
+
+
 # ---------------------------------------------------------------- the newsroom
 
 Network = Literal["x", "linkedin", "facebook", "instagram", "youtube", "mastodon", "bluesky",
@@ -279,10 +313,21 @@ class Social(Strict):
     url: HttpUrl
 
 
+LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
+
+
 class Organization(Strict):
     name: Text
     url: Optional[HttpUrl] = None
     logo: Optional[NewsroomFile] = None
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_is_an_image(cls, value: str | None) -> str | None:
+        """The logo is published: only an image file, so no other newsroom file can leak."""
+        if value is not None and Path(value).suffix.lower() not in LOGO_TYPES:
+            raise ValueError(f"must be an image file ({', '.join(sorted(LOGO_TYPES))})")
+        return value
     boilerplate: Optional[str] = None
     social: list[Social] = []
 
@@ -330,8 +375,21 @@ def _timezone(value: str) -> str:
     return value
 
 
+BASE_URL_HELP = ("the newsroom's public address, e.g. https://pers.example.org/; "
+                 "feeds, the sitemap and social cards need absolute links")
+
+
+def _given(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"is empty; give {BASE_URL_HELP}")
+    return value
+
+
 def _base_url(value: str) -> str:
-    _http_url(value)
+    try:
+        _http_url(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (got {value!r}); give {BASE_URL_HELP}") from None
     parts = urlsplit(value)
     if parts.query or parts.fragment:
         raise ValueError("must not have a query or fragment")
@@ -340,7 +398,7 @@ def _base_url(value: str) -> str:
 
 class Newsroom(Strict):
     title: Text
-    base_url: Annotated[str, AfterValidator(_base_url)]
+    base_url: Annotated[str, BeforeValidator(_given), AfterValidator(_base_url)] = Field(description=BASE_URL_HELP)
     language: Language = "en"
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     organization: Organization
@@ -393,7 +451,7 @@ def _problem(model: type[BaseModel], doc: Document, err: dict) -> Problem:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
     kind = err["type"]
     if kind == "missing":
-        message = "field required"
+        message = "field required" + _help(model, loc)
     elif kind == "extra_forbidden":
         message = f"unknown field {loc[-1]!r}" + _suggestion(model, loc)
     else:
@@ -406,10 +464,28 @@ def _problem(model: type[BaseModel], doc: Document, err: dict) -> Problem:
 
 def _suggestion(model: type[BaseModel], loc: tuple) -> str:
     known = _fields_at(model, loc[:-1])
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.4)
     if close:
         return f" (did you mean {close[0]!r}?)"
     return f"; known fields: {', '.join(sorted(known))}" if known else ""
+
+
+def _help(model: type[BaseModel], loc: tuple) -> str:
+    """A required field's description, said when it is missing (e.g. base_url)."""
+    parent = _model_at(model, loc[:-1]) if loc else None
+    field = parent.model_fields.get(loc[-1]) if parent is not None and isinstance(loc[-1], str) else None
+    return f": {field.description}" if field is not None and field.description else ""
+
+
+def _model_at(model: type, loc: tuple):
+    if not _fields_at(model, loc):
+        return None
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if not isinstance(part, int):
+            current = current.model_fields[part].annotation
+    return _unwrap(current)
 
 
 def _fields_at(model: type, loc: tuple) -> list[str]:

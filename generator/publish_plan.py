@@ -21,7 +21,6 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 ORIGINALS_DIR = "hires"
 PREVIEW_DIR = "_preview"
@@ -147,14 +146,17 @@ def classify(rel: str, releases: set[str] | None) -> int:
 
 
 def headers_for(rel: str, path: Path, stage: int) -> dict:
-    ctype = content_type(rel, path)
-    name = rel.rsplit("/", 1)[-1]
+    """Content-Type and Cache-Control for every file; images.py adds its own rules on top
+    (renditions immutable, originals and media kits as attachments under their own name)."""
+    from generator.images import publish_headers
+
+    headers = {"ContentType": content_type(rel, path), "CacheControl": SHORT}
     if stage == ORIGINALS:
-        return {"ContentType": ctype, "CacheControl": ORIGINAL_CACHE,
-                "ContentDisposition": attachment(name)}
-    if HASHED_NAME.search(name) and stage == ASSETS:
-        return {"ContentType": ctype, "CacheControl": IMMUTABLE}
-    return {"ContentType": ctype, "CacheControl": SHORT}
+        headers["CacheControl"] = ORIGINAL_CACHE
+    elif stage == ASSETS and HASHED_NAME.search(rel.rsplit("/", 1)[-1]):
+        headers["CacheControl"] = IMMUTABLE
+    headers.update(publish_headers(rel))
+    return headers
 
 
 def content_type(rel: str, path: Path) -> str:
@@ -176,18 +178,6 @@ def _sniff_xml(path: Path) -> str:
     if head.startswith(b"<feed"):
         return "application/atom+xml; charset=utf-8"
     return "application/xml; charset=utf-8"
-
-
-def attachment(name: str) -> str:
-    """Content-Disposition for a download, UTF-8 names per RFC 6266 / RFC 5987."""
-    import unicodedata
-
-    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    fallback = re.sub(r'[\\"\x00-\x1f\x7f]', "_", fallback) or "download"
-    value = f'attachment; filename="{fallback}"'
-    if fallback != name:
-        value += f"; filename*=UTF-8''{quote(name, safe='')}"
-    return value
 
 
 # ---------------------------------------------------------------- hashes

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator import i18n, markup, share
+from generator import feeds, i18n, markup, metadata, share
 from generator.model import video_kind, vimeo_id, youtube_id
 from generator.resources import template_dirs
 
@@ -47,6 +47,18 @@ def filesize(size: int, language: str = "en") -> str:
     return f"{text} {unit}"
 
 
+@functools.lru_cache(maxsize=8)
+def logo_size(path: Path) -> tuple[int, int] | None:
+    """Pixel size of the logo, so the page reserves its space (None for SVG or unreadable)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, UnidentifiedImageError):
+        return None
+
+
 def vcard_escape(value: str | None) -> str:
     """RFC 6350 text escaping: backslash, comma, semicolon and newlines."""
     if value is None:
@@ -66,15 +78,24 @@ def video_embed(url: str) -> dict:
 
 
 def media_links(images: list, slug: str, media_base_url: str | None) -> list:
-    """When publishing to a media target, each photo's download links to its original there."""
+    """When publishing to a media target, photo downloads and the media kit link there."""
     if not media_base_url:
         return images
+    from copy import copy
     from dataclasses import replace
-    from urllib.parse import quote
+    from urllib.parse import quote, unquote
 
     from generator.publish_plan import media_key
 
-    return [replace(i, original=media_base_url + quote(media_key(f"{slug}/{i.original}"))) for i in images]
+    def url(href: str) -> str:
+        return media_base_url + quote(media_key(f"{slug}/{unquote(href)}"))
+
+    linked = copy(images)   # the same list type, with its media kit
+    linked[:] = [replace(i, original=url(i.original)) for i in images]
+    kit = getattr(images, "media_kit", None)
+    if kit:
+        linked.media_kit = dict(kit, href=url(kit["href"]))
+    return linked
 
 
 class Pages:
@@ -84,6 +105,7 @@ class Pages:
         self.site = site
         self.env = environment(site.root)
         self.dirs = template_dirs(site.root)
+        self.feeds = feeds.plan(site)
 
     def labels(self, language: str) -> dict:
         return i18n.labels(self.dirs, language)
@@ -100,7 +122,9 @@ class Pages:
             "root": "../" * depth,
             "accent": newsroom.theme.accent,
             "logo": "assets/logo" + Path(newsroom.organization.logo).suffix.lower() if newsroom.organization.logo else None,
+            "logo_size": logo_size(self.site.root / newsroom.organization.logo) if newsroom.organization.logo else None,
             "noindex": False,
+            "feed_links": feeds.discovery(self.feeds, language),
             "format_date": functools.partial(i18n.long_date, language=language),
             "format_datetime": functools.partial(i18n.date_time, language=language),
             "filesize": functools.partial(filesize, language=language),
@@ -114,7 +138,9 @@ class Pages:
         translations = []
         for slug in item.translations:
             other = self.site.by_slug(slug)
-            if other is not None and other in self.site.rendered:
+            # An embargoed translation is linked only from pages that are themselves previews.
+            visible = other is not None and (not other.embargoed(self.site.now) or item.embargoed(self.site.now))
+            if visible and other in self.site.rendered:
                 translations.append({"lang": other.language, "title": other.release.title,
                                      "href": f"../{slug}/", "url": self.url(f"{slug}/")})
         context = self.common(item.language, depth=1) | {
@@ -133,12 +159,15 @@ class Pages:
             "quote_links": [share.quote_link(q.text, q.by, url) for q in release.quotes],
             "hashtags": [{"tag": h, "links": share.hashtag_links(h)} for h in release.hashtags],
             "translations": translations,
+            "meta": metadata.release_meta(self.site, item, images, url, translations),
+            "feed_links": feeds.discovery(self.feeds, item.language, release.tags),
         }
         return self.env.get_template("release.html").render(context)
 
     def index(self, entries: list[dict]) -> str:
         context = self.common(self.site.newsroom.language, depth=0) | {"entries": entries,
-                                                                      "url": self.url()}
+                                                                      "url": self.url(),
+                                                                      "meta": metadata.index_meta(self.site, self.url())}
         return self.env.get_template("index.html").render(context)
 
     def vcard(self, contact, organization: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import jinja2
@@ -26,6 +27,7 @@ def new_release(root: Path, title: str, now: dt.datetime) -> Path:
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(str(d)) for d in template_dirs(root)]), autoescape=False,
         keep_trailing_newline=True)
+    env.filters["yaml_string"] = lambda text: json.dumps(text, ensure_ascii=False)  # JSON strings are YAML
     text = env.get_template("release.yaml.j2").render(title=title.strip(), date=today, today=today)
     (folder / "images").mkdir(parents=True)
     target.write_text(text, "utf-8")

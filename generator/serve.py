@@ -46,20 +46,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(root: Path, output: Path, rebuild: Callable[[], None], host: str = "127.0.0.1",
-          port: int = 8000, on_ready: Callable[[str], None] = print) -> None:
-    """Serve `output` until interrupted; `rebuild` is called on every change."""
+          port: int = 8000, on_ready: Callable[[str], None] = print,
+          stop: threading.Event | None = None) -> None:
+    """Serve `output` until interrupted (or `stop` is set); `rebuild` runs on every change."""
     # The folder is found by path on every request, so a rebuild's swap is picked up.
     handler = functools.partial(_QuietHandler, directory=str(output))
     httpd = http.server.ThreadingHTTPServer((host, port), handler)
-    stop = threading.Event()
+    stop = stop or threading.Event()
     watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
     watcher.start()
+    server = threading.Thread(target=httpd.serve_forever, daemon=True)
+    server.start()
     on_ready(f"Serving {output} on http://{host}:{httpd.server_address[1]}/ (Ctrl+C stops)")
     try:
-        httpd.serve_forever()
+        while not stop.wait(0.2):
+            pass
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
+        httpd.shutdown()
         httpd.server_close()
-

@@ -7,6 +7,8 @@ feeds, sitemap, publish) asks the `Site` for `public` or `rendered` items.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ class Item:
     body: str
     coverage: list[Coverage]
     lines: dict = field(default_factory=dict)  # location in release.yaml -> line
+    signature: str = ""  # of the release folder's files: changes whenever any of them does
     translations: list[str] = field(default_factory=list)  # slugs
 
     def line_of(self, *loc) -> int:
@@ -68,7 +71,11 @@ class Site:
         return self.items if self.preview else self.public
 
     def by_slug(self, slug: str) -> Item | None:
-        return next((i for i in self.items if i.slug == slug), None)
+        return self._slugs.get(slug)
+
+    @functools.cached_property
+    def _slugs(self) -> dict[str, Item]:
+        return {i.slug: i for i in self.items}
 
 
 def load_newsroom(root: Path) -> Newsroom:
@@ -82,20 +89,47 @@ def load_newsroom(root: Path) -> Newsroom:
     return newsroom
 
 
-def load_site(root: Path, now: dt.datetime, preview: bool = False) -> Site:
-    """Load and validate everything; raise one SmrError listing all problems of all files."""
+def release_signatures(root: Path) -> dict[str, str]:
+    """Folder name -> signature of every release folder: what changed since the last run."""
+    from generator.cache import folder_signature
+
+    return {folder.name: folder_signature(folder) for folder in release_folders(root)}
+
+
+def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bool = True,
+              signatures: dict[str, str] | None = None) -> Site:
+    """Load and validate everything; raise one SmrError listing all problems of all files.
+
+    Validated releases are cached by their folder's signature, so only changed releases are
+    parsed again; a change to newsroom.yaml invalidates them all.
+    """
+    from generator.cache import PickleStore, file_digest
+
     root = root.resolve()
+    if signatures is None:
+        signatures = release_signatures(root)
     newsroom = load_newsroom(root)
+    store = PickleStore(root, "items", file_digest(root / NEWSROOM_FILE)) if use_cache else None
     problems: list[Problem] = []
     items: list[Item] = []
-    for folder in release_folders(root):
-        try:
-            item = load_item(root, folder, newsroom)
-        except SmrError as exc:
-            problems.extend(exc.problems)
-            continue
+    for name, signature in signatures.items():
+        folder = root / RELEASES_DIR / name
+        item = store.get(folder.name, signature) if store else None
+        if item is None:
+            try:
+                item = load_item(root, folder, newsroom)
+            except SmrError as exc:
+                problems.extend(exc.problems)
+                continue
+            if store:
+                store.put(folder.name, signature, item)
+        item.translations = []
+        item.signature = signature
         items.append(item)
     problems.extend(_cross_checks(root, items))
+    if store:
+        store.keep_only({i.folder.name for i in items})
+        store.save()
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
@@ -151,14 +185,18 @@ def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
     """Rules that span releases: unique slugs, and translations that point back to real items."""
     problems = []
     seen: dict[str, Item] = {}
-    by_folder = {i.folder.resolve(): i for i in items}
+    by_folder = {i.folder: i for i in items}  # the model checked that translations are siblings
     for item in items:
         if item.slug in seen:
             problems.append(Problem(item.source, 1, "", f"folder name gives the same address "
                                     f"/{item.slug}/ as {seen[item.slug].source}"))
         seen[item.slug] = item
-        for ref in item.release.translations:
-            other = by_folder.get((item.folder / ref).resolve())
+        for index, ref in enumerate(item.release.translations):
+            target = Path(os.path.normpath(item.folder / ref))
+            other = by_folder.get(target)
             if other is not None:
                 item.translations.append(other.slug)
+            elif not (target / RELEASE_FILE).is_file():  # checked here, not in the model: never cached
+                problems.append(Problem(item.source, item.line_of("translations", index), "translations",
+                                        f"{ref!r}: no {RELEASE_FILE} there"))
     return problems

@@ -1,0 +1,187 @@
+"""Build speed at newsroom scale: smr against Hugo and Pelican on the same 1000 items.
+
+Generates (seeded) a newsroom of 1000 releases (~400 words of Markdown each, facts, quotes,
+5 links, 3 hashtags, tags, no photos) and times, in one run: smr cold build (no cache), smr
+no-op rebuild, smr rebuild after editing one release, and — when installed — Hugo and Pelican
+building the same items as Markdown pages with a minimal layout. Prints medians and ratios.
+
+    python benchmarks/build.py [--releases 1000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WORDS = ("bakker brood klant team webcare winkel nieuws vraag antwoord uur dag week medewerker "
+         "sociale media twitter facebook linkedin bestelling service kwaliteit meel molen oven "
+         "deeg recept smaak vers ochtend avond stad regio markt prijs product keten familie").split()
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    out, count = [], 0
+    while count < words:
+        n = rng.randint(8, 16)
+        out.append(sentence(rng, n))
+        count += n
+    return " ".join(out)
+
+
+def make_items(count: int, seed: int = 42) -> list[dict]:
+    rng = random.Random(seed)
+    start = dt.datetime(2016, 1, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    items = []
+    for i in range(count):
+        body = "\n\n".join(f"## {sentence(rng, 3)}\n\n{paragraph(rng, 60)}\n\n{paragraph(rng, 60)}"
+                           for _ in range(3)) + f"\n\n- {sentence(rng, 5)}\n- {sentence(rng, 5)}\n"
+        items.append({
+            "slug": f"{(start + dt.timedelta(days=7 * i)).date()}-bericht-{i:04d}",
+            "title": sentence(rng, 6)[:-1],
+            "date": (start + dt.timedelta(days=7 * i)).isoformat(),
+            "summary": paragraph(rng, 40),
+            "facts": [sentence(rng, 8) for _ in range(3)],
+            "quotes": [{"text": sentence(rng, 12), "by": "Anna de Vries", "role": "directeur"}],
+            "links": [{"url": f"https://example.org/{i}/{j}", "title": sentence(rng, 3)} for j in range(5)],
+            "hashtags": [rng.choice(["webcare", "brood", "bakker", "nieuws", "service"]) + str(j) for j in range(3)],
+            "tags": [rng.choice(WORDS) for _ in range(2)],
+            "body": body,
+        })
+    return items
+
+
+def write_smr(root: Path, items: list[dict]) -> None:
+    import yaml
+
+    root.mkdir(parents=True)
+    (root / "newsroom.yaml").write_text(
+        "title: Benchmark\nbase_url: https://pers.example.org/\nlanguage: nl\ntimezone: Europe/Amsterdam\n"
+        "organization:\n  name: Benchmark BV\n  boilerplate: Benchmark BV bakt.\n", "utf-8")
+    for item in items:
+        folder = root / "releases" / item["slug"]
+        folder.mkdir(parents=True)
+        data = {k: v for k, v in item.items() if k != "slug"}
+        (folder / "release.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def write_hugo(root: Path, items: list[dict]) -> None:
+    root.mkdir(parents=True)
+    (root / "hugo.toml").write_text('baseURL = "https://pers.example.org/"\ntitle = "Benchmark"\n'
+                                     'disableKinds = ["taxonomy", "term"]\n', "utf-8")
+    layouts = root / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "single.html").write_text(
+        "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>"
+        "<p>{{ .Params.summary }}</p><ul>{{ range .Params.facts }}<li>{{ . | markdownify }}</li>{{ end }}</ul>"
+        "{{ .Content }}{{ range .Params.links }}<a href=\"{{ .url }}\">{{ .title }}</a>{{ end }}</body></html>", "utf-8")
+    (layouts / "list.html").write_text(
+        "<!DOCTYPE html><html><body>{{ range .Pages }}<h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2>"
+        "<p>{{ .Params.summary }}</p>{{ end }}</body></html>", "utf-8")
+    import yaml
+    content = root / "content" / "releases"
+    content.mkdir(parents=True)
+    for item in items:
+        front = {k: v for k, v in item.items() if k not in ("slug", "body")}
+        (content / f"{item['slug']}.md").write_text(
+            "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + item["body"], "utf-8")
+
+
+def write_pelican(root: Path, items: list[dict]) -> None:
+    content = root / "content"
+    content.mkdir(parents=True)
+    for item in items:
+        (content / f"{item['slug']}.md").write_text(
+            f"Title: {item['title']}\nDate: {item['date'][:16].replace('T', ' ')}\n"
+            f"Slug: {item['slug']}\nTags: {', '.join(item['tags'])}\nSummary: {item['summary']}\n\n{item['body']}", "utf-8")
+    (root / "pelicanconf.py").write_text(
+        "SITENAME = 'Benchmark'\nSITEURL = ''\nTIMEZONE = 'Europe/Amsterdam'\nDEFAULT_LANG = 'nl'\n"
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\n"
+        "DEFAULT_PAGINATION = False\nRELATIVE_URLS = True\n", "utf-8")
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return elapsed
+
+
+def median(fn, runs: int) -> float:
+    return statistics.median(fn() for _ in range(runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--releases", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    items = make_items(args.releases)
+    work = Path(tempfile.mkdtemp(prefix="smr-bench-build-"))
+    env = dict(os.environ, PYTHONPATH=str(REPO), SMR_NOW="2030-01-01T00:00+00:00")
+    smr = [sys.executable, "-m", "generator", "build", "-q", "-o", str(work / "smr-out")]
+    rows = []
+    try:
+        root = work / "smr"
+        write_smr(root, items)
+
+        def cold():
+            shutil.rmtree(root / ".smr-cache", ignore_errors=True)
+            shutil.rmtree(work / "smr-out", ignore_errors=True)
+            return timed(smr, root, env)
+
+        rows.append(("smr cold build", median(cold, args.runs)))
+        timed(smr, root, env)
+        rows.append(("smr no-op rebuild", median(lambda: timed(smr, root, env), args.runs)))
+        target = root / "releases" / items[len(items) // 2]["slug"] / "release.yaml"
+        counter = iter(range(10**6))
+
+        def one_change():
+            text = target.read_text("utf-8")
+            target.write_text(text.replace("summary: ", f"summary: Edit {next(counter)}. ", 1), "utf-8")
+            return timed(smr, root, env)
+
+        rows.append(("smr one-change rebuild", median(one_change, args.runs)))
+        help_cmd = [sys.executable, "-m", "generator", "--help"]
+        rows.append(("smr --help (target 0.15 s)", median(lambda: timed(help_cmd, root, env), max(5, args.runs))))
+
+        hugo = shutil.which("hugo")
+        if hugo:
+            write_hugo(work / "hugo", items)
+            rows.append(("Hugo build", median(lambda: timed([hugo, "--quiet", "-d", str(work / "hugo-out")],
+                                                              work / "hugo"), args.runs)))
+        pelican = shutil.which("pelican") or os.environ.get("PELICAN")
+        if pelican:
+            write_pelican(work / "pelican", items)
+            rows.append(("Pelican build", median(lambda: timed(
+                [pelican, "content", "-o", str(work / "pel-out"), "-s", "pelicanconf.py", "-q"],
+                work / "pelican"), args.runs)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    hugo_time = dict(rows).get("Hugo build")
+    print(f"\n{args.releases} releases, median of {args.runs} runs (wall clock, includes start-up)\n")
+    print(f"{'what':<26}{'seconds':>10}{'× Hugo':>10}")
+    for name, seconds in rows:
+        ratio = f"{seconds / hugo_time:.2f}" if hugo_time and "help" not in name else "-"
+        print(f"{name:<26}{seconds:>10.2f}{ratio:>10}")
+    if hugo_time:
+        print("\ntargets: cold ≤ 1.5× Hugo, one-change ≤ 0.3×, no-op ≤ 0.2×")
+
+
+if __name__ == "__main__":
+    main()

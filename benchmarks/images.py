@@ -1,0 +1,228 @@
+"""Benchmark: smr's image pipeline against the naive way, on 6000 x 4000 photo-like JPEGs.
+
+    python3 benchmarks/images.py [--photos 8] [--memory-photos 20] [--dir /tmp/smr-bench]
+
+Generates seeded photos (quality 92, fine noise, about 8 MB each), then times, each in a
+fresh process so memory figures do not mix:
+  naive      for each of 480/960/1600: open the original, resize(LANCZOS) at full size, save
+  smr jpeg   smr's pipeline, cold cache, the same three JPEG widths (plus the lead's og/thumb)
+  smr full   smr's pipeline, cold cache, JPEG + WebP, as `smr build` does
+  smr warm   the same again with the cache filled (no image work)
+Peak memory is the largest sum of RSS over the phase's process and its workers, sampled
+every 20 ms from outside.
+CPU seconds (all processes) are printed too: on a shared, busy machine wall-clock ratios
+swing with other load, while CPU time shows how much work each way does.
+Each row is the fastest of --repeat runs (cold rows start from an empty cache every run).
+It prints a table. Not a test: run it by hand on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SIZE = (6000, 4000)
+WIDTHS = (480, 960, 1600)
+
+
+def make_photos(folder: Path, count: int, seed: int = 1) -> list[Path]:
+    """Seeded photo-like JPEGs: soft gradients and shapes under fine noise, quality 92."""
+    from PIL import Image, ImageDraw
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = folder / f"photo{n:02d}.jpg"
+        paths.append(path)
+        if path.is_file():
+            continue
+        rng = random.Random(seed * 1000 + n)
+        base = Image.linear_gradient("L").resize(SIZE)
+        img = Image.merge("RGB", (base, base.transpose(Image.Transpose.ROTATE_90).resize(SIZE),
+                                  base.transpose(Image.Transpose.FLIP_TOP_BOTTOM)))
+        draw = ImageDraw.Draw(img)
+        for _ in range(40):
+            x, y, s = rng.randrange(SIZE[0]), rng.randrange(SIZE[1]), rng.randrange(100, 1500)
+            draw.ellipse((x, y, x + s, y + s * 2 // 3), fill=tuple(rng.randrange(256) for _ in range(3)))
+        noise = Image.frombytes("RGB", SIZE, rng.randbytes(SIZE[0] * SIZE[1] * 3))
+        Image.blend(img, noise, 0.12).save(path, "JPEG", quality=92)
+    return paths
+
+
+class PeakRss:
+    """Largest total RSS of process `pid` and all its descendants, sampled in a thread."""
+
+    def __init__(self, pid: int, interval: float = 0.02):
+        self.pid, self.peak, self.interval, self._stop = pid, 0, interval, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _tree_rss(self.pid))
+            time.sleep(self.interval)
+
+
+def _tree_rss(root: int) -> int:
+    """Sum of VmRSS over `root` and its descendants. Only processes started after `root`
+    (higher PIDs) are looked at, so sampling takes little CPU from the workers measured."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) > root:
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree = {root}
+    for pid in sorted(parents):  # a child's PID is higher than its parent's
+        if parents[pid] in tree:
+            tree.add(pid)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+# ---------------------------------------------------------------- phases (each in its own process)
+
+def phase_naive(photos: list[Path], out: Path) -> None:
+    from PIL import Image
+
+    from generator.image_work import SETTINGS
+
+    out.mkdir(parents=True, exist_ok=True)
+    for path in photos:
+        for width in WIDTHS:
+            with Image.open(path) as img:
+                height = round(img.height * width / img.width)
+                small = img.resize((width, height), Image.LANCZOS)
+                small.save(out / f"{path.stem}.{width}.jpg", "JPEG", quality=SETTINGS["jpeg_quality"],
+                           optimize=True, progressive=True)
+
+
+def phase_smr(photos: list[Path], out: Path, formats: tuple[str, ...]) -> None:
+    import datetime as dt
+
+    from generator.image_work import SETTINGS
+    from generator.images import prepare_images
+    from generator.site import load_site
+
+    release = out / "releases" / "bench"
+    (release / "images").mkdir(parents=True, exist_ok=True)
+    for path in photos:
+        target = release / "images" / path.name
+        if not target.exists():
+            os.link(path, target)
+    (out / "newsroom.yaml").write_text(
+        "title: Bench\nbase_url: https://example.org/\norganization:\n  name: Bench\n", "utf-8")
+    images = "".join(f"  - file: images/{p.name}\n    alt: Foto {p.stem}\n" for p in photos)
+    (release / "release.yaml").write_text(
+        f"title: Bench\ndate: 2026-11-24\nsummary: Bench.\nimages:\n{images}", "utf-8")
+    site = load_site(out, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
+    prepare_images(site.rendered, site.root, settings={**SETTINGS, "formats": formats})
+
+
+def run_phase(args: argparse.Namespace) -> None:
+    photos = sorted(Path(args.dir, "photos").glob("photo*.jpg"))[: args.count]
+    out = Path(args.dir, f"{args.phase}-{args.count}")
+    if not args.warm:
+        shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()  # single-threaded on purpose: smr then forks its workers as in `smr build`
+    if args.phase == "naive":
+        phase_naive(photos, out)
+    else:
+        phase_smr(photos, out, ("jpeg",) if args.phase == "smr-jpeg" else ("jpeg", "webp"))
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def measure(dir: Path, phase: str, count: int, warm: bool = False, repeat: int = 3) -> dict:
+    """The best of `repeat` runs (least disturbed by other load on a shared machine)."""
+    runs = [measure_once(dir, phase, count, warm) for _ in range(repeat)]
+    return {**min(runs, key=lambda r: r["seconds"]), "peak": max(r["peak"] for r in runs)}
+
+
+def measure_once(dir: Path, phase: str, count: int, warm: bool = False) -> dict:
+    cmd = [sys.executable, __file__, "--dir", str(dir), "--phase", phase, "--count", str(count)]
+    if warm:
+        cmd.append("--warm")
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=REPO,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    with PeakRss(proc.pid) as rss:
+        out, _ = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"{phase} failed")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the phase and the workers it waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {**json.loads(out.strip().splitlines()[-1]), "cpu": cpu, "peak": rss.peak}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--photos", type=int, default=8)
+    parser.add_argument("--memory-photos", type=int, default=20)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/smr-bench"))
+    parser.add_argument("--phase")
+    parser.add_argument("--count", type=int)
+    parser.add_argument("--warm", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row; the fastest is shown")
+    args = parser.parse_args()
+    if args.phase:
+        sys.path.insert(0, str(REPO))
+        return run_phase(args)
+
+    started = time.perf_counter()
+    photos = make_photos(args.dir / "photos", max(args.photos, args.memory_photos))
+    mb = sum(p.stat().st_size for p in photos[: args.photos]) / len(photos[: args.photos]) / 1e6
+    print(f"{len(photos)} photos of {SIZE[0]} x {SIZE[1]}, {mb:.1f} MB each on average "
+          f"(generated in {time.perf_counter() - started:.0f} s); {os.cpu_count()} cores\n")
+    megapixels = SIZE[0] * SIZE[1] / 1e6
+    rows = [
+        ("naive, 3 JPEG widths", measure(args.dir, "naive", args.photos, repeat=args.repeat), args.photos),
+        ("smr, 3 JPEG widths, cold cache", measure(args.dir, "smr-jpeg", args.photos, repeat=args.repeat), args.photos),
+        ("smr, JPEG + WebP, cold cache", measure(args.dir, "smr-full", args.photos, repeat=args.repeat), args.photos),
+        ("smr, JPEG + WebP, warm cache", measure(args.dir, "smr-full", args.photos, warm=True, repeat=args.repeat), args.photos),
+        (f"smr, 3 JPEG widths, cold, {args.memory_photos} photos", measure(args.dir, "smr-jpeg", args.memory_photos, repeat=args.repeat),
+         args.memory_photos),
+    ]
+    naive, naive_cpu = rows[0][1]["seconds"], rows[0][1]["cpu"]  # ratios compare time per photo
+    print(f"{'run':44} {'photos':>6} {'seconds':>8} {'MP/s':>7} {'vs naive':>9} "
+          f"{'CPU s':>7} {'CPU vs naive':>13} {'peak RSS':>9}")
+    for name, result, count in rows:
+        seconds, cpu = result["seconds"], result["cpu"]
+        print(f"{name:44} {count:>6} {seconds:>8.2f} {count * megapixels / seconds:>7.1f} "
+              f"{(naive / args.photos) / (seconds / count):>8.1f}x "
+              f"{cpu:>7.2f} {(naive_cpu / args.photos) / (cpu / count):>12.1f}x "
+              f"{result['peak'] / 2**20:>6.0f} MB")
+    print(f"\nseconds = wall clock of the fastest of {args.repeat} runs (both cores for smr); CPU s = user+system "
+          "time of all its processes; peak RSS = the largest of the runs; ratios are per photo. "
+          "Load average at the end: "
+          f"{os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

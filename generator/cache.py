@@ -1,0 +1,92 @@
+"""`.smr-cache/`: results kept between runs, keyed so that a stale entry is never used.
+
+Deleting the folder is always safe: everything in it is recomputed on the next run.
+Signatures use size and mtime (like make and Hugo), so checking 1000 releases costs a few
+thousand `stat` calls instead of reading and validating 1000 YAML files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from generator import __version__
+
+CACHE_DIR = ".smr-cache"
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def folder_signature(folder: Path) -> str:
+    """Changes when any file in `folder` (recursively) is added, removed, resized or touched."""
+    h = hashlib.blake2b(digest_size=16)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path)  # follows symlinks: a changed target changes the signature
+            except OSError:
+                st = os.lstat(path)
+            h.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+def file_digest(*paths: Path) -> str:
+    """Content hash of a few small files (config, templates), missing files included as such."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    for path in paths:
+        h.update(str(path).encode() + b"\0")
+        h.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return h.hexdigest()
+
+
+class PickleStore:
+    """One pickled dict per purpose, valid only for the same smr version and `key`."""
+
+    def __init__(self, root: Path, name: str, key: str):
+        self.path = cache_dir(root) / f"{name}.pickle"
+        self.key = (__version__, key)
+        self.data: dict = {}
+        self.dirty = False
+        try:
+            with open(self.path, "rb") as f:
+                stored_key, data = pickle.load(f)
+            if stored_key == self.key:
+                self.data = data
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
+                ImportError, IndexError):
+            self.data = {}
+
+    def get(self, name: str, signature: str):
+        entry = self.data.get(name)
+        return entry[1] if entry and entry[0] == signature else None
+
+    def put(self, name: str, signature: str, value) -> None:
+        self.data[name] = (signature, value)
+        self.dirty = True
+
+    def keep_only(self, names: set[str]) -> None:
+        for stale in set(self.data) - names:
+            del self.data[stale]
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write atomically; a cache that cannot be written is simply not kept."""
+        if not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((self.key, self.data), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            pass

@@ -1,0 +1,77 @@
+"""What every outreach command starts from: the newsroom, one release, the list, the feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import SmrError
+
+
+@dataclass
+class Context:
+    root: Path
+    newsroom: object
+    item: object  # site.Item
+    url: str      # the release's public URL
+    translations: dict = None  # base language → Item of the same news in that language
+
+
+def release_context(root: Path, release: str) -> Context:
+    """RELEASE is a folder name under releases/ (the slug) or a path to the folder or its yaml."""
+    from generator.site import RELEASE_FILE, RELEASES_DIR, load_item, load_newsroom
+
+    root = root.resolve()
+    newsroom = load_newsroom(root)
+    releases = (root / RELEASES_DIR).resolve()
+    folder = None
+    for candidate in (root / RELEASES_DIR / release, root / release, Path(release)):
+        if candidate.is_file() and candidate.name == RELEASE_FILE:
+            candidate = candidate.parent
+        if (candidate / RELEASE_FILE).is_file() and candidate.resolve().parent == releases:
+            folder = candidate.resolve()
+            break
+    if folder is None:
+        raise SmrError(f"release {release!r} not found: give a folder name under {RELEASES_DIR}/ "
+                       f"or its path")
+    item = load_item(root, folder, newsroom)
+    translations = {}
+    for ref in item.release.translations:  # validated by load_item: sibling release folders
+        other = load_item(root, (folder / ref).resolve(), newsroom)
+        translations.setdefault(other.language.split("-")[0].lower(), other)
+    return Context(root, newsroom, item, newsroom.base_url + item.slug + "/", translations)
+
+
+def bloggers(root: Path, newsroom=None):
+    """The blogger list with its problems (commands report these and go on with good rows)."""
+    from generator.outreach.bloggers import list_path, read_list
+    from generator.site import load_newsroom
+
+    root = root.resolve()
+    newsroom = newsroom or load_newsroom(root)
+    return read_list(root, list_path(root, newsroom))
+
+
+def feeds(root: Path, people: list) -> dict:
+    """Index in `people` → Feed from the cache; offline."""
+    from generator.outreach.posts import load_feed
+
+    result = {}
+    for index, blogger in enumerate(people):
+        if blogger.feed_url or blogger.blog_url:
+            feed = load_feed(root, blogger)
+            if feed is not None:
+                result[index] = feed
+    return result
+
+
+def match(root: Path, release: str, *, top: int | None = None, min_score: float = 0.0):
+    """(context, list, ranked matches) for `smr outreach match` and `export`."""
+    from generator.outreach.match import rank
+
+    ctx = release_context(root, release)
+    listing = bloggers(ctx.root, ctx.newsroom)
+    people = [b for b in listing.bloggers if not b.opt_out]
+    ranked = rank(ctx.item.release, ctx.item.language, people, feeds(ctx.root, people),
+                  top=top, min_score=min_score)
+    return ctx, listing, ranked

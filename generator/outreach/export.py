@@ -1,0 +1,193 @@
+"""The mail merge: a CSV that Word, LibreOffice, Sheets add-ons and Mailchimp read as is,
+or one .eml draft per blogger that Outlook and Thunderbird open ready to send.
+
+Every cell is neutralised against spreadsheet formula injection (OWASP): a value that
+starts with =, +, -, @, tab or CR gets a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import SmrError, display_path
+
+COLUMNS = ("email", "first_name", "last_name", "name", "blog", "subject", "greeting", "pitch",
+           "release_url", "hashtags", "embargo", "matched_post_title", "matched_post_url")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """'=HYPERLINK(...)' → "'=HYPERLINK(...)": shown as text, never run as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """'Jan van der Berg' → ('Jan', 'van der Berg'); one word is a first name."""
+    first, _, last = name.strip().partition(" ")
+    return first, last.strip()
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    written: int
+    left_out: dict[str, int] = field(default_factory=dict)  # reason → count
+
+    def summary(self, root: Path) -> str:
+        reasons = ", ".join(f"{n} {why}" for why, n in self.left_out.items() if n)
+        text = f"Wrote {self.written} recipients to {display_path(self.path, root)}"
+        return text + (f"; left out: {reasons}" if reasons else "") + "."
+
+
+def recipients(ctx, matches, now) -> list[dict]:
+    """One mail-merge record per matched blogger, pitch rendered in their language."""
+    from generator import i18n
+    from generator.render import environment
+
+    env = environment(ctx.root)
+    template = env.get_template("outreach/pitch.txt.j2")
+    newsroom = ctx.newsroom
+    from_name = newsroom.outreach.from_name or (newsroom.contacts[0].name if newsroom.contacts else "")
+    records = []
+    for match in matches:
+        b = match.blogger
+        wanted = i18n.base_language(b.language or ctx.item.language)
+        lang = wanted if wanted in ("nl", "en") else "en"
+        item = ctx.item
+        if wanted != i18n.base_language(item.language) and wanted in (ctx.translations or {}):
+            item = ctx.translations[wanted]  # the same news, in the blogger's language
+        release, url = item.release, newsroom.base_url + item.slug + "/"
+        embargo = (i18n.date_time(release.embargo.astimezone(newsroom.tz), lang)
+                   if release.embargo and release.embargo > now else None)
+        post = match.posts[0] if match.posts else None
+        first, last = split_name(b.name)
+        module = template.make_module({
+            "lang": lang, "blogger": b, "first_name": first, "release": release, "url": url,
+            "embargo": embargo, "post": post, "topics": match.topics,
+            "hashtags": " ".join("#" + h for h in release.hashtags),
+            "organization": newsroom.organization.name, "from_name": from_name,
+        })
+        records.append({
+            "email": b.email, "first_name": first, "last_name": last, "name": b.name,
+            "blog": b.blog or "", "subject": _one_line(str(module.subject())),
+            "greeting": _one_line(str(module.greeting())), "pitch": str(module.pitch()).strip(),
+            "signature": str(module.signature()).strip(),
+            "release_url": url, "hashtags": " ".join("#" + h for h in release.hashtags),
+            "embargo": embargo or "", "matched_post_title": post.title if post else "",
+            "matched_post_url": post.url if post else "",
+        })
+    return records
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def write_csv(records: list[dict], path: Path, delimiter: str = ",") -> None:
+    """UTF-8 with BOM (Excel needs it to read UTF-8), CRLF rows, formula cells neutralised."""
+    if delimiter not in (",", ";", "\t"):
+        raise SmrError(f"--delimiter {delimiter!r}: use ',' or ';' (or a tab)")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for record in records:
+        writer.writerow([neutralise(str(record[c])) for c in COLUMNS])
+    _write(path, ("\ufeff" + out.getvalue()).encode("utf-8"))
+
+
+def eml(record: dict, sender: tuple[str, str], now) -> bytes:
+    """An RFC 5322 draft: X-Unsent makes Outlook open it as a new, unsent message."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import format_datetime
+
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = Address(_one_line(sender[0]), addr_spec=sender[1])
+    msg["To"] = Address(_one_line(record["name"]), addr_spec=record["email"])
+    msg["Subject"] = record["subject"]
+    msg["Date"] = format_datetime(now)
+    msg["X-Unsent"] = "1"
+    body = f"{record['greeting']}\n\n{record['pitch']}\n\n{record['signature']}\n"
+    msg.set_content(body, charset="utf-8")
+    return msg.as_bytes()
+
+
+def write_eml(records: list[dict], folder: Path, sender: tuple[str, str], now) -> list[Path]:
+    from generator.slug import slugify
+
+    paths = []
+    staged = {}
+    for number, record in enumerate(records, 1):
+        name = f"{number:03d}-{slugify(record['name'], 40)}.eml"
+        staged[name] = eml(record, sender, now)
+    _private_folder(folder)
+    for name, data in staged.items():
+        _write(folder / name, data)
+        paths.append(folder / name)
+    return paths
+
+
+def _write(path: Path, data: bytes) -> None:
+    import os
+
+    _private_folder(path.parent)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def export(root: Path, release: str, *, top: int | None, fmt: str = "csv", delimiter: str = ",",
+           output: Path | None = None, now) -> ExportReport:
+    """Rank, render and write; opted-out, invalid and unmatched bloggers are counted, not sent."""
+    from generator.outreach.common import match
+
+    if fmt not in ("csv", "eml"):
+        raise SmrError(f"--format {fmt!r}: use csv or eml")
+    if fmt == "csv" and delimiter not in (",", ";", "\t"):
+        raise SmrError(f"--delimiter {delimiter!r}: use ',' or ';' (or a tab)")
+    ctx, listing, matches = match(root, release)
+    opted_out = sum(1 for b in listing.bloggers if b.opt_out)
+    candidates = len(listing.bloggers) - opted_out
+    chosen = matches[:top] if top else matches
+    records = recipients(ctx, chosen, now)
+    left_out = {"opted out": opted_out, "invalid or duplicate rows (see smr outreach check)": listing.skipped,
+                "without a match": candidates - len(matches),
+                f"below the top {top}": len(matches) - len(chosen)}
+    default = ctx.root / "outreach" / "exports" / (ctx.item.slug + (".csv" if fmt == "csv" else ""))
+    path = Path(output or default).resolve()
+    _refuse_public(ctx.root, path)
+    if fmt == "csv":
+        write_csv(records, path, delimiter)
+    else:
+        write_eml(records, path, _sender(ctx.newsroom), now)
+    return ExportReport(path, len(records), left_out)
+
+
+def _sender(newsroom) -> tuple[str, str]:
+    o = newsroom.outreach
+    if o.from_email:
+        return (o.from_name or newsroom.organization.name, o.from_email)
+    contact = next((c for c in newsroom.contacts if c.email), None)
+    if contact is None:
+        raise SmrError("no sender for the drafts: set outreach.from_email in newsroom.yaml",
+                       file="newsroom.yaml", field="outreach.from_email")
+    return (o.from_name or contact.name, contact.email)
+
+
+def _private_folder(folder: Path) -> None:
+    """Create the export folder with a .gitignore, so personal data is not committed by accident."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True)
+        (folder / ".gitignore").write_text("# mail merge exports hold personal data\n*\n", "utf-8")
+
+
+def _refuse_public(root: Path, path: Path) -> None:
+    """Never write personal data where a build or upload would pick it up."""
+    for public in ("_site", "releases", "assets"):
+        if path.is_relative_to((root / public).resolve()):
+            raise SmrError(f"--output {path}: inside {public}/, which is published; "
+                           "write the mail merge somewhere private (default: outreach/exports/)")

@@ -1,0 +1,37 @@
+"""sitemap.xml and robots.txt: what search engines may index.
+
+Only public pages are listed: an embargoed release (written only in a preview build, with
+noindex) never appears, so the sitemap cannot announce news early.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def entries(site) -> list[dict]:
+    """The sitemap's <url> entries: the index and every public release, with lastmod and
+    hreflang alternates between public translations."""
+    base = site.newsroom.base_url
+    public = site.public
+    urls = []
+    if public:
+        urls.append({"loc": base, "lastmod": public[0].date.isoformat(), "alternates": []})
+    else:
+        urls.append({"loc": base, "lastmod": None, "alternates": []})
+    for item in public:
+        alternates = []
+        others = [site.by_slug(s) for s in item.translations]
+        others = [o for o in others if o is not None and o in public]
+        if others:
+            alternates = sorted([{"hreflang": o.language, "href": f"{base}{o.slug}/"} for o in [item, *others]],
+                                key=lambda a: a["href"])
+        urls.append({"loc": f"{base}{item.slug}/", "lastmod": item.date.isoformat(), "alternates": alternates})
+    return urls
+
+
+def write_sitemap(site, pages, out: Path) -> None:
+    base = site.newsroom.base_url
+    xml = pages.env.get_template("sitemap.xml").render(urls=entries(site))
+    (out / "sitemap.xml").write_text(xml, "utf-8")
+    (out / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n", "utf-8")

@@ -1,0 +1,54 @@
+"""A release with script tags, event handlers and javascript: URLs in every field is built,
+opened in Chromium, and nothing of it runs or becomes a link."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import NOW, smr
+from tests.browser.pages import HOSTILE, HOSTILE_INDEX
+
+LEAKS = """() => ({
+    scripts: Array.from(document.scripts).map(s => s.getAttribute('src') || s.type || 'inline')
+        .filter(s => !s.endsWith('assets/smr.js') && s !== 'application/ld+json'),
+    handlers: Array.from(document.querySelectorAll('*')).flatMap(el =>
+        Array.from(el.attributes).filter(a => a.name.toLowerCase().startsWith('on'))
+            .map(a => el.tagName + ' ' + a.name)),
+    badLinks: Array.from(document.querySelectorAll('[href], [src], [action], [formaction], [data]'))
+        .flatMap(el => ['href', 'src', 'action', 'formaction', 'data'].map(n => el.getAttribute(n)))
+        .filter(v => v && /^\\s*(javascript|data|vbscript):/i.test(v)),
+    injected: document.querySelectorAll(
+        'main svg, main iframe, main object, main embed, main style, main form, main input').length,
+})"""
+
+
+@pytest.mark.parametrize("path", [HOSTILE, HOSTILE_INDEX])
+def test_hostile_input_never_runs(page, server, path):
+    dialogs, console, errors = [], [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: console.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("https://**/*", lambda route: route.abort())
+    page.goto(server + path, wait_until="networkidle")
+    # Hover and click everything a reader might touch: handlers would fire now.
+    for link in page.locator("main a, main img, main button:visible").all()[:60]:
+        link.hover(force=True, timeout=2000)
+    page.wait_for_timeout(200)
+    assert dialogs == [] and errors == []
+    assert [m for m in console if "xss" in m.lower() or "alert" in m.lower()] == []
+    assert page.evaluate(LEAKS) == {"scripts": [], "handlers": [], "badLinks": [], "injected": 0}
+    assert page.locator("main").is_visible()  # an injected <style> did not hide the page
+    # The words arrive as text the reader can see, not as markup.
+    assert '<script>alert("xss")</script>' in page.locator("h1").inner_text()
+
+
+def test_javascript_url_in_a_link_field_is_refused(tmp_path):
+    (tmp_path / "releases" / "x").mkdir(parents=True)
+    (tmp_path / "newsroom.yaml").write_text(
+        "title: T\nbase_url: https://pers.example.org/\norganization: {name: O}\n", "utf-8")
+    (tmp_path / "releases" / "x" / "release.yaml").write_text(
+        "title: T\ndate: 2026-11-24\nsummary: S\nlinks:\n  - url: javascript:alert(1)\n    title: L\n", "utf-8")
+    result = smr("build", "--root", str(tmp_path), "--now", NOW)
+    assert result.returncode == 1
+    assert "releases/x/release.yaml:5: links[0].url" in result.stderr
+    assert not (tmp_path / "_site").exists()

@@ -1,0 +1,50 @@
+"""The validated-release cache: faster, and never stale."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from generator.site import load_site
+
+
+def test_cached_release_is_revalidated_when_its_folder_changes(newsroom, now):
+    newsroom.release("a", "title: Eerste\ndate: 2026-11-20\nsummary: S.\n"
+                          "images:\n  - file: images/photo.jpg\n    alt: Foto\n")
+    newsroom.photo("a")
+    assert load_site(newsroom.root, now).items[0].release.title == "Eerste"
+    assert (newsroom.root / ".smr-cache" / "items.pickle").is_file()
+
+    newsroom.release("a", "title: Tweede\ndate: 2026-11-20\nsummary: S.\n"
+                          "images:\n  - file: images/photo.jpg\n    alt: Foto\n")
+    assert load_site(newsroom.root, now).items[0].release.title == "Tweede"
+
+    os.remove(newsroom.root / "releases/a/images/photo.jpg")
+    result = newsroom.run("check")
+    assert result.exit_code == 1
+    assert "images[0].file: file not found: images/photo.jpg" in result.output
+
+
+def test_translation_target_removed_after_caching(newsroom, now):
+    newsroom.release("nl", "title: N\ndate: 2026-11-20\nsummary: S.\ntranslations: [../en]\n")
+    newsroom.release("en", "title: E\ndate: 2026-11-20\nsummary: S.\ntranslations: [../nl]\n")
+    assert newsroom.run("check").exit_code == 0
+    os.remove(newsroom.root / "releases/en/release.yaml")
+    result = newsroom.run("check")
+    assert result.exit_code == 1
+    assert "releases/nl/release.yaml:4: translations: '../en': no release.yaml there" in result.output
+
+
+def test_newsroom_change_invalidates_cached_dates(newsroom, now):
+    newsroom.release("a", "title: A\ndate: 2026-07-01 09:00:00\nsummary: S.\n")
+    assert load_site(newsroom.root, now).items[0].date.utcoffset().total_seconds() == 7200
+    text = (newsroom.root / "newsroom.yaml").read_text().replace("Europe/Amsterdam", "UTC")
+    newsroom.write("newsroom.yaml", text)
+    assert load_site(newsroom.root, now).items[0].date.utcoffset().total_seconds() == 0
+
+
+def test_corrupt_cache_is_ignored(newsroom, now):
+    newsroom.release("a")
+    load_site(newsroom.root, now)
+    (newsroom.root / ".smr-cache" / "items.pickle").write_bytes(b"garbage")
+    assert load_site(newsroom.root, now).items[0].slug == "a"

@@ -1,0 +1,152 @@
+"""The commands as a user runs them: help, version, exit codes, new, check, serve."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import __version__
+from generator.cli import main
+from tests.conftest import REPO
+
+COMMANDS = ["build", "check", "serve", "new"]
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"smr, version {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
+def test_help_on_every_command(command):
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage: " in result.output
+    if command:
+        assert f"main {command[0]}" in result.output or f"{command[0]} [OPTIONS]" in result.output
+
+
+def test_usage_error_exits_2(newsroom):
+    result = CliRunner().invoke(main, ["build", "--no-such-option"])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(main, ["new"])
+    assert result.exit_code == 2
+
+
+def test_bad_now_is_a_user_error(newsroom):
+    newsroom.release("a")
+    result = newsroom.run("build", "--now", "tomorrow")
+    assert result.exit_code == 1
+    assert "--now 'tomorrow': use a date-time such as 2026-11-25T10:00+01:00" in result.output
+
+
+def test_build_reports_and_quiet(newsroom):
+    newsroom.release("a")
+    result = newsroom.run("build")
+    assert result.exit_code == 0
+    assert re.match(r"Built .*_site: 2 pages written, 0 unchanged, 0 photos processed, in \d+\.\d\d s",
+                    result.output)
+    result = CliRunner().invoke(main, ["-q", "build", "--root", str(newsroom.root)])
+    assert result.exit_code == 0 and result.output == ""
+    result = newsroom.run("build", "-q")
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_output_option(newsroom, tmp_path):
+    newsroom.release("a")
+    out = tmp_path / "elsewhere"
+    assert newsroom.run("build", "-o", str(out)).exit_code == 0
+    assert (out / "a" / "index.html").is_file()
+    assert not newsroom.site.exists()
+
+
+def test_output_never_replaces_a_folder_smr_did_not_write(newsroom, tmp_path):
+    newsroom.release("a")
+    mine = tmp_path / "my-documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work")
+    result = newsroom.run("build", "-o", str(mine))
+    assert result.exit_code == 1
+    assert "folder exists and was not written by smr" in result.output
+    assert (mine / "thesis.txt").read_text() == "years of work"
+    result = newsroom.run("build", "-o", str(newsroom.root))
+    assert result.exit_code == 1 and "would overwrite the newsroom itself" in result.output
+
+
+def test_new_creates_a_commented_release_that_checks(newsroom):
+    result = newsroom.run("new", "Brood & Co opent één winkel", "--now", "2026-11-20T12:00+01:00")
+    assert result.exit_code == 0, result.output
+    path = newsroom.root / "releases" / "2026-11-20-brood-co-opent-een-winkel" / "release.yaml"
+    assert result.output.strip() == f"Created {path.relative_to(newsroom.root)}"
+    text = path.read_text()
+    assert 'title: "Brood & Co opent één winkel"' in text
+    assert "date: 2026-11-20" in text
+    assert text.count("\n#") > 10  # commented fields to fill in
+    check = newsroom.run("check")
+    assert check.exit_code == 0, check.output
+    assert "OK: 1 releases checked." in check.output
+
+
+def test_new_never_overwrites(newsroom):
+    assert newsroom.run("new", "Zelfde titel", "--now", "2026-11-20T12:00+01:00").exit_code == 0
+    path = newsroom.root / "releases" / "2026-11-20-zelfde-titel" / "release.yaml"
+    path.write_text(path.read_text() + "# my edits\n")
+    result = newsroom.run("new", "Zelfde titel", "--now", "2026-11-20T12:00+01:00")
+    assert result.exit_code == 1
+    assert "already exists; nothing was changed" in result.output
+    assert path.read_text().endswith("# my edits\n")
+
+
+def test_installed_command_has_no_traceback_for_bad_input(newsroom):
+    """The real process, not CliRunner: stderr has one line per problem, exit code 1."""
+    newsroom.release("a", "title: x\n")
+    proc = subprocess.run([sys.executable, "-m", "generator", "check", "--root", str(newsroom.root)],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "error: releases/a/release.yaml:1: date: field required" in proc.stderr
+
+
+def test_serve_previews_and_rebuilds_on_change(newsroom):
+    from generator import clock
+    from generator.build import build
+    from generator.serve import serve
+
+    newsroom.release("a")
+    output = newsroom.site
+    build(newsroom.root, output, now=clock.now())
+    ready, stop, rebuilt = [], threading.Event(), threading.Event()
+
+    def rebuild():
+        build(newsroom.root, output, now=clock.now())
+        rebuilt.set()
+
+    thread = threading.Thread(target=serve, kwargs=dict(root=newsroom.root, output=output, rebuild=rebuild,
+                                                        port=0, on_ready=ready.append, stop=stop))
+    thread.start()
+    try:
+        for _ in range(50):
+            if ready:
+                break
+            time.sleep(0.1)
+        url = re.search(r"http://\S+/", ready[0]).group(0)
+        page = urllib.request.urlopen(url + "a/").read().decode()
+        assert "Testbedrijf opent een winkel" in page
+        time.sleep(1.1)  # mtime resolution
+        newsroom.release("a", (newsroom.root / "releases/a/release.yaml").read_text()
+                         .replace("opent een winkel", "opent twee winkels"))
+        assert rebuilt.wait(10)
+        page = urllib.request.urlopen(url + "a/").read().decode()
+        assert "Testbedrijf opent twee winkels" in page
+    finally:
+        stop.set()
+        thread.join(5)

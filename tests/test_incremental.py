@@ -1,0 +1,156 @@
+"""Incremental builds: only what changed is rendered, and the result equals a cold build."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.clock import now as clock_now
+
+NOW = clock_now("2026-11-25T10:00+01:00")
+
+
+def release(n: int, tags=("bakken",), extra: str = "") -> str:
+    return (f"title: Bericht {n}\ndate: 2026-11-{n:02d}T09:00:00+01:00\nsummary: Samenvatting {n}.\n"
+            f"tags: [{', '.join(tags)}]\nbody: |\n  ## Kop {n}\n\n  Tekst {n}.\n{extra}")
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def room(newsroom):
+    for n in range(1, 6):
+        newsroom.release(f"r{n}", release(n, tags=("bakken",) if n % 2 else ("winkels",)))
+    newsroom.release("r3", release(3, extra="images:\n  - file: images/photo.jpg\n    alt: Foto\n"))
+    newsroom.photo("r3")
+    return newsroom
+
+
+def cold(newsroom, tmp_path, **kwargs) -> dict:
+    shutil.rmtree(newsroom.root / ".smr-cache", ignore_errors=True)
+    out = tmp_path / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    build(newsroom.root, out, now=kwargs.get("now", NOW), preview=kwargs.get("preview", False))
+    result = snapshot(out)
+    shutil.rmtree(newsroom.root / ".smr-cache", ignore_errors=True)
+    return result
+
+
+def touch_later(path: Path, text: str) -> None:
+    path.write_text(text, "utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+
+
+def test_no_op_rebuild_writes_nothing(room):
+    first = build(room.root, now=NOW)
+    assert first.written == 6 and first.unchanged == 0
+    before = inodes(room.site)
+    again = build(room.root, now=NOW)
+    assert (again.written, again.unchanged) == (0, 6)
+    assert inodes(room.site) == before  # not even swapped
+
+
+def test_one_change_renders_only_that_release_and_its_lists(room, tmp_path):
+    build(room.root, now=NOW)
+    before = inodes(room.site)
+    touch_later(room.root / "releases/r4/release.yaml", release(4, tags=("winkels",)).replace("Tekst 4", "Nieuwe tekst 4"))
+    report = build(room.root, now=NOW)
+    assert (report.written, report.unchanged) == (2, 4)  # r4's page and the index
+    after = inodes(room.site)
+    changed = {f for f in after if before.get(f) != after[f]}
+    assert "r4/index.html" in changed and "index.html" in changed
+    assert "feed.xml" in changed and "tags/winkels/feed.xml" in changed
+    assert not any(f.startswith(("r1/", "r2/", "r3/", "r5/", "tags/bakken/")) for f in changed), changed
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_template_change_rerenders_pages_and_matches_cold(room, tmp_path):
+    build(room.root, now=NOW)
+    room.write("templates/partials/organization.html", "<p class=\"custom-about\">Over ons</p>\n")
+    report = build(room.root, now=NOW)
+    assert report.written == 6
+    assert "custom-about" in (room.site / "r1" / "index.html").read_text()
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_newsroom_change_rerenders_everything(room, tmp_path):
+    build(room.root, now=NOW)
+    text = (room.root / "newsroom.yaml").read_text().replace("Persberichten Testbedrijf", "Nieuws van Testbedrijf")
+    touch_later(room.root / "newsroom.yaml", text)
+    report = build(room.root, now=NOW)
+    assert (report.written, report.unchanged) == (6, 0)
+    assert "Nieuws van Testbedrijf" in (room.site / "r2" / "index.html").read_text()
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_deleted_release_and_photo_change(room, tmp_path):
+    build(room.root, now=NOW)
+    shutil.rmtree(room.root / "releases" / "r5")
+    room.photo("r3", color=(10, 200, 30))
+    build(room.root, now=NOW)
+    assert not (room.site / "r5").exists()
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_embargo_lifting_rebuilds_without_any_file_change(room, tmp_path):
+    room.release("secret", release(26).replace("date:", "embargo: 2026-11-26T09:00:00+01:00\ndate:"))
+    build(room.root, now=NOW)
+    assert not (room.site / "secret").exists()
+    later = clock_now("2026-11-26T09:00+01:00")
+    report = build(room.root, now=later)
+    assert report.written >= 2
+    assert (room.site / "secret" / "index.html").is_file()
+    assert snapshot(room.site) == cold(room, tmp_path, now=later)
+
+
+def test_damaged_output_is_repaired(room, tmp_path):
+    build(room.root, now=NOW)
+    (room.site / "r2" / "index.html").unlink()
+    build(room.root, now=NOW)
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_preview_and_public_builds_do_not_mix(room, tmp_path):
+    room.release("secret", release(26).replace("date:", "embargo: 2026-11-26T09:00:00+01:00\ndate:"))
+    build(room.root, now=NOW, preview=True)
+    assert (room.site / "secret").exists()
+    build(room.root, now=NOW)
+    assert not (room.site / "secret").exists()
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_deleting_the_cache_is_safe(room, tmp_path):
+    build(room.root, now=NOW)
+    shutil.rmtree(room.root / ".smr-cache")
+    report = build(room.root, now=NOW)
+    assert report.unchanged == 0
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_many_releases_render_in_worker_processes_identically(newsroom, tmp_path):
+    from generator import build as build_module
+
+    for n in range(1, 29):
+        newsroom.release(f"r{n:02d}", release(n))
+    build_module.PARALLEL_FROM, saved = 4, build_module.PARALLEL_FROM
+    try:
+        build(newsroom.root, tmp_path / "parallel", now=NOW)
+    finally:
+        build_module.PARALLEL_FROM = saved
+    shutil.rmtree(newsroom.root / ".smr-cache")
+    build(newsroom.root, tmp_path / "serial", now=NOW)
+    assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
