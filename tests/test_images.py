@@ -480,26 +480,12 @@ def test_publish_headers_for_renditions_and_originals():
 # ---------------------------------------------------------------- in a real browser
 
 
-@pytest.fixture
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium not installed (scripts/test installs it)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=["--no-sandbox", "--disable-background-networking"])
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def test_browser_picks_webp_rendition_without_layout_shift(newsroom, chromium):
+def test_browser_picks_webp_rendition_without_layout_shift(newsroom, browser):
     newsroom.photo("r", "images/lead.jpg", size=(2400, 1600))
     newsroom.photo("r", "images/more.jpg", size=(1600, 2400))
     release_with(newsroom, "r", "file: images/lead.jpg\nalt: Lead", "file: images/more.jpg\nalt: Meer")
     assert build(newsroom).exit_code == 0
-    page_ = chromium.new_page(viewport={"width": 800, "height": 900}, device_scale_factor=1)
+    page_ = browser.new_page(viewport={"width": 800, "height": 900}, device_scale_factor=1)
     page_.goto((newsroom.site / "r" / "index.html").as_uri(), wait_until="load")
     lead = page_.locator("img[alt=Lead]")
     lead.scroll_into_view_if_needed()
