@@ -141,22 +141,12 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     started = time.perf_counter()
     reporter = reporter or Reporter()
     targets = {"site": cfg.site} | ({"media": cfg.media} if cfg.media else {})
-    s3 = client or client_for(cfg)
-    with ThreadPoolExecutor(len(targets)) as pool:
-        # The listings wait on the server; read the local side meanwhile.
+    with ThreadPoolExecutor(len(targets) + 1) as pool:
+        # Reading the local side overlaps with loading botocore and with the listings' wait.
+        local = pool.submit(_local_files, site_dir, cfg, releases, embargoed, include, cache)
+        s3 = client or client_for(cfg)
         listings = [pool.submit(fetch, s3, t, cfg.conn, manifest) for t in targets.values()]
-        files = [f for f in pp.scan(site_dir, releases, media=cfg.media is not None)
-                 if include is None or include(f.rel)]
-        held = sorted(f.rel for f in files if f.rel.split("/")[0] in embargoed)
-        if held:
-            for future in listings:
-                future.cancel()
-            raise SmrError(f"{site_dir}: holds {held[0]}, part of a release under embargo; nothing was uploaded")
-        hashes = pp.HashCache(cache)
-        try:
-            hashes.fill(files)
-        finally:
-            hashes.save()
+        files = local.result()
         remotes = dict(zip(targets, (future.result() for future in listings)))
     if cfg.media and cfg.media.bucket == cfg.site.bucket and cfg.media.prefix.startswith(cfg.site.prefix):
         inner = cfg.media.prefix[len(cfg.site.prefix):]   # the media area is not the site's to judge
@@ -189,6 +179,21 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
         _write_manifests(s3, cfg, targets, remotes, files, etags, deleted)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _local_files(site_dir: Path, cfg: Settings, releases, embargoed, include, cache) -> list[pp.LocalFile]:
+    """The files to publish with their MD5s; refuses a folder holding an embargoed release."""
+    files = [f for f in pp.scan(site_dir, releases, media=cfg.media is not None)
+             if include is None or include(f.rel)]
+    held = sorted(f.rel for f in files if f.rel.split("/")[0] in embargoed)
+    if held:
+        raise SmrError(f"{site_dir}: holds {held[0]}, part of a release under embargo; nothing was uploaded")
+    hashes = pp.HashCache(cache)
+    try:
+        hashes.fill(files)
+    finally:
+        hashes.save()
+    return files
 
 
 # ---------------------------------------------------------------- talking to S3

@@ -65,6 +65,7 @@ class LocalFile:
     stage: int
     target: str              # "site" or "media"
     headers: dict            # ContentType, CacheControl, ContentDisposition (boto3 names)
+    mtime_ns: int = 0
     md5: str = ""            # hex digest of the whole file
     etag: str = ""           # the ETag S3 gives it when uploaded the way we upload it
 
@@ -109,18 +110,24 @@ class Plan:
 def scan(site_dir: Path, releases: set[str] | None, media: bool) -> list[LocalFile]:
     """Every regular file of the built site; dotfiles and symlinks are never published."""
     files = []
-    for folder, dirs, names in os.walk(site_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
-        for name in sorted(names):
-            path = Path(folder) / name
-            if name.startswith(".") or path.is_symlink() or not path.is_file():
-                continue
-            rel = path.relative_to(site_dir).as_posix()
-            stage = classify(rel, releases)
-            to_media = media and stage == ORIGINALS
-            files.append(LocalFile(rel=rel, key=media_key(rel) if to_media else rel, path=path,
-                                   size=path.stat().st_size, stage=stage, target="media" if to_media else "site",
-                                   headers=headers_for(rel, path, stage)))
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.startswith(".") or entry.is_symlink():
+                    continue
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    rel, st = prefix + entry.name, entry.stat()
+                    stage = classify(rel, releases)
+                    to_media = media and stage == ORIGINALS
+                    files.append(LocalFile(rel=rel, key=media_key(rel) if to_media else rel, path=Path(entry.path),
+                                           size=st.st_size, mtime_ns=st.st_mtime_ns, stage=stage,
+                                           target="media" if to_media else "site",
+                                           headers=headers_for(rel, Path(entry.path), stage)))
+
+    walk(str(site_dir), "")
     return files
 
 
@@ -198,21 +205,20 @@ class HashCache:
     def fill(self, files: list[LocalFile], jobs: int = 4) -> None:
         missing, kept = [], {}
         for f in files:
-            st = f.path.stat()
             hit = self.entries.get(str(f.path))
-            if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            if hit and hit[0] == f.size and hit[1] == f.mtime_ns:
                 f.md5, f.etag = hit[2], hit[3]
                 kept[str(f.path)] = hit
             else:
-                missing.append((f, st))
+                missing.append(f)
         if len(kept) != len(self.entries):   # forget files that are gone
             self.entries, self.dirty = kept, True
         if not missing:
             return
         with ThreadPoolExecutor(jobs) as pool:
-            for (f, st), (md5, etag) in zip(missing, pool.map(lambda m: digests(m[0].path), missing)):
+            for f, (md5, etag) in zip(missing, pool.map(lambda m: digests(m.path), missing)):
                 f.md5, f.etag = md5, etag
-                self.entries[str(f.path)] = [st.st_size, st.st_mtime_ns, md5, etag]
+                self.entries[str(f.path)] = [f.size, f.mtime_ns, md5, etag]
         self.dirty = True
 
     def save(self) -> None:

@@ -145,7 +145,7 @@ def explain(exc: BaseException, target: Target, conn: Connection) -> SmrError:
     if isinstance(exc, bex.NoCredentialsError):
         cause = ("no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                  "or AWS_PROFILE, or ~/.aws/credentials")
-    elif isinstance(exc, (bex.EndpointConnectionError, bex.ConnectionClosedError,
+    elif isinstance(exc, (bex.EndpointConnectionError, bex.HTTPClientError,
                           bex.ConnectTimeoutError, bex.ReadTimeoutError)):
         cause = f"cannot reach {endpoint} (connection failed after retries); check endpoint_url and the network"
     elif isinstance(exc, bex.ClientError):
