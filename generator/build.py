@@ -14,11 +14,14 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import Problem, SmrError, display_path
 from generator.resources import asset_dirs
-from generator.site import Site, load_site
 from generator.slug import slugify
+
+if TYPE_CHECKING:
+    from generator.site import Site
 
 SITE_MARKER = ".smr-site"
 
@@ -41,7 +44,7 @@ class BuildReport:
 def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: bool = False) -> BuildReport:
     """Build the newsroom at `root` into `output`, reusing what an earlier build made."""
     from generator.incremental import Outputs, global_key
-    from generator.site import release_signatures
+    from generator.layout import release_signatures
 
     started = time.perf_counter()
     root = root.resolve()
@@ -52,6 +55,8 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     unchanged = _unchanged_build(root, output, key, signatures, now)
     if unchanged is not None:
         return BuildReport(output, 0, unchanged, 0, 0, time.perf_counter() - started)
+    from generator.site import load_site  # the model, loaded only when something changed
+
     site = load_site(root, now, preview, signatures=signatures)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
     try:
@@ -68,36 +73,48 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     return BuildReport(output, outputs.written, outputs.reused, images, held, time.perf_counter() - started)
 
 
-BUILD_GROUP = "__build__"
+def _build_state(root: Path, output: Path, key: str):
+    """The record of the last build into `output`: its inputs, embargo clock and files."""
+    import hashlib
+
+    from generator.cache import PickleStore
+
+    name = "build-" + hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
+    return PickleStore(root, name, key)
 
 
 def _record_build(outputs, key: str, signatures: dict, site: Site, staging: Path) -> None:
     """Remember this build's inputs, so that an identical next build can do nothing at all."""
-    from generator.incremental import Record, digest
+    from generator.incremental import digest
 
-    embargoes = {i.slug: i.release.embargo for i in site.items}
-    files = [p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()]
-    outputs.new[BUILD_GROUP] = Record(
-        digest(key, signatures), files,
-        {"embargoes": embargoes, "public": {i.slug for i in site.public}, "pages": outputs.written + outputs.reused})
+    files = {f for record in outputs.new.values() for f in record.files}
+    files |= {p.relative_to(staging).as_posix() for p in (staging / "assets").rglob("*") if p.is_file()}
+    state = _build_state(site.root, outputs.output, key)
+    state.data = {}
+    state.put("build", digest(key, signatures), {
+        "embargoes": {i.slug: i.release.embargo for i in site.items},
+        "public": {i.slug for i in site.public},
+        "pages": outputs.written + outputs.reused,
+        "files": sorted(files),
+    })
+    outputs.after_save.append(state.save)
 
 
 def _unchanged_build(root: Path, output: Path, key: str, signatures: dict, now: dt.datetime) -> int | None:
     """The page count of the previous build when nothing changed since (inputs, clock, output)."""
-    from generator.incremental import Outputs, digest
+    from generator.incremental import digest
 
     if not (output / SITE_MARKER).exists():
         return None
-    store = Outputs(root, output, output, key).store
-    record = store.get(BUILD_GROUP, digest(key, signatures))
-    if record is None:
+    state = _build_state(root, output, key).get("build", digest(key, signatures))
+    if state is None:
         return None
-    public = {slug for slug, embargo in record.extra["embargoes"].items() if embargo is None or embargo <= now}
-    if public != record.extra["public"]:
+    public = {slug for slug, embargo in state["embargoes"].items() if embargo is None or embargo <= now}
+    if public != state["public"]:
         return None
-    if not all((output / f).is_file() for f in record.files):
+    if not all(os.path.isfile(os.path.join(output, f)) for f in state["files"]):
         return None
-    return record.extra["pages"]
+    return state["pages"]
 
 
 def check_output(root: Path, output: Path) -> None:
