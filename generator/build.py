@@ -149,7 +149,6 @@ def render_site(site: Site, out: Path, outputs) -> int:
     Groups whose inputs did not change since the previous build are linked, not rendered.
     Returns the number of photos processed.
     """
-    from generator.feeds import write_feed
     from generator.images import prepare_images
     from generator.incremental import digest
     from generator.render import Pages
@@ -177,10 +176,19 @@ def render_site(site: Site, out: Path, outputs) -> int:
         outputs.record("index", index_key, ["index.html"])
     contents = {slug: r["content"] for slug, r in results.items()}
     leads = {slug: r["lead"] for slug, r in results.items()}
+    stale = []
     for feed in pages.feeds:
         feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
-            outputs.record(f"feed:{feed.path}", feed_key, write_feed(site, feed, out, contents, leads))
+            stale.append((feed, feed_key))
+    global _WORK
+    _WORK = (site, out, contents, leads, [feed for feed, _ in stale])
+    try:
+        written = in_workers(_write_feed, list(range(len(stale))), parallel_from=8)
+    finally:
+        _WORK = None
+    for (feed, feed_key), files in zip(stale, written):
+        outputs.record(f"feed:{feed.path}", feed_key, files)
     sitemap_key = digest("sitemap", sitemap_entries(site))
     if not outputs.reuse("sitemap", sitemap_key):
         write_sitemap(site, pages, out)
@@ -203,18 +211,12 @@ def release_key(site: Site, pages, item) -> str:
 def render_releases(site: Site, pages, out: Path, items: list):
     """Render the given releases' folders; in worker processes when there are many."""
     global _WORK
-    problems: list[Problem] = []
     _WORK = (site, pages, out)
     try:
-        if len(items) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            import multiprocessing
-
-            with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
-                done = pool.map(_render_release, [i.slug for i in items], chunksize=16)
-        else:
-            done = [_render_release(i.slug) for i in items]
+        done = in_workers(_render_release, [i.slug for i in items], parallel_from=PARALLEL_FROM)
     finally:
         _WORK = None
+    problems: list[Problem] = []
     results = []
     for slug, extra, item_problems in done:
         problems.extend(item_problems)
@@ -224,7 +226,31 @@ def render_releases(site: Site, pages, out: Path, items: list):
     return results
 
 
-_WORK = None  # (site, pages, out) for the worker processes, inherited by fork
+_WORK = None  # what the worker function needs, set before forking and inherited by the workers
+
+
+def in_workers(function, args: list, parallel_from: int) -> list:
+    """`map(function, args)`, in one forked process per core when there is enough work.
+
+    Fork shares the prepared site, templates and caches with the workers for free. A
+    process with other threads (`smr serve`'s watcher) works serially: forking it is unsafe.
+    """
+    import threading
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(args) < parallel_from or cores < 2 or threading.active_count() > 1:
+        return [function(arg) for arg in args]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        return pool.map(function, args, chunksize=max(1, min(16, len(args) // (4 * cores))))
+
+
+def _write_feed(index: int) -> list[str]:
+    from generator.feeds import write_feed
+
+    site, out, contents, leads, feeds = _WORK
+    return write_feed(site, feeds[index], out, contents, leads)
 
 
 def _render_release(slug: str):
