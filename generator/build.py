@@ -14,11 +14,14 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import Problem, SmrError, display_path
 from generator.resources import asset_dirs
-from generator.site import Site, load_site
 from generator.slug import slugify
+
+if TYPE_CHECKING:
+    from generator.site import Site
 
 SITE_MARKER = ".smr-site"
 
@@ -44,7 +47,7 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
 
     `media_base_url` (set by publish) makes photo downloads link to the media target."""
     from generator.incremental import Outputs, digest, global_key
-    from generator.site import release_signatures
+    from generator.layout import release_signatures
 
     started = time.perf_counter()
     root = root.resolve()
@@ -57,6 +60,8 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     unchanged = _unchanged_build(root, output, key, signatures, now)
     if unchanged is not None:
         return BuildReport(output, 0, unchanged, 0, 0, time.perf_counter() - started)
+    from generator.site import load_site  # the model, loaded only when something changed
+
     site = load_site(root, now, preview, signatures=signatures)
     site.media_base_url = media_base_url
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
@@ -74,36 +79,48 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     return BuildReport(output, outputs.written, outputs.reused, images, held, time.perf_counter() - started)
 
 
-BUILD_GROUP = "__build__"
+def _build_state(root: Path, output: Path, key: str):
+    """The record of the last build into `output`: its inputs, embargo clock and files."""
+    import hashlib
+
+    from generator.cache import PickleStore
+
+    name = "build-" + hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
+    return PickleStore(root, name, key)
 
 
 def _record_build(outputs, key: str, signatures: dict, site: Site, staging: Path) -> None:
     """Remember this build's inputs, so that an identical next build can do nothing at all."""
-    from generator.incremental import Record, digest
+    from generator.incremental import digest
 
-    embargoes = {i.slug: i.release.embargo for i in site.items}
-    files = [p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()]
-    outputs.new[BUILD_GROUP] = Record(
-        digest(key, signatures), files,
-        {"embargoes": embargoes, "public": {i.slug for i in site.public}, "pages": outputs.written + outputs.reused})
+    files = {f for record in outputs.new.values() for f in record.files}
+    files |= {p.relative_to(staging).as_posix() for p in (staging / "assets").rglob("*") if p.is_file()}
+    state = _build_state(site.root, outputs.output, key)
+    state.data = {}
+    state.put("build", digest(key, signatures), {
+        "embargoes": {i.slug: i.release.embargo for i in site.items},
+        "public": {i.slug for i in site.public},
+        "pages": outputs.written + outputs.reused,
+        "files": sorted(files),
+    })
+    outputs.after_save.append(state.save)
 
 
 def _unchanged_build(root: Path, output: Path, key: str, signatures: dict, now: dt.datetime) -> int | None:
     """The page count of the previous build when nothing changed since (inputs, clock, output)."""
-    from generator.incremental import Outputs, digest
+    from generator.incremental import digest
 
     if not (output / SITE_MARKER).exists():
         return None
-    store = Outputs(root, output, output, key).store
-    record = store.get(BUILD_GROUP, digest(key, signatures))
-    if record is None:
+    state = _build_state(root, output, key).get("build", digest(key, signatures))
+    if state is None:
         return None
-    public = {slug for slug, embargo in record.extra["embargoes"].items() if embargo is None or embargo <= now}
-    if public != record.extra["public"]:
+    public = {slug for slug, embargo in state["embargoes"].items() if embargo is None or embargo <= now}
+    if public != state["public"]:
         return None
-    if not all((output / f).is_file() for f in record.files):
+    if not all(os.path.isfile(os.path.join(output, f)) for f in state["files"]):
         return None
-    return record.extra["pages"]
+    return state["pages"]
 
 
 def check_output(root: Path, output: Path) -> None:
@@ -138,7 +155,6 @@ def render_site(site: Site, out: Path, outputs) -> int:
     Groups whose inputs did not change since the previous build are linked, not rendered.
     Returns the number of photos processed.
     """
-    from generator.feeds import write_feed
     from generator.images import prepare_images
     from generator.incremental import digest
     from generator.render import Pages
@@ -166,10 +182,19 @@ def render_site(site: Site, out: Path, outputs) -> int:
         outputs.record("index", index_key, ["index.html"])
     contents = {slug: r["content"] for slug, r in results.items()}
     leads = {slug: r["lead"] for slug, r in results.items()}
+    stale = []
     for feed in pages.feeds:
         feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
-            outputs.record(f"feed:{feed.path}", feed_key, write_feed(site, feed, out, contents, leads))
+            stale.append((feed, feed_key))
+    global _WORK
+    _WORK = (site, out, contents, leads, [feed for feed, _ in stale])
+    try:
+        written = in_workers(_write_feed, list(range(len(stale))), parallel_from=8)
+    finally:
+        _WORK = None
+    for (feed, feed_key), files in zip(stale, written):
+        outputs.record(f"feed:{feed.path}", feed_key, files)
     sitemap_key = digest("sitemap", sitemap_entries(site))
     if not outputs.reuse("sitemap", sitemap_key):
         write_sitemap(site, pages, out)
@@ -192,18 +217,12 @@ def release_key(site: Site, pages, item) -> str:
 def render_releases(site: Site, pages, out: Path, items: list):
     """Render the given releases' folders; in worker processes when there are many."""
     global _WORK
-    problems: list[Problem] = []
     _WORK = (site, pages, out)
     try:
-        if len(items) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            import multiprocessing
-
-            with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
-                done = pool.map(_render_release, [i.slug for i in items], chunksize=16)
-        else:
-            done = [_render_release(i.slug) for i in items]
+        done = in_workers(_render_release, [i.slug for i in items], parallel_from=PARALLEL_FROM)
     finally:
         _WORK = None
+    problems: list[Problem] = []
     results = []
     for slug, extra, item_problems in done:
         problems.extend(item_problems)
@@ -213,7 +232,31 @@ def render_releases(site: Site, pages, out: Path, items: list):
     return results
 
 
-_WORK = None  # (site, pages, out) for the worker processes, inherited by fork
+_WORK = None  # what the worker function needs, set before forking and inherited by the workers
+
+
+def in_workers(function, args: list, parallel_from: int) -> list:
+    """`map(function, args)`, in one forked process per core when there is enough work.
+
+    Fork shares the prepared site, templates and caches with the workers for free. A
+    process with other threads (`smr serve`'s watcher) works serially: forking it is unsafe.
+    """
+    import threading
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(args) < parallel_from or cores < 2 or threading.active_count() > 1:
+        return [function(arg) for arg in args]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        return pool.map(function, args, chunksize=max(1, min(16, len(args) // (4 * cores))))
+
+
+def _write_feed(index: int) -> list[str]:
+    from generator.feeds import write_feed
+
+    site, out, contents, leads, feeds = _WORK
+    return write_feed(site, feeds[index], out, contents, leads)
 
 
 def _render_release(slug: str):

@@ -62,6 +62,8 @@ class Outputs:
 
     def __init__(self, root: Path, output: Path, staging: Path, key: str):
         self.staging = staging
+        self.output = output
+        self.after_save: list = []  # called once the new site is in place and recorded
         self.previous = output if (output / ".smr-site").exists() else None
         name = "outputs-" + hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
         self.store = PickleStore(root, name, key)
@@ -104,6 +106,8 @@ class Outputs:
         self.store.data = {group: (r.key, r) for group, r in self.new.items()}
         self.store.dirty = True
         self.store.save()
+        for callback in self.after_save:
+            callback()
 
 
 def _is_page(group: str) -> bool:

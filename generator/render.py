@@ -24,6 +24,7 @@ def environment(root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(root),
     )
     env.filters.update(
         markdown=lambda text, shift=1: jinja2.utils.markupsafe.Markup(markup.block(text, shift)),
@@ -32,6 +33,18 @@ def environment(root: Path) -> jinja2.Environment:
         vcard=vcard_escape,
     )
     return env
+
+
+def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates in .smr-cache/jinja (keyed by Jinja on each template's source)."""
+    from generator.cache import cache_dir
+
+    folder = cache_dir(root) / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def filesize(size: int, language: str = "en") -> str:

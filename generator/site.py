@@ -19,10 +19,8 @@ from generator.load import Document, load_yaml
 from generator.model import Coverage, Newsroom, Release, validate, _problem
 from generator.slug import slugify
 
-NEWSROOM_FILE = "newsroom.yaml"
-RELEASES_DIR = "releases"
-RELEASE_FILE = "release.yaml"
-COVERAGE_FILE = "coverage.yaml"
+from generator.layout import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE, RELEASES_DIR,  # noqa: F401
+                              release_folders, release_signatures)
 
 
 @dataclass
@@ -89,13 +87,6 @@ def load_newsroom(root: Path) -> Newsroom:
     return newsroom
 
 
-def release_signatures(root: Path) -> dict[str, str]:
-    """Folder name -> signature of every release folder: what changed since the last run."""
-    from generator.cache import folder_signature
-
-    return {folder.name: folder_signature(folder) for folder in release_folders(root)}
-
-
 def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bool = True,
               signatures: dict[str, str] | None = None) -> Site:
     """Load and validate everything; raise one SmrError listing all problems of all files.
@@ -133,13 +124,6 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
-
-
-def release_folders(root: Path) -> list[Path]:
-    releases = root / RELEASES_DIR
-    if not releases.is_dir():
-        return []
-    return sorted(p for p in releases.iterdir() if (p / RELEASE_FILE).is_file())
 
 
 def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
