@@ -69,8 +69,13 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
         outputs = Outputs(root, output, staging, key)
         images = render_site(site, staging, outputs)
         (staging / SITE_MARKER).write_text("written by smr; replaced on every build\n", "utf-8")
-        _record_build(outputs, key, signatures, site, staging)
-        swap_into_place(staging, output)
+        files = outputs.site_files()
+        _record_build(outputs, key, signatures, site, files)
+        if outputs.in_place:
+            outputs.forget()
+            update_in_place(staging, output, files)
+        else:
+            swap_into_place(staging, output)
         outputs.save()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -89,12 +94,10 @@ def _build_state(root: Path, output: Path, key: str):
     return PickleStore(root, name, key)
 
 
-def _record_build(outputs, key: str, signatures: dict, site: Site, staging: Path) -> None:
+def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[str]) -> None:
     """Remember this build's inputs, so that an identical next build can do nothing at all."""
     from generator.incremental import digest
 
-    files = {f for record in outputs.new.values() for f in record.files}
-    files |= {p.relative_to(staging).as_posix() for p in (staging / "assets").rglob("*") if p.is_file()}
     state = _build_state(site.root, outputs.output, key)
     state.data = {}
     state.put("build", digest(key, signatures), {
@@ -147,6 +150,27 @@ def swap_into_place(staging: Path, output: Path) -> None:
 
 
 PARALLEL_FROM = 64  # releases to render before worker processes pay for themselves
+
+
+def update_in_place(staging: Path, output: Path, files: set[str]) -> None:
+    """Move the newly rendered files into the live site, then remove what it no longer has.
+
+    Used when only part of the site changed: every page was rendered and checked before
+    anything here runs, so a failed build still leaves the site untouched.
+    """
+    for dirpath, _dirnames, filenames in os.walk(staging):
+        target_dir = os.path.join(output, os.path.relpath(dirpath, staging))
+        os.makedirs(target_dir, exist_ok=True)
+        for name in filenames:
+            os.replace(os.path.join(dirpath, name), os.path.join(target_dir, name))
+    shutil.rmtree(staging, ignore_errors=True)
+    for dirpath, _dirnames, filenames in os.walk(output, topdown=False):
+        relative = os.path.relpath(dirpath, output)
+        for name in filenames:
+            if (name if relative == "." else f"{relative}/{name}") not in files:
+                os.unlink(os.path.join(dirpath, name))
+        if dirpath != str(output) and not os.listdir(dirpath):
+            os.rmdir(dirpath)
 
 
 def render_site(site: Site, out: Path, outputs) -> int:

@@ -205,10 +205,9 @@ def _entry(entry, site, item, out: Path, content: str, lead) -> None:
         author = {"name": f"{contact.name}, {site.newsroom.organization.name}", "email": contact.email}
     entry.author(author)
     if lead is not None:
-        path = out / item.slug / lead.src
-        kind = mimetypes.guess_type(path.name)[0] or "image/jpeg"
+        kind = mimetypes.guess_type(lead.src)[0] or "image/jpeg"
         image_url = url + lead.src
-        size = path.stat().st_size
+        size = lead.src_bytes
         entry.enclosure(image_url, str(size), kind)
         entry.media.content(url=image_url, medium="image", type=kind, width=str(lead.width),
                             height=str(lead.height), fileSize=str(size))

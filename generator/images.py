@@ -48,6 +48,7 @@ class WebImage:
     srcset: str = ""         # srcset of the <img> fallback
     og: dict | None = None     # lead only: {"src", "width", "height"} of the 1200x630 social card
     thumb: dict | None = None  # lead only: {"src", "width", "height"} for the index page
+    src_bytes: int = 0         # size of the `src` rendition (feed enclosures need it)
 
 
 class ImageSet(list):
@@ -228,8 +229,9 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set) -> "Web
                         "srcset": ", ".join(f"img/{r['files']['webp']} {r['width']}w" for r in renditions)})
     lead = image is item.release.lead_image
     card = lambda m: m and {"src": f"img/{m['src']}", "width": m["width"], "height": m["height"]}  # noqa: E731
+    src = f"img/{fallback['files'].get(main_fmt) or next(iter(fallback['files'].values()))}"
     return WebImage(
-        src=f"img/{fallback['files'].get(main_fmt) or next(iter(fallback['files'].values()))}",
+        src=src, src_bytes=(out_dir / src).stat().st_size,
         width=fallback["width"], height=fallback["height"],
         original=quote(hires), original_name=source.name,
         original_width=meta["original_size"][0], original_height=meta["original_size"][1],

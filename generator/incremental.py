@@ -68,25 +68,33 @@ class Outputs:
         name = "outputs-" + hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
         self.store = PickleStore(root, name, key)
         self.new: dict[str, Record] = {}
-        self.reused = 0   # pages (release pages and the index) linked from the previous build
+        # With a previous build on record, only new files are staged and then moved into the
+        # live site; otherwise the whole site is staged and swapped in.
+        self.in_place = self.previous is not None and bool(self.store.data)
+        self.reused = 0   # pages (release pages and the index) kept from the previous build
         self.written = 0  # pages rendered by this build
 
     def reuse(self, group: str, key: str) -> Record | None:
-        """Link the group's files from the previous site if it was built from the same inputs."""
+        """Keep the group's files from the previous site if it was built from the same inputs.
+
+        Updating in place they simply stay where they are; otherwise they are hard-linked
+        into the staging folder that replaces the site.
+        """
         record: Record | None = self.store.get(group, key)
         if record is None or self.previous is None:
             return None
-        sources = [self.previous / f for f in record.files]
-        if not all(s.is_file() for s in sources):
+        previous, staging = str(self.previous), str(self.staging)
+        if not all(os.path.isfile(os.path.join(previous, f)) for f in record.files):
             return None
-        for rel, source in zip(record.files, sources):
-            target = self.staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:  # another file system, or links not allowed: copy instead
-                import shutil
-                shutil.copy2(source, target)
+        if not self.in_place:
+            for rel in record.files:
+                target = os.path.join(staging, rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                try:
+                    os.link(os.path.join(previous, rel), target)
+                except OSError:  # another file system, or links not allowed: copy instead
+                    import shutil
+                    shutil.copy2(os.path.join(previous, rel), target)
         self.new[group] = record
         self.reused += _is_page(group)
         return record
@@ -100,6 +108,16 @@ class Outputs:
     def files_under(self, folder: str) -> list[str]:
         base = self.staging / folder
         return [p.relative_to(self.staging).as_posix() for p in base.rglob("*") if p.is_file()]
+
+    def site_files(self) -> set[str]:
+        """Every file of the new site: the groups' files, plus the assets and the marker."""
+        files = {f for record in self.new.values() for f in record.files}
+        return files | {p.relative_to(self.staging).as_posix() for p in (self.staging / "assets").rglob("*")
+                        if p.is_file()} | {".smr-site"}
+
+    def forget(self) -> None:
+        """Drop the records before the live site changes: a crash then means a cold build."""
+        self.store.path.unlink(missing_ok=True)
 
     def save(self) -> None:
         """Keep exactly this build's records: groups that no longer exist are forgotten."""
