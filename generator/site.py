@@ -170,7 +170,12 @@ def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
     problems = []
     seen: dict[str, Item] = {}
     by_folder = {i.folder: i for i in items}  # the model checked that translations are siblings
+    # Folders the site itself uses: assets, tag feeds, previews, one per language's feeds.
+    reserved = {"assets", "tags", "_preview"} | {i.language.lower() for i in items}
     for item in items:
+        if item.slug in reserved:
+            problems.append(Problem(item.source, 1, "", f"the folder name {item.folder.name!r} is an address "
+                                    f"the site needs itself (/{item.slug}/); rename the release folder"))
         if item.slug in seen:
             problems.append(Problem(item.source, 1, "", f"folder name gives the same address "
                                     f"/{item.slug}/ as {seen[item.slug].source}"))

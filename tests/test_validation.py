@@ -186,3 +186,11 @@ def test_logo_must_be_an_image_file(newsroom):
     result = newsroom.run("build")
     assert result.exit_code == 1
     assert "newsroom.yaml:8: organization.logo: must be an image file" in result.output
+
+
+@pytest.mark.parametrize("name", ["assets", "tags", "nl"])
+def test_release_folder_cannot_take_an_address_the_site_needs(newsroom, name):
+    newsroom.release(name)
+    result = newsroom.run("check")
+    assert result.exit_code == 1
+    assert f"releases/{name}/release.yaml:1: the folder name '{name}' is an address the site needs itself" in result.output
