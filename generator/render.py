@@ -62,7 +62,9 @@ def filesize(size: int, language: str = "en") -> str:
 
 @functools.lru_cache(maxsize=8)
 def logo_size(path: Path) -> tuple[int, int] | None:
-    """Pixel size of the logo, so the page reserves its space (None for SVG or unreadable)."""
+    """Pixel size of the logo, so the page reserves its space (None when unreadable)."""
+    if path.suffix.lower() == ".svg":
+        return _svg_size(path)
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -70,6 +72,25 @@ def logo_size(path: Path) -> tuple[int, int] | None:
             return image.size
     except (OSError, UnidentifiedImageError):
         return None
+
+
+def _svg_size(path: Path) -> tuple[int, int] | None:
+    """An SVG's size from its width/height attributes, else from its viewBox."""
+    import re
+
+    try:
+        head = path.read_text("utf-8", errors="replace")[:4096]
+    except OSError:
+        return None
+    tag = re.search(r"<svg\b[^>]*>", head, re.S)
+    if not tag:
+        return None
+    width = re.search(r'\swidth="([\d.]+)(?:px)?"', tag[0])
+    height = re.search(r'\sheight="([\d.]+)(?:px)?"', tag[0])
+    if width and height:
+        return round(float(width[1])), round(float(height[1]))
+    box = re.search(r'viewBox="[\d.+-]+[\s,]+[\d.+-]+[\s,]+([\d.]+)[\s,]+([\d.]+)"', tag[0])
+    return (round(float(box[1])), round(float(box[2]))) if box else None
 
 
 def vcard_escape(value: str | None) -> str:

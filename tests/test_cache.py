@@ -26,13 +26,13 @@ def test_cached_release_is_revalidated_when_its_folder_changes(newsroom, now):
 
 
 def test_translation_target_removed_after_caching(newsroom, now):
-    newsroom.release("nl", "title: N\ndate: 2026-11-20\nsummary: S.\ntranslations: [../en]\n")
-    newsroom.release("en", "title: E\ndate: 2026-11-20\nsummary: S.\ntranslations: [../nl]\n")
+    newsroom.release("nieuws", "title: N\ndate: 2026-11-20\nsummary: S.\ntranslations: [../news]\n")
+    newsroom.release("news", "title: E\ndate: 2026-11-20\nsummary: S.\ntranslations: [../nieuws]\n")
     assert newsroom.run("check").exit_code == 0
-    os.remove(newsroom.root / "releases/en/release.yaml")
+    os.remove(newsroom.root / "releases/news/release.yaml")
     result = newsroom.run("check")
     assert result.exit_code == 1
-    assert "releases/nl/release.yaml:4: translations: '../en': no release.yaml there" in result.output
+    assert "releases/nieuws/release.yaml:4: translations: '../news': no release.yaml there" in result.output
 
 
 def test_newsroom_change_invalidates_cached_dates(newsroom, now):

@@ -233,11 +233,23 @@ def test_exif_orientation_applied_to_web_rendition(newsroom):
 
 
 def test_public_page_never_links_to_an_embargoed_translation(newsroom):
-    newsroom.release("nl", "title: Nieuws\ndate: 2026-11-20\nsummary: S.\ntranslations: [../en]\n")
-    newsroom.release("en", "title: News\nlanguage: en\ndate: 2026-12-01\nembargo: 2026-12-01T09:00+01:00\n"
-                           "summary: S.\ntranslations: [../nl]\n")
+    newsroom.release("nieuws", "title: Nieuws\ndate: 2026-11-20\nsummary: S.\ntranslations: [../news]\n")
+    newsroom.release("news", "title: News\nlanguage: en\ndate: 2026-12-01\nembargo: 2026-12-01T09:00+01:00\n"
+                           "summary: S.\ntranslations: [../nieuws]\n")
     assert newsroom.run("build", "--preview", "--now", "2026-11-25T10:00+01:00").exit_code == 0
-    nl = soup(newsroom.site / "nl" / "index.html")
-    en = soup(newsroom.site / "en" / "index.html")
+    nl = soup(newsroom.site / "nieuws" / "index.html")
+    en = soup(newsroom.site / "news" / "index.html")
     assert nl.select_one(".translations") is None and not nl.select('link[hreflang]')
-    assert en.select_one(".translations a")["href"] == "../nl/"
+    assert en.select_one(".translations a")["href"] == "../nieuws/"
+
+
+def test_svg_logo_gets_its_size(newsroom):
+    newsroom.write("brand/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><rect width="120" height="40"/></svg>')
+    text = (newsroom.root / "newsroom.yaml").read_text().replace(
+        "  url: https://www.example.org\n", "  url: https://www.example.org\n  logo: brand/logo.svg\n")
+    newsroom.write("newsroom.yaml", text)
+    newsroom.release("a")
+    assert newsroom.run("build").exit_code == 0
+    logo = soup(newsroom.site / "a" / "index.html").select_one(".brand img")
+    assert logo["src"] == "../assets/logo.svg"
+    assert (logo["width"], logo["height"]) == ("120", "40") or int(logo["width"]) * 40 == int(logo["height"]) * 120
