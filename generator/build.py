@@ -184,6 +184,11 @@ def render_site(site: Site, out: Path, outputs) -> int:
     from generator.render import Pages
     from generator.sitemap import entries as sitemap_entries, write_sitemap
 
+    from generator import markup
+    from generator.cache import PickleStore
+
+    rendered_markdown = PickleStore(site.root, "markdown", markup.RENDER_VERSION)
+    markup.remember(rendered_markdown)
     pages = Pages(site)
     keys = {item.slug: release_key(site, pages, item) for item in site.rendered}
     results: dict[str, dict] = {}
@@ -195,9 +200,13 @@ def render_site(site: Site, out: Path, outputs) -> int:
         else:
             todo.append(item)
     photos = prepare_images(todo, site.root)  # every photo to render, at once, in parallel
-    for slug, extra in render_releases(site, pages, out, todo):
+    new_markdown = markup.take_new()
+    for slug, extra, blocks in render_releases(site, pages, out, todo):
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra
+        new_markdown.update(blocks)
+    markup.keep(rendered_markdown, new_markdown | markup.take_new())
+    outputs.after_save.append(rendered_markdown.save)
 
     entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"]} for i in site.public]
     index_key = digest("index", [(i.slug, keys[i.slug]) for i in site.public])
@@ -248,10 +257,10 @@ def render_releases(site: Site, pages, out: Path, items: list):
         _WORK = None
     problems: list[Problem] = []
     results = []
-    for slug, extra, item_problems in done:
+    for slug, extra, item_problems, blocks in done:
         problems.extend(item_problems)
         if extra is not None:
-            results.append((slug, extra))
+            results.append((slug, extra, blocks))
     SmrError.collect(problems)
     return results
 
@@ -285,6 +294,7 @@ def _write_feed(index: int) -> list[str]:
 
 def _render_release(slug: str):
     """One release's folder: photos, documents, vCards and the page; plus what lists need."""
+    from generator import markup
     from generator.images import process_images
 
     site, pages, out = _WORK
@@ -294,7 +304,7 @@ def _render_release(slug: str):
     try:
         images = process_images(item, folder)
     except SmrError as exc:
-        return slug, None, exc.problems
+        return slug, None, exc.problems, {}
     documents = copy_documents(item, folder)
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")
@@ -303,7 +313,8 @@ def _render_release(slug: str):
     if lead is not None and lead.thumb:
         card = {"src": f"{slug}/{lead.thumb['src']}", "alt": lead.alt,
                 "width": lead.thumb["width"], "height": lead.thumb["height"]}
-    return slug, {"lead": lead, "card": card, "content": html_content(item)}, []
+    extra = {"lead": lead, "card": card, "content": html_content(item)}
+    return slug, extra, [], markup.take_new()  # Markdown rendered here, for the parent's cache
 
 
 def html_content(item) -> str:

@@ -154,3 +154,20 @@ def test_many_releases_render_in_worker_processes_identically(newsroom, tmp_path
     shutil.rmtree(newsroom.root / ".smr-cache")
     build(newsroom.root, tmp_path / "serial", now=NOW)
     assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
+
+
+def test_rendered_markdown_is_cached_across_builds(room, tmp_path, monkeypatch):
+    from generator import markup
+
+    build(room.root, now=NOW)
+    assert (room.root / ".smr-cache" / "markdown.pickle").is_file()
+    room.write("templates/partials/organization.html", "<p class=\"custom-about\">Over ons</p>\n")
+    rendered = []
+    real = markup._render
+    monkeypatch.setattr(markup, "_render", lambda text, shift: rendered.append(text) or real(text, shift))
+    markup._STORED.clear()
+    markup._NEW.clear()
+    report = build(room.root, now=NOW)
+    assert report.written == 6
+    assert rendered == []  # every page re-rendered, no Markdown parsed again
+    assert snapshot(room.site) == cold(room, tmp_path)
