@@ -72,7 +72,8 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
         files = outputs.site_files()
         _record_build(outputs, key, signatures, site, files)
         if outputs.in_place:
-            outputs.forget()
+            outputs.forget()  # a crash while files move leaves no record to trust: next build is cold
+            _build_state(root, output, key).path.unlink(missing_ok=True)
             update_in_place(staging, output, files)
         else:
             swap_into_place(staging, output)
