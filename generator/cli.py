@@ -41,6 +41,12 @@ def run(ctx: Context, action):
         if len(exc.problems) > 1:
             click.echo(f"{len(exc.problems)} problems found.", err=True)
         sys.exit(1)
+    except OSError as exc:  # the disk or the system said no: say what and where, no traceback
+        if ctx.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.secho(f"error: {where}{exc.strerror or exc}", err=True, fg="red")
+        sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,7 +121,7 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
                 click.secho(f"error: {problem}", err=True, fg="red")
 
     run(ctx, lambda: build_site(root, output, now=clock.now(now), preview=preview))
-    serve_site(root, output, rebuild, host=host, port=port, on_ready=ctx.say)
+    run(ctx, lambda: serve_site(root, output, rebuild, host=host, port=port, on_ready=ctx.say))
 
 
 @main.command()

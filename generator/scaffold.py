@@ -10,7 +10,7 @@ import jinja2
 
 from generator.errors import SmrError, display_path
 from generator.resources import template_dirs
-from generator.site import RELEASE_FILE, RELEASES_DIR
+from generator.layout import NEWSROOM_FILE, RELEASE_FILE, RELEASES_DIR
 from generator.slug import slugify
 
 
@@ -19,6 +19,8 @@ def new_release(root: Path, title: str, now: dt.datetime) -> Path:
     if not title.strip():
         raise SmrError("the title is empty; give the headline, e.g. smr new \"Brood & Co opens a shop\"")
     root = root.resolve()
+    if not (root / NEWSROOM_FILE).is_file():
+        raise SmrError(f"no {NEWSROOM_FILE} in {root}; run smr new in a newsroom folder or pass --root")
     today = now.date().isoformat()
     folder = root / RELEASES_DIR / f"{today}-{slugify(title)}"
     target = folder / RELEASE_FILE

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from generator.errors import SmrError
+
 WATCHED = ("newsroom.yaml", "releases", "templates", "assets")
 
 
@@ -51,7 +53,10 @@ def serve(root: Path, output: Path, rebuild: Callable[[], None], host: str = "12
     """Serve `output` until interrupted (or `stop` is set); `rebuild` runs on every change."""
     # The folder is found by path on every request, so a rebuild's swap is picked up.
     handler = functools.partial(_QuietHandler, directory=str(output))
-    httpd = http.server.ThreadingHTTPServer((host, port), handler)
+    try:
+        httpd = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        raise SmrError(f"cannot serve on {host}:{port}: {exc.strerror}; choose another --port") from None
     stop = stop or threading.Event()
     watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
     watcher.start()

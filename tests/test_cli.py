@@ -150,3 +150,33 @@ def test_serve_previews_and_rebuilds_on_change(newsroom):
     finally:
         stop.set()
         thread.join(5)
+
+
+def test_new_outside_a_newsroom_is_refused(tmp_path):
+    result = CliRunner().invoke(main, ["new", "Titel", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no newsroom.yaml in" in result.output
+    assert not (tmp_path / "releases").exists()
+
+
+def test_serve_on_a_busy_port_is_a_clear_error(newsroom):
+    import socket
+
+    newsroom.release("a")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = newsroom.run("serve", "--port", str(port))
+    assert result.exit_code == 1
+    assert f"cannot serve on 127.0.0.1:{port}: Address already in use; choose another --port" in result.output
+
+
+def test_system_errors_are_one_line_without_traceback(newsroom, tmp_path):
+    newsroom.release("a")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = newsroom.run("build", "-o", str(blocker / "site"))
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ") and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
