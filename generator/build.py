@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.errors import Problem, SmrError, display_path
+from generator.errors import Problem, SmrError
 from generator.resources import asset_dirs
 from generator.slug import slugify
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from generator.metadata import logo_url
-from generator.sitemap import write_sitemap  # noqa: F401  (build.py imports both from here)
 from generator.slug import slugify
 
 MAX_ITEMS = 50
@@ -104,18 +103,6 @@ def absolute_links(content: str, page_url: str) -> str:
 
 
 _LINK = re.compile(r'\b(href|src)="([^"]*)"')
-
-
-def write_feeds(site, pages, out: Path, contents: dict[str, str], leads: dict | None = None) -> list[str]:
-    """Write every feed of `plan(site)` into `out`; returns the paths written.
-
-    `contents` maps a release slug to its full HTML; `leads` maps it to its lead WebImage
-    (already written under out/<slug>/), which becomes media:content and the enclosure.
-    """
-    written = []
-    for feed in plan(site):
-        written += write_feed(site, feed, out, contents, leads or {})
-    return written
 
 
 def write_feed(site, feed: Feed, out: Path, contents: dict[str, str], leads: dict) -> list[str]:

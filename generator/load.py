@@ -30,9 +30,6 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
 }
 
-Path_ = tuple  # a location inside a document: ("images", 0, "alt")
-
-
 @dataclass
 class Document:
     """A parsed YAML file: its data and the 1-based line of every location in it."""

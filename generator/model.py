@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
 import typing
 from pathlib import Path
@@ -21,7 +20,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       ValidationError, ValidationInfo, field_validator, model_validator)
 
 from generator.errors import Problem
-from generator.load import Document, dotted
+from generator.load import Document as Parsed, dotted
 
 
 class Strict(BaseModel):
@@ -253,12 +252,6 @@ class Release(Strict):
         return next((i for i in self.images if i.lead), self.images[0] if self.images else None)
 
 
-class CoverageFile(BaseModel):
-    """coverage.yaml written by `smr coverage`: a list of coverage entries."""
-
-    items: list[Coverage]
-
-
 # ---------------------------------------------------------------- outreach
 
 def _deliverable_syntax(value: str) -> str:
@@ -439,7 +432,7 @@ def vimeo_id(url: str) -> str | None:
     return m.group(1) if m else None
 
 
-def validate(model: type[BaseModel], doc: Document, context: dict) -> tuple[Any, list[Problem]]:
+def validate(model: type[BaseModel], doc: Parsed, context: dict) -> tuple[Any, list[Problem]]:
     """Validate a parsed document; map every pydantic error to file:line: field: message."""
     try:
         return model.model_validate(doc.data, context=context), []
@@ -447,7 +440,7 @@ def validate(model: type[BaseModel], doc: Document, context: dict) -> tuple[Any,
         return None, [_problem(model, doc, err) for err in exc.errors()]
 
 
-def _problem(model: type[BaseModel], doc: Document, err: dict) -> Problem:
+def _problem(model: type[BaseModel], doc: Parsed, err: dict) -> Problem:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
     kind = err["type"]
     if kind == "missing":

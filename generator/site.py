@@ -20,7 +20,7 @@ from generator.model import Coverage, Newsroom, Release, validate, _problem
 from generator.slug import slugify
 
 from generator.layout import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE, RELEASES_DIR,  # noqa: F401
-                              release_folders, release_signatures)
+                              release_signatures)
 
 
 @dataclass

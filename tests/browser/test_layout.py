@@ -3,7 +3,6 @@ screenshots for a person to look at, and a light page weight."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
