@@ -142,7 +142,7 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     reporter = reporter or Reporter()
     targets = {"site": cfg.site} | ({"media": cfg.media} if cfg.media else {})
     with ThreadPoolExecutor(len(targets) + 1) as pool:
-        # Reading the local side overlaps with loading botocore and with the listings' wait.
+        # Reading the local side overlaps with resolving credentials and with the listings' wait.
         local = pool.submit(_local_files, site_dir, cfg, releases, embargoed, include, cache)
         s3 = client or client_for(cfg)
         listings = [pool.submit(fetch, s3, t, cfg.conn, manifest) for t in targets.values()]
@@ -201,7 +201,10 @@ def _local_files(site_dir: Path, cfg: Settings, releases, embargoed, include, ca
 def client_for(cfg: Settings):
     from generator import s3
 
-    return s3.client(cfg.conn)
+    try:
+        return s3.client(cfg.conn)
+    except Exception as exc:   # no credentials, or a broken AWS profile
+        raise explain(exc, cfg.site, cfg.conn) from None
 
 
 def fetch(s3, target: Target, conn: Connection, manifest: bool = True) -> pp.Remote:
@@ -213,29 +216,19 @@ def fetch(s3, target: Target, conn: Connection, manifest: bool = True) -> pp.Rem
 
 
 def list_objects(s3, target: Target, conn: Connection) -> dict[str, tuple[int, str]]:
-    objects: dict[str, tuple[int, str]] = {}
     try:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=target.prefix):
-            for obj in page.get("Contents", []):
-                objects[target.relative(obj["Key"])] = (obj["Size"], obj["ETag"].strip('"'))
+        return {target.relative(key): value for key, value in s3.list_objects(target.bucket, target.prefix).items()}
     except Exception as exc:
         raise explain(exc, target, conn) from None
-    return objects
 
 
 def read_manifest(s3, target: Target, conn: Connection) -> dict[str, dict]:
     """smr's record of what it put in this target; none yet is an empty record."""
-    from botocore.exceptions import ClientError
-
     try:
-        body = s3.get_object(Bucket=target.bucket, Key=target.key(pp.MANIFEST))["Body"].read()
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
-            return {}
-        raise explain(exc, target, conn) from None
+        body = s3.get_object(target.bucket, target.key(pp.MANIFEST))
     except Exception as exc:
         raise explain(exc, target, conn) from None
-    return pp.manifest_entries(body)
+    return pp.manifest_entries(body) if body is not None else {}
 
 
 def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter) -> dict[str, str]:
@@ -269,34 +262,16 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
 
 def upload_one(s3, target: Target, f: pp.LocalFile) -> str:
     """PUT one file (multipart above the part size) with its headers; returns the new ETag."""
-    key = target.key(f.key)
-    extra = dict(f.headers, Metadata={"md5": f.md5})
+    key, metadata = target.key(f.key), {"md5": f.md5}
     if f.size <= pp.MULTIPART_CHUNK:
-        response = s3.put_object(Bucket=target.bucket, Key=key, Body=f.path.read_bytes(),
-                                 ContentMD5=f.content_md5, **extra)
-        return response["ETag"].strip('"')
-    import base64
-    import hashlib
+        return s3.put_object(target.bucket, key, f.path.read_bytes(), f.headers, metadata)
 
-    upload_id = s3.create_multipart_upload(Bucket=target.bucket, Key=key, **extra)["UploadId"]
-    try:
-        parts = []
+    def parts():
         with open(f.path, "rb") as fh:
             while chunk := fh.read(pp.MULTIPART_CHUNK):
-                number = len(parts) + 1
-                md5 = base64.b64encode(hashlib.md5(chunk).digest()).decode()
-                response = s3.upload_part(Bucket=target.bucket, Key=key, UploadId=upload_id,
-                                          PartNumber=number, Body=chunk, ContentMD5=md5)
-                parts.append({"PartNumber": number, "ETag": response["ETag"]})
-        response = s3.complete_multipart_upload(Bucket=target.bucket, Key=key, UploadId=upload_id,
-                                                MultipartUpload={"Parts": parts})
-        return response["ETag"].strip('"')
-    except BaseException:
-        try:
-            s3.abort_multipart_upload(Bucket=target.bucket, Key=key, UploadId=upload_id)
-        except Exception:  # noqa: BLE001 - the original error is the one to report
-            pass
-        raise
+                yield chunk
+
+    return s3.put_multipart(target.bucket, key, parts(), f.headers, metadata)
 
 
 def delete_keys(s3, conn: Connection, target: Target, keys: list[str], reporter: Reporter) -> list[str]:
@@ -305,11 +280,9 @@ def delete_keys(s3, conn: Connection, target: Target, keys: list[str], reporter:
     for start in range(0, len(keys), 1000):
         batch = keys[start:start + 1000]
         try:
-            response = s3.delete_objects(Bucket=target.bucket, Delete={
-                "Objects": [{"Key": target.key(k)} for k in batch], "Quiet": True})
+            failed = s3.delete_objects(target.bucket, [target.key(k) for k in batch])
         except Exception as exc:
             raise explain(exc, target, conn) from None
-        failed = {e.get("Key") for e in response.get("Errors", [])}
         if failed:
             raise SmrError(f"{target.url}: could not delete {len(failed)} objects, e.g. {sorted(failed)[0]}",
                            file="newsroom.yaml", field=target.field)
@@ -330,8 +303,8 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
         if entries == remotes[name].manifest:
             return
         try:
-            s3.put_object(Bucket=target.bucket, Key=target.key(pp.MANIFEST), Body=pp.manifest_body(entries),
-                          ContentType="application/json", CacheControl="no-store")
+            s3.put_object(target.bucket, target.key(pp.MANIFEST), pp.manifest_body(entries),
+                          {"ContentType": "application/json", "CacheControl": "no-store"})
         except Exception as exc:
             raise explain(exc, target, cfg.conn) from None
         remotes[name].manifest = entries

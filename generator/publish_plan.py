@@ -64,7 +64,7 @@ class LocalFile:
     size: int
     stage: int
     target: str              # "site" or "media"
-    headers: dict            # ContentType, CacheControl, ContentDisposition (boto3 names)
+    headers: dict            # ContentType, CacheControl, ContentDisposition (S3 API names)
     mtime_ns: int = 0
     md5: str = ""            # hex digest of the whole file
     etag: str = ""           # the ETag S3 gives it when uploaded the way we upload it

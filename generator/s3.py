@@ -1,4 +1,4 @@
-"""S3 targets: parse `s3://bucket/prefix/`, make one boto3 client, and turn failures into SmrError.
+"""S3 targets: parse `s3://bucket/prefix/`, make one client, and turn failures into SmrError.
 
 Credentials come only from the standard AWS chain (environment, ~/.aws, AWS_PROFILE);
 nothing here reads, prints or stores them. Every error names the target and the cause in
@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from generator.errors import Problem, SmrError
-
-MAX_POOL = 32
-
 
 @dataclass(frozen=True)
 class Target:
@@ -54,66 +51,11 @@ class Connection:
 
 
 def client(conn: Connection):
-    """A thread-safe S3 client with standard retries (backoff on throttling and dropped connections)."""
-    import botocore.session
-    from botocore.config import Config
+    """An S3 client with the standard retry policy (backoff on throttling and dropped connections)."""
+    from generator.s3_client import S3Client
 
     attempts = conn.max_attempts or _env_int("AWS_MAX_ATTEMPTS", 5)
-    config = Config(
-        retries={"mode": "standard", "max_attempts": attempts},
-        s3={"addressing_style": "path" if conn.path_style else "auto"},
-        max_pool_connections=max(MAX_POOL, conn.jobs + 4),
-        connect_timeout=5,
-        read_timeout=60,
-        # Integrity is checked against our own MD5 (Content-MD5 / ETag); extra CRC32s cost CPU.
-        request_checksum_calculation="when_required",
-        response_checksum_validation="when_required",
-    )
-    # botocore directly: the same client and credential chain as boto3, without its import cost.
-    session = botocore.session.get_session()
-    s3 = session.create_client("s3", endpoint_url=conn.endpoint_url, region_name=conn.region, config=config)
-    _cache_endpoints(s3, session)
-    s3.meta.events.register_last("before-call.s3", _no_expect_continue)
-    return s3
-
-
-def _no_expect_continue(model, params, **_):
-    """botocore waits for `100 Continue` before sending any PUT body: one more round trip per
-    file. A single PUT here is at most one part (8 MiB), so send it straight away;
-    multipart parts keep the handshake."""
-    if model.name == "PutObject":
-        params.get("headers", {}).pop("Expect", None)
-
-
-def _cache_endpoints(s3, session) -> None:
-    """Resolve the endpoint once per bucket, not once per object key.
-
-    botocore evaluates S3's endpoint rules for every request and caches the result keyed on
-    the object key as well, so every upload pays for a full evaluation (about a fifth of the
-    client's CPU per small PUT, measured). The rules never read `Key`; only when the
-    installed rule set confirms that, and botocore still has the hook we wrap, is the
-    cache put in place; otherwise botocore is left as it is.
-    """
-    import json
-
-    provider = getattr(getattr(s3, "_ruleset_resolver", None), "_provider", None)
-    if provider is None or not callable(getattr(provider, "resolve_endpoint", None)):
-        return
-    try:
-        rules = session.get_component("data_loader").load_service_model("s3", "endpoint-rule-set-1")
-        if '"ref": "Key"' in json.dumps(rules["rules"]):
-            return
-    except Exception:  # noqa: BLE001 - cannot check the rules: leave botocore as it is
-        return
-    resolve, cache = provider.resolve_endpoint, {}
-
-    def cached(**params):
-        key = tuple(sorted((k, repr(v)) for k, v in params.items() if k != "Key"))
-        if key not in cache:
-            cache[key] = resolve(**params)
-        return cache[key]
-
-    provider.resolve_endpoint = cached
+    return S3Client(conn.endpoint_url, conn.region, conn.path_style, attempts)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -138,34 +80,33 @@ def public_url(target: Target, conn: Connection) -> str:
 
 def explain(exc: BaseException, target: Target, conn: Connection) -> SmrError:
     """One line naming the target and the cause; never the credentials or a traceback."""
-    from botocore import exceptions as bex
+    from generator.s3_client import NoCredentials, S3Error, Unreachable
 
-    where = target.url
     endpoint = conn.endpoint_url or "AWS S3"
-    if isinstance(exc, bex.NoCredentialsError):
+    if isinstance(exc, NoCredentials):
         cause = ("no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                  "or AWS_PROFILE, or ~/.aws/credentials")
-    elif isinstance(exc, (bex.EndpointConnectionError, bex.HTTPClientError,
-                          bex.ConnectTimeoutError, bex.ReadTimeoutError)):
+    elif isinstance(exc, Unreachable):
         cause = f"cannot reach {endpoint} (connection failed after retries); check endpoint_url and the network"
-    elif isinstance(exc, bex.ClientError):
-        code = str(exc.response.get("Error", {}).get("Code", ""))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if code == "NoSuchBucket":
-            cause = f"bucket {target.bucket!r} does not exist at {endpoint}"
-        elif status == 404 and code in ("404", "NotFound", ""):
-            cause = f"HTTP 404 from {endpoint}: no bucket {target.bucket!r} there, or not an S3 endpoint"
-        elif code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",
-                      "AuthorizationHeaderMalformed", "InvalidClientTokenId"):
-            cause = f"credentials rejected by {endpoint} ({code}); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE"
-        elif code in ("AccessDenied", "AllAccessDisabled", "403") or status == 403:
-            cause = f"access denied by {endpoint}; the credentials may not write to this bucket"
-        else:
-            message = str(exc.response.get("Error", {}).get("Message", "")).splitlines()[0:1]
-            cause = f"{code or status}: {message[0] if message else 'request failed'} ({endpoint})"
-    elif isinstance(exc, bex.BotoCoreError):
-        cause = f"{type(exc).__name__}: {exc}".splitlines()[0]
-    else:
+    elif isinstance(exc, S3Error):
+        cause = _service_error(exc, target, endpoint)
+    else:   # e.g. botocore's ProfileNotFound while resolving credentials
         cause = f"{type(exc).__name__}: {exc}".splitlines()[0]
     return SmrError(problems=[Problem("newsroom.yaml" if target.field else "", 0, target.field,
-                                      f"{where}: {cause}")])
+                                      f"{target.url}: {cause}")])
+
+
+def _service_error(exc, target: Target, endpoint: str) -> str:
+    code, status = exc.code, exc.status
+    if code == "NoSuchBucket":
+        return f"bucket {target.bucket!r} does not exist at {endpoint}"
+    if status == 404 and code in ("404", "NotFound", ""):
+        return f"HTTP 404 from {endpoint}: no bucket {target.bucket!r} there, or not an S3 endpoint"
+    if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",
+                "AuthorizationHeaderMalformed", "InvalidClientTokenId"):
+        return (f"credentials rejected by {endpoint} ({code}); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+                "or AWS_PROFILE")
+    if code in ("AccessDenied", "AllAccessDisabled", "403") or status == 403:
+        return f"access denied by {endpoint}; the credentials may not write to this bucket"
+    message = exc.message.splitlines()[0] if exc.message else "request failed"
+    return f"{code or status}: {message} ({endpoint})"

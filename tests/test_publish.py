@@ -42,23 +42,24 @@ AFTER_EMBARGO = "2026-11-26T10:00:00+01:00"
 
 
 class Recorder:
-    """Records every S3 call the publish makes, in order, via botocore's event hooks."""
+    """Records every S3 request a real client sends, in order, by wrapping its request()."""
 
     def __init__(self, client):
         self.client = client
         self.lock = threading.Lock()
         self.events: list[tuple[str, str, str]] = []   # (start|end, operation, key)
-        client.meta.events.register("before-parameter-build.s3", self._start)
-        client.meta.events.register("after-call.s3", self._end)
+        send = client.request
 
-    def _start(self, params, model, context, **_):
-        context["smr_key"] = params.get("Key", "")
-        with self.lock:
-            self.events.append(("start", model.name, params.get("Key", "")))
+        def recorded(operation, method, bucket, key="", *args, **kwargs):
+            with self.lock:
+                self.events.append(("start", operation, key))
+            try:
+                return send(operation, method, bucket, key, *args, **kwargs)
+            finally:
+                with self.lock:
+                    self.events.append(("end", operation, key))
 
-    def _end(self, model, context, **_):
-        with self.lock:
-            self.events.append(("end", model.name, context.get("smr_key", "")))
+        client.request = recorded
 
     def puts(self) -> list[str]:
         return [k for kind, op, k in self.events if kind == "start"
