@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator import workers
 from generator.errors import Problem, SmrError
 from generator.resources import asset_dirs
 from generator.slug import slugify
@@ -150,7 +151,6 @@ def swap_into_place(staging: Path, output: Path) -> None:
         staging.rename(output)
 
 
-PARALLEL_FROM = 64  # releases to render before worker processes pay for themselves
 
 
 def update_in_place(staging: Path, output: Path, files: set[str]) -> None:
@@ -221,12 +221,8 @@ def render_site(site: Site, out: Path, outputs) -> int:
         feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
             stale.append((feed, feed_key))
-    global _WORK
-    _WORK = (site, out, contents, leads, [feed for feed, _ in stale])
-    try:
-        written = in_workers(_write_feed, list(range(len(stale))), parallel_from=8)
-    finally:
-        _WORK = None
+    written = workers.in_workers(_write_feed, list(range(len(stale))), parallel_from=8,
+                         context=(site, out, contents, leads, [feed for feed, _ in stale]))
     for (feed, feed_key), files in zip(stale, written):
         outputs.record(f"feed:{feed.path}", feed_key, files)
     sitemap_key = digest("sitemap", sitemap_entries(site))
@@ -250,12 +246,8 @@ def release_key(site: Site, pages, item) -> str:
 
 def render_releases(site: Site, pages, out: Path, items: list):
     """Render the given releases' folders; in worker processes when there are many."""
-    global _WORK
-    _WORK = (site, pages, out)
-    try:
-        done = in_workers(_render_release, [i.slug for i in items], parallel_from=PARALLEL_FROM)
-    finally:
-        _WORK = None
+    done = workers.in_workers(_render_release, [i.slug for i in items], parallel_from=workers.PARALLEL_FROM,
+                      context=(site, pages, out))
     problems: list[Problem] = []
     results = []
     for slug, extra, item_problems, blocks in done:
@@ -266,30 +258,10 @@ def render_releases(site: Site, pages, out: Path, items: list):
     return results
 
 
-_WORK = None  # what the worker function needs, set before forking and inherited by the workers
-
-
-def in_workers(function, args: list, parallel_from: int) -> list:
-    """`map(function, args)`, in one forked process per core when there is enough work.
-
-    Fork shares the prepared site, templates and caches with the workers for free. A
-    process with other threads (`smr serve`'s watcher) works serially: forking it is unsafe.
-    """
-    import threading
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if len(args) < parallel_from or cores < 2 or threading.active_count() > 1:
-        return [function(arg) for arg in args]
-    import multiprocessing
-
-    with multiprocessing.get_context("fork").Pool(cores) as pool:
-        return pool.map(function, args, chunksize=max(1, min(16, len(args) // (4 * cores))))
-
-
 def _write_feed(index: int) -> list[str]:
     from generator.feeds import write_feed
 
-    site, out, contents, leads, feeds = _WORK
+    site, out, contents, leads, feeds = workers.shared
     return write_feed(site, feeds[index], out, contents, leads)
 
 
@@ -298,7 +270,7 @@ def _render_release(slug: str):
     from generator import markup
     from generator.images import process_images
 
-    site, pages, out = _WORK
+    site, pages, out = workers.shared
     item = site.by_slug(slug)
     folder = out / slug
     folder.mkdir(parents=True)

@@ -3,6 +3,7 @@ so a no-op build can tell that nothing changed without loading the model."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 NEWSROOM_FILE = "newsroom.yaml"
@@ -15,11 +16,22 @@ def release_folders(root: Path) -> list[Path]:
     releases = root / RELEASES_DIR
     if not releases.is_dir():
         return []
-    return sorted(p for p in releases.iterdir() if (p / RELEASE_FILE).is_file())
+    with os.scandir(releases) as scan:
+        names = sorted(e.name for e in scan if e.is_dir() and os.path.isfile(os.path.join(e.path, RELEASE_FILE)))
+    return [releases / name for name in names]
 
 
 def release_signatures(root: Path) -> dict[str, str]:
     """Folder name -> signature of every release folder: what changed since the last run."""
-    from generator.cache import folder_signature
+    from generator.cache import folder_signature, scan_folder
 
-    return {folder.name: folder_signature(folder) for folder in release_folders(root)}
+    releases = os.path.join(root, RELEASES_DIR)
+    if not os.path.isdir(releases):
+        return {}
+    signatures = {}
+    for folder in scan_folder(releases):
+        if folder.is_dir():
+            entries = scan_folder(folder.path)
+            if any(e.name == RELEASE_FILE and e.is_file() for e in entries):
+                signatures[folder.name] = folder_signature(folder.path, entries)
+    return signatures

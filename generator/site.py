@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from generator import workers
 from generator.errors import Problem, SmrError, display_path
 from generator.load import Document, load_yaml
 from generator.model import Coverage, Newsroom, Release, validate, _problem
@@ -103,17 +104,16 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
     store = PickleStore(root, "items", file_digest(root / NEWSROOM_FILE)) if use_cache else None
     problems: list[Problem] = []
     items: list[Item] = []
+    cached = {name: store.get(name, signature) if store else None for name, signature in signatures.items()}
+    loaded = dict(workers.in_workers(_load_release, [name for name, item in cached.items() if item is None],
+                                     workers.PARALLEL_FROM, context=(root, newsroom)))
     for name, signature in signatures.items():
-        folder = root / RELEASES_DIR / name
-        item = store.get(folder.name, signature) if store else None
-        if item is None:
-            try:
-                item = load_item(root, folder, newsroom)
-            except SmrError as exc:
-                problems.extend(exc.problems)
-                continue
-            if store:
-                store.put(folder.name, signature, item)
+        item = cached[name] or loaded[name]
+        if isinstance(item, SmrError):
+            problems.extend(item.problems)
+            continue
+        if store and not cached[name]:
+            store.put(name, signature, item)
         item.translations = []
         item.signature = signature
         items.append(item)
@@ -124,6 +124,15 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
+
+
+def _load_release(name: str) -> tuple[str, "Item | SmrError"]:
+    """One release folder, validated (in a worker process when there are many)."""
+    root, newsroom = workers.shared
+    try:
+        return name, load_item(root, root / RELEASES_DIR / name, newsroom)
+    except SmrError as exc:
+        return name, exc
 
 
 def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:

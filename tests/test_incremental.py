@@ -11,6 +11,7 @@ import pytest
 
 from generator.build import build
 from generator.clock import now as clock_now
+from generator.errors import SmrError
 
 NOW = clock_now("2026-11-25T10:00+01:00")
 
@@ -141,15 +142,15 @@ def test_deleting_the_cache_is_safe(room, tmp_path):
 
 
 def test_many_releases_render_in_worker_processes_identically(newsroom, tmp_path):
-    from generator import build as build_module
+    from generator import workers
 
     for n in range(1, 29):
         newsroom.release(f"r{n:02d}", release(n))
-    build_module.PARALLEL_FROM, saved = 4, build_module.PARALLEL_FROM
+    workers.PARALLEL_FROM, saved = 4, workers.PARALLEL_FROM
     try:
         build(newsroom.root, tmp_path / "parallel", now=NOW)
     finally:
-        build_module.PARALLEL_FROM = saved
+        workers.PARALLEL_FROM = saved
     shutil.rmtree(newsroom.root / ".smr-cache")
     build(newsroom.root, tmp_path / "serial", now=NOW)
     assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
@@ -170,3 +171,21 @@ def test_rendered_markdown_is_cached_across_builds(room, tmp_path, monkeypatch):
     assert report.written == 6
     assert rendered == []  # every page re-rendered, no Markdown parsed again
     assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_releases_validated_in_worker_processes_report_every_problem(newsroom, tmp_path):
+    from generator import workers
+
+    for n in range(1, 13):
+        newsroom.release(f"r{n:02d}", release(n))
+    newsroom.release("r05", release(5).replace("2026-11-05T09:00:00+01:00", "gisteren"))
+    newsroom.release("r09", release(9).replace("title: Bericht 9", "title: ''"))
+    workers.PARALLEL_FROM, saved = 4, workers.PARALLEL_FROM
+    try:
+        with pytest.raises(SmrError) as info:
+            build(newsroom.root, tmp_path / "out", now=NOW)
+    finally:
+        workers.PARALLEL_FROM = saved
+    files = sorted({p.file for p in info.value.problems})
+    assert files == ["releases/r05/release.yaml", "releases/r09/release.yaml"], str(info.value)
+    assert not (tmp_path / "out").exists()
