@@ -87,7 +87,7 @@ def explain(exc: BaseException, target: Target, conn: Connection) -> SmrError:
         cause = ("no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                  "or AWS_PROFILE, or ~/.aws/credentials")
     elif isinstance(exc, Unreachable):
-        cause = f"cannot reach {endpoint} (connection failed after retries); check endpoint_url and the network"
+        cause = f"cannot reach {endpoint} ({exc}); check endpoint_url and the network"
     elif isinstance(exc, S3Error):
         cause = _service_error(exc, target, endpoint)
     else:   # e.g. botocore's ProfileNotFound while resolving credentials

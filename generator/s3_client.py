@@ -15,7 +15,6 @@ import hashlib
 import http.client
 import os
 import random
-import ssl
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -72,8 +71,8 @@ class S3Client:
         self.endpoint = endpoint_url or env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
         self.path_style = path_style
         self.max_attempts = max(1, max_attempts)
-        self._ssl = _ssl_context(env)
-        self._proxies = env
+        self._env = env
+        self._ssl = None   # made on the first https connection: loading a CA bundle takes a while
         self._signers: dict[str, Signer] = {}
         self._bucket_region: dict[str, str] = {}
         self._local = threading.local()
@@ -156,8 +155,8 @@ class S3Client:
                 response = self._send(method, bucket, key, query, body, headers or {})
             except (OSError, http.client.HTTPException) as exc:
                 self._drop_connection()
-                if attempt == self.max_attempts:
-                    raise Unreachable(f"{type(exc).__name__}: {exc}") from None
+                if attempt == self.max_attempts or _is_certificate_error(exc):
+                    raise Unreachable(_reason(exc)) from None
             else:
                 if response.status < 300:
                     return response
@@ -221,7 +220,9 @@ class S3Client:
         conn = conns.get(host)
         if conn is None:
             scheme = urlsplit(self.endpoint).scheme if self.endpoint else "https"
-            conn = conns[host] = _open(scheme, host, self._ssl, self._proxies)
+            if scheme == "https" and self._ssl is None:
+                self._ssl = _ssl_context(self._env)
+            conn = conns[host] = _open(scheme, host, self._ssl, self._env)
         return conn
 
     def _drop_connection(self) -> None:
@@ -238,7 +239,7 @@ class S3Client:
 
 # ---------------------------------------------------------------- helpers
 
-def _open(scheme: str, host: str, context: ssl.SSLContext, env) -> http.client.HTTPConnection:
+def _open(scheme: str, host: str, context, env) -> http.client.HTTPConnection:
     """A connection that connects within CONNECT_TIMEOUT and then waits READ_TIMEOUT per read;
     through $HTTPS_PROXY / $HTTP_PROXY (CONNECT tunnel) unless $NO_PROXY covers the host."""
     from urllib.request import proxy_bypass_environment
@@ -264,7 +265,9 @@ def _open(scheme: str, host: str, context: ssl.SSLContext, env) -> http.client.H
     return conn
 
 
-def _ssl_context(env) -> ssl.SSLContext:
+def _ssl_context(env):
+    import ssl
+
     bundle = env.get("AWS_CA_BUNDLE")
     return ssl.create_default_context(cafile=bundle) if bundle else ssl.create_default_context()
 
@@ -315,6 +318,16 @@ def _error(response: Response) -> S3Error:
         except ET.ParseError:
             pass
     return S3Error(response.status, code or str(response.status), message)
+
+
+def _is_certificate_error(exc: BaseException) -> bool:
+    return type(exc).__name__ == "SSLCertVerificationError"   # retrying will not change the certificate
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a connection failed, in a few words (socket errors carry an errno prefix)."""
+    reason = getattr(exc, "verify_message", None) or getattr(exc, "strerror", None) or str(exc)
+    return f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
 
 
 def _retryable(error: S3Error) -> bool:

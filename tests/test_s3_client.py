@@ -228,3 +228,34 @@ def test_requests_go_through_the_configured_proxy(s3server, aws_env):
     finally:
         proxy.shutdown()
     assert set(s3server.objects(bucket)) == {"via.txt", "direct.txt"}
+
+
+def test_https_endpoint_with_a_private_ca_bundle(s3server, aws_env, tmp_path):
+    """AWS S3 is reached over TLS: a TLS front to the real server, trusted only through AWS_CA_BUNDLE."""
+    import ssl
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    proxy = FaultyProxy(s3server.endpoint)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    proxy.socket = context.wrap_socket(proxy.socket, server_side=True)
+    endpoint = proxy.endpoint.replace("http://", "https://")
+    bucket = s3server.bucket("tls")
+    connections, accept = [], proxy.get_request
+    proxy.get_request = lambda: connections.append(1) or accept()
+    try:
+        env = dict(os.environ, AWS_CA_BUNDLE=str(cert))
+        client = S3Client(endpoint, "us-east-1", path_style=True, env=env)
+        client.put_object(bucket, "veilig.txt", b"over tls", {})
+        assert client.list_objects(bucket, "") == {"veilig.txt": (8, client.list_objects(bucket, "")["veilig.txt"][1])}
+        env.pop("AWS_CA_BUNDLE")
+        untrusted = S3Client(endpoint, "us-east-1", path_style=True, env=env, max_attempts=5)
+        with pytest.raises(Unreachable, match="certificate"):
+            untrusted.list_objects(bucket, "")
+    finally:
+        proxy.shutdown()
+    assert proxy.count == 3 and len(connections) == 2, "one kept-alive connection; a certificate failure is not retried"
