@@ -328,3 +328,28 @@ def coverage(ctx: Context, root: Path, release: str):
 
     report = run(ctx, lambda: update(root, release))
     ctx.say(report.summary(root.resolve()))
+
+
+def entry() -> None:
+    """The `smr` command: run, flush, and leave without tearing the interpreter down.
+
+    Freeing every object of a loaded 1000-release site at exit took 0.14 s, a quarter of a
+    one-change build. Exit handlers still run (temporary folders, worker pools, logging)."""
+    import atexit
+    import os
+
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe: nothing more to say
+            pass
+    os._exit(code or 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -179,3 +180,18 @@ def test_system_errors_are_one_line_without_traceback(newsroom, tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith("error: ") and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_real_command_exits_with_the_right_code_and_flushed_output(newsroom):
+    """`python -m generator` leaves through cli.entry (os._exit after the exit handlers)."""
+    def smr(*args):
+        return subprocess.run([sys.executable, "-m", "generator", *args], cwd=newsroom.root,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+    ok = smr("build", "--now", "2026-11-25T10:00+01:00")
+    assert ok.returncode == 0 and ok.stdout.startswith("Built ") and ok.stdout.endswith("s\n"), ok
+    assert smr("build", "--no-such-option").returncode == 2
+    newsroom.write("newsroom.yaml", "title: [\n")
+    bad = smr("check")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: newsroom.yaml:") and "Traceback" not in bad.stderr
+    assert not [p for p in newsroom.root.glob(".*tmp*")], "no staging folder left behind"
