@@ -264,7 +264,10 @@ def upload_one(s3, target: Target, f: pp.LocalFile) -> str:
     """PUT one file (multipart above the part size) with its headers; returns the new ETag."""
     key, metadata = target.key(f.key), {"md5": f.md5}
     if f.size <= pp.MULTIPART_CHUNK:
-        return s3.put_object(target.bucket, key, f.path.read_bytes(), f.headers, metadata)
+        body = f.path.read_bytes()
+        if len(body) != f.size:
+            raise SmrError(f"{f.path}: changed while publishing; run smr publish again")
+        return s3.put_object(target.bucket, key, body, f.headers, metadata, content_md5=f.content_md5)
 
     def parts():
         with open(f.path, "rb") as fh:

@@ -82,6 +82,8 @@ def explain(exc: BaseException, target: Target, conn: Connection) -> SmrError:
     """One line naming the target and the cause; never the credentials or a traceback."""
     from generator.s3_client import NoCredentials, S3Error, Unreachable
 
+    if isinstance(exc, SmrError):   # already one clear line
+        return exc
     endpoint = conn.endpoint_url or "AWS S3"
     if isinstance(exc, NoCredentials):
         cause = ("no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "

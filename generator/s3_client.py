@@ -103,9 +103,10 @@ class S3Client:
             raise
 
     def put_object(self, bucket: str, key: str, body: bytes, headers: dict[str, str],
-                   metadata: dict[str, str] | None = None) -> str:
-        """One PUT with Content-MD5, so S3 refuses a body damaged on the way; returns the ETag."""
-        extra = _http_headers(headers, metadata) | {"Content-MD5": _md5_b64(body)}
+                   metadata: dict[str, str] | None = None, content_md5: str | None = None) -> str:
+        """One PUT with Content-MD5 (pass it when known), so S3 refuses a body damaged on the
+        way; returns the ETag."""
+        extra = _http_headers(headers, metadata) | {"Content-MD5": content_md5 or _md5_b64(body)}
         response = self.request("PutObject", "PUT", bucket, key, body=body, headers=extra)
         return response.headers.get("ETag", "").strip('"')
 
