@@ -259,3 +259,25 @@ def test_https_endpoint_with_a_private_ca_bundle(s3server, aws_env, tmp_path):
     finally:
         proxy.shutdown()
     assert proxy.count == 3 and len(connections) == 2, "one kept-alive connection; a certificate failure is not retried"
+
+
+def test_credentials_and_region_from_an_aws_profile(s3server, aws_env, tmp_path):
+    """Without keys in the environment, the AWS chain (botocore's resolver) reads the profile."""
+    from tests.s3server import ACCESS_KEY, SECRET_KEY
+
+    bucket = s3server.bucket("profile")   # boto3's own session has read the environment before
+
+    (tmp_path / "credentials").write_text(
+        f"[pers]\naws_access_key_id = {ACCESS_KEY}\naws_secret_access_key = {SECRET_KEY}\n")
+    (tmp_path / "config").write_text("[profile pers]\nregion = eu-west-1\n")
+    aws_env.delenv("AWS_ACCESS_KEY_ID")
+    aws_env.delenv("AWS_SECRET_ACCESS_KEY")
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        aws_env.delenv(name, raising=False)
+    aws_env.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    aws_env.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    aws_env.setenv("AWS_PROFILE", "pers")
+    client = S3Client(s3server.endpoint, path_style=True)
+    assert client.region == "eu-west-1"
+    client.put_object(bucket, "uit-profiel.txt", b"ok", {})
+    assert set(client.list_objects(bucket, "")) == {"uit-profiel.txt"}
