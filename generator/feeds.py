@@ -9,6 +9,7 @@ builds of the same input are byte-identical.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import mimetypes
 import re
@@ -51,6 +52,7 @@ def language_key(language: str) -> str:
     return language.lower()
 
 
+@functools.lru_cache(maxsize=None)
 def tag_key(tag: str) -> str:
     return slugify(tag, max_length=80)
 
@@ -90,6 +92,7 @@ def discovery(feeds: list[Feed], language: str, tags=()) -> list[dict]:
     return links
 
 
+@functools.lru_cache(maxsize=4096)   # a release is in several feeds: its newsroom's, language's, tags'
 def absolute_links(content: str, page_url: str) -> str:
     """Feed readers show content away from the page: make its relative links absolute.
 

@@ -10,7 +10,6 @@ import functools
 import re
 from html import escape as html_escape
 
-import markdown
 import nh3
 
 ALLOWED_TAGS = {
@@ -23,7 +22,9 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 @functools.lru_cache(maxsize=1)
-def _renderer() -> markdown.Markdown:
+def _renderer():
+    import markdown   # only for text the fast path declines
+
     # No "smarty": it doubles the rendering time for typographic quotes nobody asked for.
     return markdown.Markdown(extensions=["sane_lists", "tables", "fenced_code"], output_format="html")
 

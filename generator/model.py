@@ -31,14 +31,19 @@ class Strict(BaseModel):
 
 # ---------------------------------------------------------------- field types
 
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+_CLEAN_URL = re.compile(r"[A-Za-z0-9" + re.escape(_URL_SAFE) + r"]*\Z")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an http:// or https:// URL")
-    if any(c.isspace() for c in value) or any(ord(c) < 32 for c in value):
+    if _SPACE_OR_CONTROL.search(value):
         raise ValueError("a URL cannot contain spaces or control characters")
     # Quotes, angle brackets and the like are not valid in an href: encode them as browsers do.
-    return quote(value, safe=":/?#[]@!$&'()*+,;=%~-._")
+    return value if _CLEAN_URL.match(value) else quote(value, safe=_URL_SAFE)
 
 
 def _text(value: Any) -> Any:
