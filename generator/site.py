@@ -95,25 +95,29 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
     Validated releases are cached by their folder's signature, so only changed releases are
     parsed again; a change to newsroom.yaml invalidates them all.
     """
-    from generator.cache import PickleStore, file_digest
+    import pickle
+
+    from generator.cache import PackedStore, file_digest
 
     root = root.resolve()
     if signatures is None:
         signatures = release_signatures(root)
     newsroom = load_newsroom(root)
-    store = PickleStore(root, "items", file_digest(root / NEWSROOM_FILE)) if use_cache else None
+    store = PackedStore(root, "items", file_digest(root / NEWSROOM_FILE)) if use_cache else None
     problems: list[Problem] = []
     items: list[Item] = []
     cached = {name: store.get(name, signature) if store else None for name, signature in signatures.items()}
     loaded = dict(workers.in_workers(_load_release, [name for name, item in cached.items() if item is None],
                                      workers.PARALLEL_FROM, context=(root, newsroom)))
     for name, signature in signatures.items():
-        item = cached[name] or loaded[name]
-        if isinstance(item, SmrError):
-            problems.extend(item.problems)
-            continue
-        if store and not cached[name]:
-            store.put(name, signature, item)
+        item = cached[name]
+        if item is None:
+            if isinstance(loaded[name], SmrError):
+                problems.extend(loaded[name].problems)
+                continue
+            item = pickle.loads(loaded[name])
+            if store:
+                store.put_packed(name, signature, loaded[name])
         item.translations = []
         item.signature = signature
         items.append(item)
@@ -126,13 +130,17 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
 
 
-def _load_release(name: str) -> tuple[str, "Item | SmrError"]:
-    """One release folder, validated (in a worker process when there are many)."""
+def _load_release(name: str) -> tuple[str, "bytes | SmrError"]:
+    """One release folder, validated (in a worker process when there are many) and pickled:
+    the bytes both travel back to the parent and go into the cache as they are."""
+    import pickle
+
     root, newsroom = workers.shared
     try:
-        return name, load_item(root, root / RELEASES_DIR / name, newsroom)
+        item = load_item(root, root / RELEASES_DIR / name, newsroom)
     except SmrError as exc:
         return name, exc
+    return name, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:

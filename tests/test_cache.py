@@ -47,3 +47,24 @@ def test_corrupt_cache_is_ignored(newsroom, now):
     load_site(newsroom.root, now)
     (newsroom.root / ".smr-cache" / "items.pickle").write_bytes(b"garbage")
     assert load_site(newsroom.root, now).items[0].slug == "a"
+
+
+def test_items_are_cached_one_by_one_and_a_damaged_entry_is_a_miss(newsroom, now):
+    import pickle
+
+    from generator.cache import PackedStore, PickleStore
+
+    newsroom.release("a", "title: Eerste\ndate: 2026-11-20\nsummary: S.\n")
+    newsroom.release("b", "title: Tweede\ndate: 2026-11-21\nsummary: S.\n")
+    load_site(newsroom.root, now)
+    raw = PickleStore(newsroom.root, "items", "ignored-key")
+    with open(raw.path, "rb") as f:
+        key, data = pickle.load(f)
+    assert set(data) == {"a", "b"} and all(isinstance(packed, bytes) for _, packed in data.values())
+    data["a"] = (data["a"][0], b"not a pickle")
+    with open(raw.path, "wb") as f:
+        pickle.dump((key, data), f)
+    site = load_site(newsroom.root, now)
+    assert [i.release.title for i in site.items] == ["Tweede", "Eerste"]
+    store = PackedStore(newsroom.root, "items", key[1])
+    assert store.get("a", data["a"][0]).release.title == "Eerste", "the damaged entry was validated again"
