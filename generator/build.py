@@ -6,6 +6,7 @@ byte-identical (sorted iteration, no timestamps but the content's own).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import os
@@ -58,7 +59,8 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     key = global_key(root, preview)
     if media_base_url:
         key = digest(key, "media_base_url", media_base_url)
-    unchanged = _unchanged_build(root, output, key, signatures, now)
+    previous = _build_state(root, output, key).data.get("build")   # (inputs digest, record) or None
+    unchanged = _unchanged_build(output, previous, digest(key, signatures), now)
     if unchanged is not None:
         return BuildReport(output, 0, unchanged, 0, 0, time.perf_counter() - started)
     from generator.site import load_site  # the model, loaded only when something changed
@@ -75,7 +77,7 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
         if outputs.in_place:
             outputs.forget()  # a crash while files move leaves no record to trust: next build is cold
             _build_state(root, output, key).path.unlink(missing_ok=True)
-            update_in_place(staging, output, files)
+            update_in_place(staging, output, files, set(previous[1]["files"]) if previous else None)
         else:
             swap_into_place(staging, output)
         outputs.save()
@@ -111,15 +113,11 @@ def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[st
     outputs.after_save.append(state.save)
 
 
-def _unchanged_build(root: Path, output: Path, key: str, signatures: dict, now: dt.datetime) -> int | None:
+def _unchanged_build(output: Path, previous: tuple | None, inputs: str, now: dt.datetime) -> int | None:
     """The page count of the previous build when nothing changed since (inputs, clock, output)."""
-    from generator.incremental import digest
-
-    if not (output / SITE_MARKER).exists():
+    if previous is None or previous[0] != inputs or not (output / SITE_MARKER).exists():
         return None
-    state = _build_state(root, output, key).get("build", digest(key, signatures))
-    if state is None:
-        return None
+    state = previous[1]
     public = {slug for slug, embargo in state["embargoes"].items() if embargo is None or embargo <= now}
     if public != state["public"]:
         return None
@@ -153,11 +151,12 @@ def swap_into_place(staging: Path, output: Path) -> None:
 
 
 
-def update_in_place(staging: Path, output: Path, files: set[str]) -> None:
+def update_in_place(staging: Path, output: Path, files: set[str], previous: set[str] | None = None) -> None:
     """Move the newly rendered files into the live site, then remove what it no longer has.
 
     Used when only part of the site changed: every page was rendered and checked before
-    anything here runs, so a failed build still leaves the site untouched.
+    anything here runs, so a failed build still leaves the site untouched. With the previous
+    build's file list, only its files that are gone are looked at; otherwise the whole site.
     """
     for dirpath, _dirnames, filenames in os.walk(staging):
         target_dir = os.path.join(output, os.path.relpath(dirpath, staging))
@@ -165,6 +164,12 @@ def update_in_place(staging: Path, output: Path, files: set[str]) -> None:
         for name in filenames:
             os.replace(os.path.join(dirpath, name), os.path.join(target_dir, name))
     shutil.rmtree(staging, ignore_errors=True)
+    if previous is not None:
+        for rel in sorted(previous - files):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(output, rel))
+            _remove_empty_parents(output, rel)
+        return
     for dirpath, _dirnames, filenames in os.walk(output, topdown=False):
         relative = os.path.relpath(dirpath, output)
         for name in filenames:
@@ -172,6 +177,16 @@ def update_in_place(staging: Path, output: Path, files: set[str]) -> None:
                 os.unlink(os.path.join(dirpath, name))
         if dirpath != str(output) and not os.listdir(dirpath):
             os.rmdir(dirpath)
+
+
+def _remove_empty_parents(output: Path, rel: str) -> None:
+    parent = os.path.dirname(rel)
+    while parent:
+        try:
+            os.rmdir(os.path.join(output, parent))
+        except OSError:   # not empty (or already gone): its ancestors stay too
+            return
+        parent = os.path.dirname(parent)
 
 
 def render_site(site: Site, out: Path, outputs) -> int:
@@ -209,11 +224,13 @@ def render_site(site: Site, out: Path, outputs) -> int:
     markup.keep(rendered_markdown, new_markdown | markup.take_new())
     outputs.after_save.append(rendered_markdown.save)
 
-    entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"]} for i in site.public]
+    entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"], "key": keys[i.slug]}
+               for i in site.public]
     index_key = digest("index", [(i.slug, keys[i.slug]) for i in site.public])
     if not outputs.reuse("index", index_key):
-        (out / "index.html").write_text(pages.index(entries), "utf-8")
-        outputs.record("index", index_key, ["index.html"])
+        html, cards = pages.index(entries, outputs.previous_extra("index").get("cards"))
+        (out / "index.html").write_text(html, "utf-8")
+        outputs.record("index", index_key, ["index.html"], {"cards": cards})
     contents = {slug: r["content"] for slug, r in results.items()}
     leads = {slug: r["lead"] for slug, r in results.items()}
     stale = []

@@ -99,6 +99,11 @@ class Outputs:
         self.reused += _is_page(group)
         return record
 
+    def previous_extra(self, group: str) -> dict:
+        """What the previous build kept with a group, whatever its inputs were (parts to reuse)."""
+        entry = self.store.data.get(group)
+        return entry[1].extra if entry else {}
+
     def record(self, group: str, key: str, files: list[str], extra: dict | None = None) -> Record:
         record = Record(key, sorted(files), extra or {})
         self.new[group] = record

@@ -198,11 +198,26 @@ class Pages:
         }
         return self.env.get_template("release.html").render(context)
 
-    def index(self, entries: list[dict]) -> str:
-        context = self.common(self.site.newsroom.language, depth=0) | {"entries": entries,
-                                                                      "url": self.url(),
-                                                                      "meta": metadata.index_meta(self.site, self.url())}
-        return self.env.get_template("index.html").render(context)
+    def index(self, entries: list[dict], known: dict[str, tuple] | None = None) -> tuple[str, dict]:
+        """The index page, and its cards by slug as (key, html) for the next build.
+
+        Each entry carries a `key` for everything its card shows; a card whose key is in
+        `known` is reused, so one edited release re-renders one card, not a thousand."""
+        from markupsafe import Markup
+
+        known = known or {}
+        common = self.common(self.site.newsroom.language, depth=0)
+        card = self.env.get_template("partials/release-card.html")
+        cards = {}
+        for position, e in enumerate(entries):
+            key = (e["key"], position == 0)   # the first card's photo loads eagerly
+            slug = e["item"].slug
+            html = known[slug][1] if slug in known and known[slug][0] == key else card.render(
+                e=e, first=position == 0, format_date=common["format_date"])
+            cards[slug] = (key, html)
+        context = common | {"entries": entries, "cards": [Markup(html) for _, html in cards.values()],
+                            "url": self.url(), "meta": metadata.index_meta(self.site, self.url())}
+        return self.env.get_template("index.html").render(context), cards
 
     def vcard(self, contact, organization: str) -> str:
         text = self.env.get_template("contact.vcf").render(contact=contact, organization=organization)

@@ -78,6 +78,19 @@ def test_one_change_renders_only_that_release_and_its_lists(room, tmp_path):
     assert snapshot(room.site) == cold(room, tmp_path)
 
 
+def test_index_re_renders_only_the_card_of_the_changed_release(room, tmp_path, monkeypatch):
+    import jinja2
+
+    build(room.root, now=NOW)
+    rendered, render = [], jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render", lambda self, *a, **k: rendered.append(self.name) or render(self, *a, **k))
+    touch_later(room.root / "releases/r2/release.yaml", release(2).replace("Samenvatting 2", "Nieuwe samenvatting"))
+    build(room.root, now=NOW)
+    assert rendered.count("partials/release-card.html") == 1 and "index.html" in rendered
+    assert "Nieuwe samenvatting" in (room.site / "index.html").read_text("utf-8")
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
 def test_template_change_rerenders_pages_and_matches_cold(room, tmp_path):
     build(room.root, now=NOW)
     room.write("templates/partials/organization.html", "<p class=\"custom-about\">Over ons</p>\n")
