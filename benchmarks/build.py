@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -118,17 +119,26 @@ def count_pages(folder: Path) -> int:
     return sum(1 for _ in folder.glob("*/index.html"))
 
 
+CPU: list[float] = []   # CPU seconds (user + system) of each timed run, in order
+
+
 def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
     return elapsed
 
 
-def median(fn, runs: int) -> float:
-    return statistics.median(fn() for _ in range(runs))
+def median(fn, runs: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds of `runs` runs."""
+    CPU.clear()
+    walls = [fn() for _ in range(runs)]
+    return statistics.median(walls), statistics.median(CPU[-runs:])
 
 
 def main() -> None:
@@ -195,12 +205,14 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    hugo_time = dict(rows).get("Hugo build")
-    print(f"\n{args.releases} releases, median of {args.runs} runs (wall clock, includes start-up)\n")
-    print(f"{'what':<26}{'seconds':>10}{'× Hugo':>10}")
-    for name, seconds in rows:
+    hugo_time, hugo_cpu = dict(rows).get("Hugo build", (None, None))
+    print(f"\n{args.releases} releases, median of {args.runs} runs (wall clock and CPU, start-up included); "
+          f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
+    print(f"{'what':<26}{'seconds':>10}{'× Hugo':>10}{'CPU s':>10}{'CPU × Hugo':>12}")
+    for name, (seconds, cpu) in rows:
         ratio = f"{seconds / hugo_time:.2f}" if hugo_time and "help" not in name else "-"
-        print(f"{name:<26}{seconds:>10.2f}{ratio:>10}")
+        cpu_ratio = f"{cpu / hugo_cpu:.2f}" if hugo_cpu and "help" not in name else "-"
+        print(f"{name:<26}{seconds:>10.2f}{ratio:>10}{cpu:>10.2f}{cpu_ratio:>12}")
     if hugo_time:
         print("\ntargets: cold ≤ 1.5× Hugo, one-change ≤ 0.3×, no-op ≤ 0.2×")
 

@@ -25,6 +25,7 @@ def environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(root),
+        auto_reload=False,   # one environment per build: no need to stat each template per page
     )
     env.filters.update(
         markdown=lambda text, shift=1: jinja2.utils.markupsafe.Markup(markup.block(text, shift)),
