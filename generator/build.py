@@ -44,10 +44,12 @@ class BuildReport:
 
 
 def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: bool = False,
-          media_base_url: str | None = None) -> BuildReport:
+          media_base_url: str | None = None, home_url: str | None = None) -> BuildReport:
     """Build the newsroom at `root` into `output`, reusing what an earlier build made.
 
-    `media_base_url` (set by publish) makes photo downloads link to the media target."""
+    `media_base_url` (set by publish) makes photo downloads link to the media target;
+    `home_url` (set by preview, which uploads one release) makes links to the index, the
+    feeds and other releases point at the public newsroom."""
     from generator.incremental import Outputs, digest, global_key
     from generator.layout import release_signatures
 
@@ -57,8 +59,8 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     check_output(root, output)
     signatures = release_signatures(root)
     key = global_key(root, preview)
-    if media_base_url:
-        key = digest(key, "media_base_url", media_base_url)
+    if media_base_url or home_url:
+        key = digest(key, "media_base_url", media_base_url, "home_url", home_url)
     previous = _build_state(root, output, key).data.get("build")   # (inputs digest, record) or None
     unchanged = _unchanged_build(output, previous, digest(key, signatures), now)
     if unchanged is not None:
@@ -66,7 +68,7 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     from generator.site import load_site  # the model, loaded only when something changed
 
     site = load_site(root, now, preview, signatures=signatures)
-    site.media_base_url = media_base_url
+    site.media_base_url, site.home_url = media_base_url, home_url
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
     try:
         outputs = Outputs(root, output, staging, key)

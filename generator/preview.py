@@ -48,7 +48,7 @@ def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url
     scratch.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="preview-", dir=scratch))
     try:
-        build(root, tmp / "site", now=now, preview=True)
+        build(root, tmp / "site", now=now, preview=True, home_url=cfg.base_url)
         publish_dir(tmp / "site", replace(cfg, site=target, media=None), releases={item.slug},
                     reporter=reporter, client=s3, manifest=False, remove_previews=False,
                     include=lambda rel: rel.startswith((item.slug + "/", "assets/")))

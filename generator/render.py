@@ -154,7 +154,8 @@ class Pages:
             "newsroom": newsroom,
             "lang": language,
             "t": self.labels(language),
-            "root": "../" * depth,
+            "root": "../" * depth,   # this upload's own files: assets, logo
+            "home": self.site.home_url or "../" * depth,   # the rest of the newsroom: index, feeds, releases
             "accent": newsroom.theme.accent,
             "logo": "assets/logo" + Path(newsroom.organization.logo).suffix.lower() if newsroom.organization.logo else None,
             "logo_size": logo_size(self.site.root / newsroom.organization.logo) if newsroom.organization.logo else None,
@@ -177,7 +178,7 @@ class Pages:
             visible = other is not None and (not other.embargoed(self.site.now) or item.embargoed(self.site.now))
             if visible and other in self.site.rendered:
                 translations.append({"lang": other.language, "title": other.release.title,
-                                     "href": f"../{slug}/", "url": self.url(f"{slug}/")})
+                                     "href": f"{self.site.home_url or '../'}{slug}/", "url": self.url(f"{slug}/")})
         context = self.common(item.language, depth=1) | {
             "item": item,
             "release": release,

@@ -58,6 +58,7 @@ class Site:
     now: dt.datetime
     preview: bool = False
     media_base_url: str | None = None  # set by publish: photo downloads link to the media target
+    home_url: str | None = None  # set by preview: links to the index, feeds and releases go to the public site
 
     @property
     def public(self) -> list[Item]:

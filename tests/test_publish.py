@@ -359,6 +359,7 @@ def test_embargoed_release_is_never_published_and_preview_is_secret(room, s3):
     assert not [k for k in s3.objects(room.media_bucket) if SECRET_SLUG in k]
     html = body(s3, room.site_bucket, f"news/_preview/{token}/{SECRET_SLUG}/index.html").decode()
     assert re.search(r'<meta name="robots" content="[^"]*noindex', html)
+    assert_preview_links_resolve(html, s3, room.site_bucket, f"news/_preview/{token}/{SECRET_SLUG}/")
     for key in ("news/feed.xml", "news/sitemap.xml", "news/index.html"):
         assert SECRET_SLUG.encode() not in body(s3, room.site_bucket, key)
 
@@ -370,6 +371,26 @@ def test_embargoed_release_is_never_published_and_preview_is_secret(room, s3):
     assert f"news/{SECRET_SLUG}/index.html" in keys
     assert not [k for k in keys if "_preview" in k], "publishing after the embargo removes the preview"
     assert f"hires/{SECRET_SLUG}/deal.jpg" in s3.objects(room.media_bucket)
+
+
+def assert_preview_links_resolve(html: str, s3, bucket: str, folder: str) -> None:
+    """A journalist's every click works: files of the preview are in its upload, and links to
+    the rest of the newsroom go to the public site (the index, feeds), not into the token."""
+    from urllib.parse import unquote, urljoin
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    links = {el.get("href") or el.get("src") for el in soup.find_all(["a", "link", "img", "script", "source"])}
+    links.discard(None)
+    keys = set(s3.objects(bucket))
+    public = {link for link in links if link.startswith("https://pers.example.org/")}
+    assert {"https://pers.example.org/index.html", "https://pers.example.org/feed.xml"} <= public
+    for link in links - public:
+        if link.startswith(("http:", "https:", "mailto:", "tel:", "#", "data:")):
+            continue
+        key = unquote(urljoin("/" + folder, link.split("#")[0]).lstrip("/"))
+        assert (key + "index.html" if key.endswith("/") else key) in keys, f"{link} -> {key} is not uploaded"
 
 
 def test_preview_remove_and_refusals(room, s3):
