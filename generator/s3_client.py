@@ -151,25 +151,33 @@ class S3Client:
                 body: bytes = b"", headers: dict | None = None) -> Response:
         """Send, retrying what botocore's standard mode retries; raise S3Error or Unreachable."""
         query = query or {}
-        for attempt in range(1, self.max_attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 response = self._send(method, bucket, key, query, body, headers or {})
             except (OSError, http.client.HTTPException) as exc:
                 self._drop_connection()
-                if attempt == self.max_attempts or _is_certificate_error(exc):
+                if attempt >= self.max_attempts or _is_certificate_error(exc):
                     raise Unreachable(_reason(exc)) from None
             else:
                 if response.status < 300:
                     return response
                 error = _error(response)
-                region = response.headers.get("x-amz-bucket-region")
-                if region and region != self._region_for(bucket) and error.status in (301, 400):
-                    self._bucket_region[bucket] = region   # AWS told us where the bucket lives
+                if self._moved(bucket, response, error):
+                    attempt -= 1   # sent to the wrong region: not a failed attempt
                     continue
-                if not _retryable(error) or attempt == self.max_attempts:
+                if not _retryable(error) or attempt >= self.max_attempts:
                     raise error
             time.sleep(min(MAX_BACKOFF, random.random() * 2 ** (attempt - 1)))
-        raise Unreachable("no attempt was made")
+
+    def _moved(self, bucket: str, response: Response, error: S3Error) -> bool:
+        """AWS names the bucket's region when a request went to another one: use it from now on."""
+        region = response.headers.get("x-amz-bucket-region")
+        if region and region != self._region_for(bucket) and error.status in (301, 400):
+            self._bucket_region[bucket] = region
+            return True
+        return False
 
     def _send(self, method: str, bucket: str, key: str, query: dict, body: bytes, headers: dict) -> Response:
         host, path = self._address(bucket, key)

@@ -96,7 +96,7 @@ def test_errors_are_typed(s3server, aws_env):
 class FaultyProxy(http.server.ThreadingHTTPServer):
     """Forwards to the real S3 server, but answers some requests with a fault first:
     `plan` maps the n-th request (1-based) to "slowdown" (503 SlowDown), "drop" (connection
-    closed without an answer) or "throttle" (429)."""
+    closed without an answer), "throttle" (429) or "moved" (301 naming another region)."""
 
     daemon_threads = True
 
@@ -125,6 +125,14 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
         if fault == "drop":
             self.close_connection = True
             self.connection.shutdown(2)
+            return
+        if fault == "moved":   # what AWS answers when a request was signed for another region
+            reply = b"<Error><Code>PermanentRedirect</Code><Message>Use the right endpoint.</Message></Error>"
+            self.send_response(301)
+            self.send_header("x-amz-bucket-region", "eu-west-1")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
             return
         if fault in ("slowdown", "throttle"):
             code, status = ("SlowDown", 503) if fault == "slowdown" else ("TooManyRequestsException", 429)
@@ -281,3 +289,16 @@ def test_credentials_and_region_from_an_aws_profile(s3server, aws_env, tmp_path)
     assert client.region == "eu-west-1"
     client.put_object(bucket, "uit-profiel.txt", b"ok", {})
     assert set(client.list_objects(bucket, "")) == {"uit-profiel.txt"}
+
+
+def test_a_bucket_in_another_region_is_followed_without_costing_an_attempt(s3server, aws_env):
+    bucket = s3server.bucket("region")
+    proxy = FaultyProxy(s3server.endpoint, {1: "moved"})
+    try:
+        client = S3Client(proxy.endpoint, "us-east-1", path_style=True, max_attempts=1)
+        client.put_object(bucket, "elders.txt", b"ok", {})
+        assert client._region_for(bucket) == "eu-west-1" and client.region == "us-east-1"
+    finally:
+        proxy.shutdown()
+    assert [f for f, _, _ in proxy.faults] == ["moved"] and proxy.count == 2
+    assert set(s3server.objects(bucket)) == {"elders.txt"}
