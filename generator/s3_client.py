@@ -128,7 +128,10 @@ class S3Client:
             body = f"<CompleteMultipartUpload>{parts}</CompleteMultipartUpload>".encode()
             done = self.request("CompleteMultipartUpload", "POST", bucket, key, {"uploadId": upload_id},
                                 body=body, headers={"Content-MD5": _md5_b64(body)})
-            return ET.fromstring(done.body).findtext(NS + "ETag", "").strip('"')
+            root = ET.fromstring(done.body)
+            if root.tag == "Error":   # S3 may answer 200 and still fail the completion
+                raise S3Error(500, root.findtext("Code", "InternalError"), root.findtext("Message", ""))
+            return root.findtext(NS + "ETag", "").strip('"')
         except BaseException:
             try:
                 self.request("AbortMultipartUpload", "DELETE", bucket, key, {"uploadId": upload_id})
