@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,12 +36,22 @@ class Item:
     language: str
     body: str
     coverage: list[Coverage]
-    lines: dict = field(default_factory=dict)  # location in release.yaml -> line
+    lines: dict | bytes = field(default_factory=dict)  # location in release.yaml -> line
     signature: str = ""  # of the release folder's files: changes whenever any of them does
     translations: list[str] = field(default_factory=list)  # slugs
 
     def line_of(self, *loc) -> int:
+        if isinstance(self.lines, bytes):
+            self.lines = pickle.loads(self.lines)
         return Document(None, self.lines).line_of(loc)
+
+    def __getstate__(self) -> dict:
+        """Cached items keep their line map packed: it is read only to report a problem, and
+        unpacking a thousand of them took a tenth of a one-change build."""
+        state = dict(self.__dict__)
+        if isinstance(state["lines"], dict):
+            state["lines"] = pickle.dumps(state["lines"], protocol=pickle.HIGHEST_PROTOCOL)
+        return state
 
     @property
     def date(self) -> dt.datetime:
@@ -96,8 +107,6 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
     Validated releases are cached by their folder's signature, so only changed releases are
     parsed again; a change to newsroom.yaml invalidates them all.
     """
-    import pickle
-
     from generator.cache import PackedStore, file_digest
 
     root = root.resolve()
@@ -134,8 +143,6 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
 def _load_release(name: str) -> tuple[str, "bytes | SmrError"]:
     """One release folder, validated (in a worker process when there are many) and pickled:
     the bytes both travel back to the parent and go into the cache as they are."""
-    import pickle
-
     root, newsroom = workers.shared
     try:
         item = load_item(root, root / RELEASES_DIR / name, newsroom)
