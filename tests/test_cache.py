@@ -68,3 +68,12 @@ def test_items_are_cached_one_by_one_and_a_damaged_entry_is_a_miss(newsroom, now
     assert [i.release.title for i in site.items] == ["Tweede", "Eerste"]
     store = PackedStore(newsroom.root, "items", key[1])
     assert store.get("a", data["a"][0]).release.title == "Eerste", "the damaged entry was validated again"
+
+
+def test_cached_item_still_knows_its_lines(newsroom, now):
+    newsroom.release("a", "title: Eerste\ndate: 2026-11-20\n\nsummary: S.\nquotes:\n  - text: Mooi.\n    by: Anna\n")
+    first = load_site(newsroom.root, now).items[0]
+    cached = load_site(newsroom.root, now).items[0]
+    assert isinstance(cached.lines, bytes), "read from the cache, line map still packed"
+    assert cached.line_of("summary") == first.line_of("summary") == 4
+    assert cached.line_of("quotes", 0, "by") == 7
