@@ -12,15 +12,6 @@ RELEASE_FILE = "release.yaml"
 COVERAGE_FILE = "coverage.yaml"
 
 
-def release_folders(root: Path) -> list[Path]:
-    releases = root / RELEASES_DIR
-    if not releases.is_dir():
-        return []
-    with os.scandir(releases) as scan:
-        names = sorted(e.name for e in scan if e.is_dir() and os.path.isfile(os.path.join(e.path, RELEASE_FILE)))
-    return [releases / name for name in names]
-
-
 def release_signatures(root: Path) -> dict[str, str]:
     """Folder name -> signature of every release folder: what changed since the last run."""
     from generator.cache import folder_signature, scan_folder

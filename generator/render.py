@@ -148,6 +148,11 @@ class Pages:
     def url(self, path: str = "") -> str:
         return self.site.newsroom.base_url + path
 
+    def home(self, depth: int) -> str:
+        """Where links to the rest of the newsroom (index, feeds, releases) start: relative,
+        or the public site for a preview upload, which holds only one release."""
+        return self.site.home_url or "../" * depth
+
     def common(self, language: str, depth: int) -> dict:
         newsroom = self.site.newsroom
         return {
@@ -155,7 +160,7 @@ class Pages:
             "lang": language,
             "t": self.labels(language),
             "root": "../" * depth,   # this upload's own files: assets, logo
-            "home": self.site.home_url or "../" * depth,   # the rest of the newsroom: index, feeds, releases
+            "home": self.home(depth),
             "accent": newsroom.theme.accent,
             "logo": "assets/logo" + Path(newsroom.organization.logo).suffix.lower() if newsroom.organization.logo else None,
             "logo_size": logo_size(self.site.root / newsroom.organization.logo) if newsroom.organization.logo else None,
@@ -178,7 +183,7 @@ class Pages:
             visible = other is not None and (not other.embargoed(self.site.now) or item.embargoed(self.site.now))
             if visible and other in self.site.rendered:
                 translations.append({"lang": other.language, "title": other.release.title,
-                                     "href": f"{self.site.home_url or '../'}{slug}/", "url": self.url(f"{slug}/")})
+                                     "href": f"{self.home(depth=1)}{slug}/", "url": self.url(f"{slug}/")})
         context = self.common(item.language, depth=1) | {
             "item": item,
             "release": release,
