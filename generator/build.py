@@ -197,6 +197,7 @@ def render_site(site: Site, out: Path, outputs) -> int:
     Groups whose inputs did not change since the previous build are linked, not rendered.
     Returns the number of photos processed.
     """
+    from generator.feeds import write_feed
     from generator.images import prepare_images
     from generator.incremental import digest
     from generator.render import Pages
@@ -219,11 +220,11 @@ def render_site(site: Site, out: Path, outputs) -> int:
             todo.append(item)
     photos = prepare_images(todo, site.root)  # every photo to render, at once, in parallel
     new_markdown = markup.take_new()
-    for slug, extra, blocks in render_releases(site, pages, out, todo):
+    rendered, blocks = render_releases(site, pages, out, todo)
+    for slug, extra in rendered:
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra
-        new_markdown.update(blocks)
-    markup.keep(rendered_markdown, new_markdown | markup.take_new())
+    markup.keep(rendered_markdown, new_markdown | blocks | markup.take_new())
     outputs.after_save.append(rendered_markdown.save)
 
     entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"], "key": keys[i.slug]}
@@ -233,17 +234,11 @@ def render_site(site: Site, out: Path, outputs) -> int:
         html, cards = pages.index(entries, outputs.previous_extra("index").get("cards"))
         (out / "index.html").write_text(html, "utf-8")
         outputs.record("index", index_key, ["index.html"], {"cards": cards})
-    contents = {slug: r["content"] for slug, r in results.items()}
-    leads = {slug: r["lead"] for slug, r in results.items()}
-    stale = []
+    feed_entries = {slug: r["feed"] for slug, r in results.items() if r["feed"]}
     for feed in pages.feeds:
         feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
-            stale.append((feed, feed_key))
-    written = workers.in_workers(_write_feed, list(range(len(stale))), parallel_from=8,
-                         context=(site, out, contents, leads, [feed for feed, _ in stale]))
-    for (feed, feed_key), files in zip(stale, written):
-        outputs.record(f"feed:{feed.path}", feed_key, files)
+            outputs.record(f"feed:{feed.path}", feed_key, write_feed(site, feed, out, feed_entries))
     sitemap_key = digest("sitemap", sitemap_entries(site))
     if not outputs.reuse("sitemap", sitemap_key):
         write_sitemap(site, pages, out)
@@ -263,50 +258,66 @@ def release_key(site: Site, pages, item) -> str:
                   feeds.discovery(pages.feeds, item.language, item.release.tags))
 
 
-def render_releases(site: Site, pages, out: Path, items: list):
-    """Render the given releases' folders; in worker processes when there are many."""
-    done = workers.in_workers(_render_release, [i.slug for i in items], parallel_from=workers.PARALLEL_FROM,
-                      context=(site, pages, out))
+RENDER_BATCH = 20  # releases per worker task: their feed entries are built as one feed
+
+
+def render_releases(site: Site, pages, out: Path, items: list) -> tuple[list, dict]:
+    """Render the given releases' folders, in worker processes when there are many.
+
+    Returns (slug, extra) for each release, and the Markdown rendered on the way."""
+    slugs = [i.slug for i in items]
+    batches = [slugs[at:at + RENDER_BATCH] for at in range(0, len(slugs), RENDER_BATCH)]
+    done = workers.in_workers(_render_batch, batches, parallel_from=workers.PARALLEL_FROM // RENDER_BATCH,
+                              context=(site, pages, out), chunksize=1)
     problems: list[Problem] = []
-    results = []
-    for slug, extra, item_problems, blocks in done:
-        problems.extend(item_problems)
-        if extra is not None:
-            results.append((slug, extra, blocks))
+    results, markdown = [], {}
+    for batch_results, batch_problems, blocks in done:
+        results.extend(batch_results)
+        problems.extend(batch_problems)
+        markdown.update(blocks)
     SmrError.collect(problems)
-    return results
+    return results, markdown
 
 
-def _write_feed(index: int) -> list[str]:
-    from generator.feeds import write_feed
-
-    site, out, contents, leads, feeds = workers.shared
-    return write_feed(site, feeds[index], out, contents, leads)
-
-
-def _render_release(slug: str):
-    """One release's folder: photos, documents, vCards and the page; plus what lists need."""
-    from generator import markup
-    from generator.images import process_images
+def _render_batch(slugs: list[str]):
+    """Some releases' folders, and their feed entries; plus the Markdown rendered here, for
+    the parent's cache."""
+    from generator import feeds, markup
 
     site, pages, out = workers.shared
-    item = site.by_slug(slug)
-    folder = out / slug
+    results, problems, listed = [], [], []
+    for slug in slugs:
+        item = site.by_slug(slug)
+        try:
+            card, lead = _render_release(site, pages, out, item)
+        except SmrError as exc:
+            problems.extend(exc.problems)
+            continue
+        results.append((slug, {"card": card, "feed": None}))
+        if not item.embargoed(site.now):   # an embargoed release is in no feed
+            listed.append((results[-1][1], (item, html_content(item), lead)))
+    for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
+        extra["feed"] = entry
+    return results, problems, markup.take_new()
+
+
+def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, object]:
+    """One release's folder: photos, documents, vCards and the page. Returns what lists
+    need: its index card and its lead photo."""
+    from generator.images import process_images
+
+    folder = out / item.slug
     folder.mkdir(parents=True)
-    try:
-        images = process_images(item, folder)
-    except SmrError as exc:
-        return slug, None, exc.problems, {}
+    images = process_images(item, folder)
     documents = copy_documents(item, folder)
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")
     lead = next((i for i in images if i.lead), None)
     card = None
     if lead is not None and lead.thumb:
-        card = {"src": f"{slug}/{lead.thumb['src']}", "alt": lead.alt,
+        card = {"src": f"{item.slug}/{lead.thumb['src']}", "alt": lead.alt,
                 "width": lead.thumb["width"], "height": lead.thumb["height"]}
-    extra = {"lead": lead, "card": card, "content": html_content(item)}
-    return slug, extra, [], markup.take_new()  # Markdown rendered here, for the parent's cache
+    return card, lead
 
 
 def html_content(item) -> str:

@@ -108,16 +108,62 @@ def absolute_links(content: str, page_url: str) -> str:
 _LINK = re.compile(r'\b(href|src)="([^"]*)"')
 
 
-def write_feed(site, feed: Feed, out: Path, contents: dict[str, str], leads: dict) -> list[str]:
-    """Write one feed's RSS and Atom files; returns their paths relative to `out`."""
-    fg, links = _feed(site, feed, out, contents, leads)
+def write_feed(site, feed: Feed, out: Path, entries: dict[str, tuple[str, str]]) -> list[str]:
+    """Write one feed's RSS and Atom files; returns their paths relative to `out`.
+
+    `entries` holds each listed release's <item> and <entry> (see `entry_texts`): feedgen
+    writes the channel, and the entries go in as they are, newest first."""
+    fg = _channel(site, feed)
+    rss = _splice(fg.rss_str(pretty=True), "  </channel>\n", [entries[i.slug][0] for i in feed.items])
+    atom = _splice(_atom_links(fg.atom_str(pretty=True), {}), "</feed>\n", [entries[i.slug][1] for i in feed.items])
     (out / feed.path).mkdir(parents=True, exist_ok=True)
-    fg.rss_file(str(out / feed.rss), pretty=True)
-    (out / feed.atom).write_bytes(_atom_links(fg.atom_str(pretty=True), links))
+    (out / feed.rss).write_bytes(rss)
+    (out / feed.atom).write_bytes(atom)
     return [feed.rss, feed.atom]
 
 
-def _feed(site, feed: Feed, out: Path, contents: dict, leads: dict):
+def entry_texts(site, releases: list[tuple]) -> list[tuple[str, str]]:
+    """Each release's RSS <item> and Atom <entry>, exactly as every feed that lists it has them.
+
+    `releases` holds (item, content HTML, lead photo) tuples. A release is in up to four
+    feeds (the newsroom's, its language's, its tags'): building its entry once, with its
+    page, and splicing the text into each feed halves the work of building every feed
+    whole, and an unchanged release's entry is kept between builds. feedgen pretty-prints
+    an entry the same whatever stands around it, so the feeds are byte for byte the same."""
+    if not releases:
+        return []
+    fg = _channel(site, Feed("", site.newsroom.title, site.newsroom.language, "all"))
+    links = {}
+    for item, content, lead in reversed(releases):  # feedgen prepends: the first ends on top
+        entry = fg.add_entry()
+        _entry(entry, site, item, content, lead)
+        links[entry.id()] = {"links": entry.link(), "lang": item.language}
+    rss = _split(fg.rss_str(pretty=True).decode("utf-8"), "    <item>\n", "    </item>\n")
+    atom = _split(_atom_links(fg.atom_str(pretty=True), links).decode("utf-8"), "  <entry", "  </entry>\n")
+    assert len(rss) == len(atom) == len(releases)
+    return list(zip(rss, atom))
+
+
+def _split(xml: str, opening: str, closing: str) -> list[str]:
+    """The entries of a pretty-printed feed, each from its opening line through its closing
+    line. Text content is escaped, so a line starting with the tag is the tag."""
+    parts, at = [], 0
+    while (begin := xml.find("\n" + opening, at)) != -1:
+        stop = xml.index("\n" + closing, begin) + 1 + len(closing)
+        parts.append(xml[begin + 1:stop])
+        at = stop - 1
+    return parts
+
+
+def _splice(xml: bytes, closing: str, entries: list[str]) -> bytes:
+    """Put the entries' text in front of the closing tag of a feed written without entries."""
+    text = xml.decode("utf-8")
+    at = text.rindex(closing)
+    return (text[:at] + "".join(entries) + text[at:]).encode("utf-8")
+
+
+def _channel(site, feed: Feed):
+    """A FeedGenerator with the feed's own fields and no entries yet."""
     from feedgen.feed import FeedGenerator
 
     from generator import __version__
@@ -138,12 +184,7 @@ def _feed(site, feed: Feed, out: Path, contents: dict, leads: dict):
     if org.logo:
         fg.logo(logo_url(newsroom))
     fg.updated(feed.items[0].date if feed.items else EPOCH)
-    links = {}
-    for item in reversed(feed.items):  # feedgen prepends entries: add oldest first, newest ends on top
-        entry = fg.add_entry()
-        _entry(entry, site, item, out, contents.get(item.slug, ""), leads.get(item.slug))
-        links[entry.id()] = {"links": entry.link(), "lang": item.language}
-    return fg, links
+    return fg
 
 
 def _atom_links(xml: bytes, entries: dict[str, dict]) -> bytes:
@@ -172,7 +213,7 @@ def _atom_links(xml: bytes, entries: dict[str, dict]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _entry(entry, site, item, out: Path, content: str, lead) -> None:
+def _entry(entry, site, item, content: str, lead) -> None:
     base = site.newsroom.base_url
     release = item.release
     url = base + item.slug + "/"

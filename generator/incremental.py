@@ -19,6 +19,8 @@ from pathlib import Path
 from generator.cache import PickleStore, folder_signature
 from generator.resources import asset_dirs, template_dirs
 
+RECORDS_VERSION = 2   # what a record keeps besides its files; a new layout makes the old records unusable
+
 
 def digest(*parts) -> str:
     """A stable hash of plain values (str, numbers, tuples, lists, dicts of those)."""
@@ -31,7 +33,7 @@ def global_key(root: Path, preview: bool) -> str:
 
     newsroom = (root / "newsroom.yaml").read_bytes()
     folders = [folder_signature(d) for d in (*template_dirs(root), *asset_dirs(root))]
-    return digest(__version__, newsroom, folders, preview, _logo_signature(root, newsroom))
+    return digest(__version__, RECORDS_VERSION, newsroom, folders, preview, _logo_signature(root, newsroom))
 
 
 def _logo_signature(root: Path, newsroom_yaml: bytes) -> tuple:

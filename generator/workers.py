@@ -9,10 +9,11 @@ PARALLEL_FROM = 64  # items before worker processes pay for themselves
 shared = None  # what the worker function needs: set before forking, inherited by the workers
 
 
-def in_workers(function, args: list, parallel_from: int, context=None) -> list:
+def in_workers(function, args: list, parallel_from: int, context=None, chunksize: int | None = None) -> list:
     """`map(function, args)`, in one forked process per core when there is enough work.
 
-    Fork hands the workers `context` (as `workers.shared`) and every cache for free. A
+    Tasks go out `chunksize` at a time (by default a quarter of each core's share, at most
+    16). Fork hands the workers `context` (as `workers.shared`) and every cache for free. A
     process with other threads (`smr serve`'s watcher) works serially: forking it is unsafe.
     """
     import threading
@@ -26,6 +27,6 @@ def in_workers(function, args: list, parallel_from: int, context=None) -> list:
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(cores) as pool:
-            return pool.map(function, args, chunksize=max(1, min(16, len(args) // (4 * cores))))
+            return pool.map(function, args, chunksize=chunksize or max(1, min(16, len(args) // (4 * cores))))
     finally:
         shared = None

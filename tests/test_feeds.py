@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 from pathlib import Path
 
@@ -276,3 +277,50 @@ def test_base_url_with_a_path_prefixes_every_absolute_url(newsroom):
     assert feed.entries[0].enclosures[0].href.startswith("https://example.org/pers/2026-11-24-winkel/img/")
     assert sitemap_urls(site) == ["https://example.org/pers/", "https://example.org/pers/2026-11-24-winkel/"]
     assert "Sitemap: https://example.org/pers/sitemap.xml" in (site / "robots.txt").read_text("utf-8")
+
+
+LOOKALIKE = """\
+title: "Tags in de tekst"
+date: 2026-11-23T09:00:00+01:00
+summary: "Een regel met </item> en </entry> erin."
+tags: [klantenservice]
+body: |
+  Tekst die op een feed lijkt:
+
+      <item>
+        <title>nep</title>
+      </item>
+    <entry>
+"""
+
+
+def test_each_feed_is_what_feedgen_writes_with_all_its_entries_at_once(press):
+    """Feeds are assembled from entries built once per release; they must be byte for byte
+    the feed feedgen writes whole, lookalike text in a release included."""
+    from generator import build as build_module, feeds
+    from generator.images import process_images
+    from generator.render import Pages
+    from generator.site import load_site
+
+    press.release("2026-11-23-lookalike", LOOKALIKE)
+    site_dir = build(press)
+    site = load_site(press.root, dt.datetime.fromisoformat(NOW))
+    leads = {}
+    for item in site.public:
+        images = process_images(item, press.root / "scratch" / item.slug)
+        leads[item.slug] = next((i for i in images if i.lead), None)
+    planned = Pages(site).feeds
+    assert len(planned) == 6
+    for feed in planned:
+        whole = feeds._channel(site, feed)
+        entry_links = {}
+        for item in reversed(feed.items):
+            entry = whole.add_entry()
+            feeds._entry(entry, site, item, build_module.html_content(item), leads[item.slug])
+            entry_links[entry.id()] = {"links": entry.link(), "lang": item.language}
+        assert (site_dir / feed.rss).read_bytes() == whole.rss_str(pretty=True), feed.rss
+        assert (site_dir / feed.atom).read_bytes() == feeds._atom_links(whole.atom_str(pretty=True), entry_links), feed.atom
+    for path in ("tags/klantenservice/feed.xml", "tags/klantenservice/atom.xml"):
+        assert [e.title for e in parse(site_dir, path).entries] == [
+            "Testbedrijf opent een winkel </script> & meer", "Tags in de tekst", "Oude winkel sluit"]
+        assert "Een regel met &lt;/item&gt; en &lt;/entry&gt; erin." in (site_dir / path).read_text("utf-8")
