@@ -50,6 +50,28 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     `media_base_url` (set by publish) makes photo downloads link to the media target;
     `home_url` (set by preview, which uploads one release) makes links to the index, the
     feeds and other releases point at the public newsroom."""
+    with _collector_paused():
+        return _build(root, output, now, preview, media_base_url, home_url)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector, paused for one build: its passes over the thousands of
+    cached objects took a fifth of a one-change build, and a build's own garbage is freed
+    by reference counting (peak memory of a cold 1000-release build is the same without)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(root: Path, output: Path | None, now: dt.datetime, preview: bool, media_base_url: str | None,
+           home_url: str | None) -> BuildReport:
     from generator.incremental import Outputs, digest, global_key
     from generator.layout import release_signatures
 
@@ -107,7 +129,7 @@ def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[st
     state = _build_state(site.root, outputs.output, key)
     state.data = {}
     state.put("build", digest(key, signatures), {
-        "embargoes": {i.slug: i.release.embargo for i in site.items},
+        "embargoes": {i.slug: i.embargo for i in site.items},
         "public": {i.slug for i in site.public},
         "pages": outputs.written + outputs.reused,
         "files": sorted(files),
@@ -253,9 +275,9 @@ def release_key(site: Site, pages, item) -> str:
     from generator.incremental import digest
 
     others = [site.by_slug(s) for s in item.translations]
-    translations = [(o.slug, o.release.title, o.language, o.embargoed(site.now)) for o in others if o]
+    translations = [(o.slug, o.title, o.language, o.embargoed(site.now)) for o in others if o]
     return digest(item.signature, item.embargoed(site.now), translations,
-                  feeds.discovery(pages.feeds, item.language, item.release.tags))
+                  feeds.discovery(pages.feeds, item.language, item.tags))
 
 
 RENDER_BATCH = 20  # releases per worker task: their feed entries are built as one feed

@@ -69,9 +69,9 @@ def plan(site) -> list[Feed]:
     names: dict[str, str] = {}
     tagged: dict[str, list] = {}
     for item in public:
-        for key in dict.fromkeys(tag_key(t) for t in item.release.tags):
+        for key in dict.fromkeys(tag_key(t) for t in item.tags):
             tagged.setdefault(key, []).append(item)
-        for tag in item.release.tags:
+        for tag in item.tags:
             names.setdefault(tag_key(tag), tag)  # newest release's spelling names the feed
     for key in sorted(names):
         items = tagged[key]

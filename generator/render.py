@@ -182,7 +182,7 @@ class Pages:
             # An embargoed translation is linked only from pages that are themselves previews.
             visible = other is not None and (not other.embargoed(self.site.now) or item.embargoed(self.site.now))
             if visible and other in self.site.rendered:
-                translations.append({"lang": other.language, "title": other.release.title,
+                translations.append({"lang": other.language, "title": other.title,
                                      "href": f"{self.home(depth=1)}{slug}/", "url": self.url(f"{slug}/")})
         context = self.common(item.language, depth=1) | {
             "item": item,

@@ -77,3 +77,31 @@ def test_cached_item_still_knows_its_lines(newsroom, now):
     assert isinstance(cached.lines, bytes), "read from the cache, line map still packed"
     assert cached.line_of("summary") == first.line_of("summary") == 4
     assert cached.line_of("quotes", 0, "by") == 7
+
+
+def test_a_cached_release_is_unpacked_only_when_its_page_is_rendered(newsroom, now, monkeypatch):
+    from generator.site import Item
+
+    for day in (20, 21, 22):
+        newsroom.release(f"r{day}", f"title: Nummer {day}\ndate: 2026-11-{day}\nsummary: S.\ntags: [t{day}]\n"
+                                    "body: Tekst.\n")
+    assert newsroom.run("build", "--now", "2026-11-25T10:00+01:00").exit_code == 0
+    cached = load_site(newsroom.root, now).items
+    assert all("_packed" in vars(i) for i in cached), "lists read only what the item keeps unpacked"
+    assert [(i.title, i.tags, i.date.day) for i in cached] == [(f"Nummer {d}", (f"t{d}",), d) for d in (22, 21, 20)]
+    assert cached[0].release.summary == "S." and cached[0].body == "Tekst." and cached[0].coverage == []
+    assert "_packed" not in vars(cached[0])
+
+    unpacked = []
+    original = Item.__getattr__
+
+    def spy(self, name):
+        if "_packed" in vars(self):
+            unpacked.append(self.slug)
+        return original(self, name)
+
+    monkeypatch.setattr(Item, "__getattr__", spy)
+    newsroom.release("r21", "title: Nummer 21, verbeterd\ndate: 2026-11-21\nsummary: S.\ntags: [t21]\n")
+    assert newsroom.run("build", "--now", "2026-11-25T10:00+01:00").exit_code == 0
+    assert unpacked == ["r21"]
+    assert "Nummer 21, verbeterd" in (newsroom.site / "index.html").read_text("utf-8")

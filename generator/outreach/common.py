@@ -36,7 +36,7 @@ def release_context(root: Path, release: str) -> Context:
                        f"or its path")
     item = load_item(root, folder, newsroom)
     translations = {}
-    for ref in item.release.translations:  # validated by load_item: sibling release folders
+    for ref in item.translation_refs:  # validated by load_item: sibling release folders
         other = load_item(root, (folder / ref).resolve(), newsroom)
         translations.setdefault(other.language.split("-")[0].lower(), other)
     return Context(root, newsroom, item, newsroom.base_url + item.slug + "/", translations)
