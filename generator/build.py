@@ -249,13 +249,9 @@ def render_site(site: Site, out: Path, outputs) -> int:
     markup.keep(rendered_markdown, new_markdown | blocks | markup.take_new())
     outputs.after_save.append(rendered_markdown.save)
 
-    entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"], "key": keys[i.slug]}
-               for i in site.public]
     index_key = digest("index", [(i.slug, keys[i.slug]) for i in site.public])
     if not outputs.reuse("index", index_key):
-        html, cards = pages.index(entries, outputs.previous_extra("index").get("cards"))
-        (out / "index.html").write_text(html, "utf-8")
-        outputs.record("index", index_key, ["index.html"], {"cards": cards})
+        write_index(site, pages, out, outputs, index_key, results, keys)
     feed_entries = {slug: r["feed"] for slug, r in results.items() if r["feed"]}
     for feed in pages.feeds:
         feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
@@ -267,6 +263,21 @@ def render_site(site: Site, out: Path, outputs) -> int:
         outputs.record("sitemap", sitemap_key, ["sitemap.xml", "robots.txt"])
     copy_assets(site, out)
     return photos
+
+
+def write_index(site: Site, pages, out: Path, outputs, index_key: str, results: dict, keys: dict) -> None:
+    """The index: each release's card comes with its page (rendered and kept with it), but
+    the first card, whose photo loads at once, is rendered here (or kept with the index)."""
+    entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"]} for i in site.public]
+    cards = [results[i.slug]["card_html"] for i in site.public]
+    first = None
+    if entries:
+        first_key = (site.public[0].slug, keys[site.public[0].slug])
+        known = outputs.previous_extra("index").get("first")
+        cards[0] = known[1] if known and known[0] == first_key else pages.card(entries[0], first=True)
+        first = (first_key, cards[0])
+    (out / "index.html").write_text(pages.index(entries, cards), "utf-8")
+    outputs.record("index", index_key, ["index.html"], {"first": first})
 
 
 def release_key(site: Site, pages, item) -> str:
@@ -302,8 +313,8 @@ def render_releases(site: Site, pages, out: Path, items: list) -> tuple[list, di
 
 
 def _render_batch(slugs: list[str]):
-    """Some releases' folders, and their feed entries; plus the Markdown rendered here, for
-    the parent's cache."""
+    """Some releases' folders, their index cards and feed entries; plus the Markdown
+    rendered here, for the parent's cache."""
     from generator import feeds, markup
 
     site, pages, out = workers.shared
@@ -315,9 +326,11 @@ def _render_batch(slugs: list[str]):
         except SmrError as exc:
             problems.extend(exc.problems)
             continue
-        results.append((slug, {"card": card, "feed": None}))
-        if not item.embargoed(site.now):   # an embargoed release is in no feed
-            listed.append((results[-1][1], (item, html_content(item), lead)))
+        extra = {"card": card, "card_html": None, "feed": None}
+        results.append((slug, extra))
+        if not item.embargoed(site.now):   # an embargoed release is on no index and in no feed
+            extra["card_html"] = pages.card({"item": item, "href": f"{slug}/", "image": card})
+            listed.append((extra, (item, html_content(item), lead)))
     for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
         extra["feed"] = entry
     return results, problems, markup.take_new()

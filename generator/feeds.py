@@ -108,22 +108,23 @@ def absolute_links(content: str, page_url: str) -> str:
 _LINK = re.compile(r'\b(href|src)="([^"]*)"')
 
 
-def write_feed(site, feed: Feed, out: Path, entries: dict[str, tuple[str, str]]) -> list[str]:
+def write_feed(site, feed: Feed, out: Path, entries: dict[str, tuple[bytes, bytes]]) -> list[str]:
     """Write one feed's RSS and Atom files; returns their paths relative to `out`.
 
     `entries` holds each listed release's <item> and <entry> (see `entry_texts`): feedgen
     writes the channel, and the entries go in as they are, newest first."""
     fg = _channel(site, feed)
-    rss = _splice(fg.rss_str(pretty=True), "  </channel>\n", [entries[i.slug][0] for i in feed.items])
-    atom = _splice(_atom_links(fg.atom_str(pretty=True), {}), "</feed>\n", [entries[i.slug][1] for i in feed.items])
+    rss = _splice(fg.rss_str(pretty=True), b"  </channel>\n", [entries[i.slug][0] for i in feed.items])
+    atom = _splice(_atom_links(fg.atom_str(pretty=True), {}), b"</feed>\n", [entries[i.slug][1] for i in feed.items])
     (out / feed.path).mkdir(parents=True, exist_ok=True)
     (out / feed.rss).write_bytes(rss)
     (out / feed.atom).write_bytes(atom)
     return [feed.rss, feed.atom]
 
 
-def entry_texts(site, releases: list[tuple]) -> list[tuple[str, str]]:
-    """Each release's RSS <item> and Atom <entry>, exactly as every feed that lists it has them.
+def entry_texts(site, releases: list[tuple]) -> list[tuple[bytes, bytes]]:
+    """Each release's RSS <item> and Atom <entry>, exactly as every feed that lists it has them
+    (UTF-8, as they are kept between builds and written).
 
     `releases` holds (item, content HTML, lead photo) tuples. A release is in up to four
     feeds (the newsroom's, its language's, its tags'): building its entry once, with its
@@ -138,28 +139,27 @@ def entry_texts(site, releases: list[tuple]) -> list[tuple[str, str]]:
         entry = fg.add_entry()
         _entry(entry, site, item, content, lead)
         links[entry.id()] = {"links": entry.link(), "lang": item.language}
-    rss = _split(fg.rss_str(pretty=True).decode("utf-8"), "    <item>\n", "    </item>\n")
-    atom = _split(_atom_links(fg.atom_str(pretty=True), links).decode("utf-8"), "  <entry", "  </entry>\n")
+    rss = _split(fg.rss_str(pretty=True), b"    <item>\n", b"    </item>\n")
+    atom = _split(_atom_links(fg.atom_str(pretty=True), links), b"  <entry", b"  </entry>\n")
     assert len(rss) == len(atom) == len(releases)
     return list(zip(rss, atom))
 
 
-def _split(xml: str, opening: str, closing: str) -> list[str]:
+def _split(xml: bytes, opening: bytes, closing: bytes) -> list[bytes]:
     """The entries of a pretty-printed feed, each from its opening line through its closing
     line. Text content is escaped, so a line starting with the tag is the tag."""
     parts, at = [], 0
-    while (begin := xml.find("\n" + opening, at)) != -1:
-        stop = xml.index("\n" + closing, begin) + 1 + len(closing)
+    while (begin := xml.find(b"\n" + opening, at)) != -1:
+        stop = xml.index(b"\n" + closing, begin) + 1 + len(closing)
         parts.append(xml[begin + 1:stop])
         at = stop - 1
     return parts
 
 
-def _splice(xml: bytes, closing: str, entries: list[str]) -> bytes:
-    """Put the entries' text in front of the closing tag of a feed written without entries."""
-    text = xml.decode("utf-8")
-    at = text.rindex(closing)
-    return (text[:at] + "".join(entries) + text[at:]).encode("utf-8")
+def _splice(xml: bytes, closing: bytes, entries: list[bytes]) -> bytes:
+    """Put the entries in front of the closing tag of a feed written without entries."""
+    at = xml.rindex(closing)
+    return xml[:at] + b"".join(entries) + xml[at:]
 
 
 def _channel(site, feed: Feed):

@@ -205,26 +205,19 @@ class Pages:
         }
         return self.env.get_template("release.html").render(context)
 
-    def index(self, entries: list[dict], known: dict[str, tuple] | None = None) -> tuple[str, dict]:
-        """The index page, and its cards by slug as (key, html) for the next build.
+    def card(self, entry: dict, first: bool = False) -> str:
+        """A release's card on the index; the first card's photo loads eagerly."""
+        format_date = functools.partial(i18n.long_date, language=self.site.newsroom.language)
+        return self.env.get_template("partials/release-card.html").render(e=entry, first=first, format_date=format_date)
 
-        Each entry carries a `key` for everything its card shows; a card whose key is in
-        `known` is reused, so one edited release re-renders one card, not a thousand."""
+    def index(self, entries: list[dict], cards: list[str]) -> str:
+        """The index page: `cards` are the entries' cards, rendered (and kept) with their pages."""
         from markupsafe import Markup
 
-        known = known or {}
         common = self.common(self.site.newsroom.language, depth=0)
-        card = self.env.get_template("partials/release-card.html")
-        cards = {}
-        for position, e in enumerate(entries):
-            key = (e["key"], position == 0)   # the first card's photo loads eagerly
-            slug = e["item"].slug
-            html = known[slug][1] if slug in known and known[slug][0] == key else card.render(
-                e=e, first=position == 0, format_date=common["format_date"])
-            cards[slug] = (key, html)
-        context = common | {"entries": entries, "cards": [Markup(html) for _, html in cards.values()],
+        context = common | {"entries": entries, "cards": [Markup(html) for html in cards],
                             "url": self.url(), "meta": metadata.index_meta(self.site, self.url())}
-        return self.env.get_template("index.html").render(context), cards
+        return self.env.get_template("index.html").render(context)
 
     def vcard(self, contact, organization: str) -> str:
         text = self.env.get_template("contact.vcf").render(contact=contact, organization=organization)
