@@ -2,8 +2,9 @@
 
 Generates (seeded) a newsroom of 1000 releases (~400 words of Markdown each, facts, quotes,
 5 links, 3 hashtags, tags, no photos) and times, in one run: smr cold build (no cache), smr
-no-op rebuild, smr rebuild after editing one release, and — when installed — Hugo and Pelican
-building the same items as Markdown pages with a minimal layout. Prints medians and ratios.
+no-op rebuild, smr rebuild after editing one release (as a command, and in `smr serve`'s
+process), and — when installed — Hugo and Pelican building the same items as Markdown pages
+with a minimal layout. Full builds of the tools take turns. Prints medians and ratios.
 
     python benchmarks/build.py [--releases 1000] [--runs 3]
 """
@@ -140,6 +141,29 @@ def median(fn, runs: int) -> tuple[float, float]:
     return medians([fn() for _ in range(runs)])
 
 
+# What `smr serve` does when a file changes: build() again in the same process.
+SERVE_REBUILDS = """
+import datetime as dt, sys, time
+from pathlib import Path
+from generator.build import build
+root, out, target, runs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+build(root, out, now=now)
+for run in range(runs):
+    target.write_text(target.read_text("utf-8").replace("summary: ", f"summary: Serve {run}. ", 1), "utf-8")
+    wall, cpu = time.perf_counter(), time.process_time()
+    build(root, out, now=now)
+    print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
+
+
+def in_process_rebuilds(root: Path, out: Path, target: Path, env: dict, runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of `smr serve`'s rebuild after one release changed."""
+    proc = subprocess.run([sys.executable, "-c", SERVE_REBUILDS, str(root), str(out), str(target), str(runs)],
+                          cwd=root, env=env, capture_output=True, text=True, check=True)
+    return medians([tuple(map(float, line.split())) for line in proc.stdout.splitlines()])
+
+
 TRASH: list[Path] = []
 
 
@@ -224,6 +248,7 @@ def main() -> None:
             return timed(smr, root, env)
 
         rows.append(("smr one-change rebuild", median(one_change, args.runs)))
+        rows.append(("smr serve, one change", in_process_rebuilds(root, work / "smr-out", target, env, args.runs)))
         help_cmd = [sys.executable, "-m", "generator", "--help"]
         rows.append(("smr --help (target 0.15 s)", median(lambda: timed(help_cmd, root, env), max(5, args.runs))))
         rows += [(name, medians(samples[name])) for name in builds if name != "smr cold build"]
