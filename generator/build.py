@@ -243,20 +243,24 @@ def render_site(site: Site, out: Path, outputs) -> int:
     photos = prepare_images(todo, site.root)  # every photo to render, at once, in parallel
     new_markdown = markup.take_new()
     rendered, blocks = render_releases(site, pages, out, todo)
-    for slug, extra in rendered:
+    fresh_entries = {}   # feed entries of the releases rendered now
+    for slug, extra, entry in rendered:
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra
+        if entry:
+            fresh_entries[slug] = entry
     markup.keep(rendered_markdown, new_markdown | blocks | markup.take_new())
     outputs.after_save.append(rendered_markdown.save)
 
     index_key = digest("index", [(i.slug, keys[i.slug]) for i in site.public])
     if not outputs.reuse("index", index_key):
         write_index(site, pages, out, outputs, index_key, results, keys)
-    feed_entries = {slug: r["feed"] for slug, r in results.items() if r["feed"]}
     for feed in pages.feeds:
-        feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
+        listed = [(i.slug, keys[i.slug]) for i in feed.items]
+        feed_key = digest("feed", feed.path, feed.title, feed.language, listed)
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
-            outputs.record(f"feed:{feed.path}", feed_key, write_feed(site, feed, out, feed_entries))
+            entries = feed_entries(site, feed, listed, fresh_entries, outputs, results)
+            outputs.record(f"feed:{feed.path}", feed_key, write_feed(site, feed, out, entries), {"listed": listed})
     sitemap_key = digest("sitemap", sitemap_entries(site))
     if not outputs.reuse("sitemap", sitemap_key):
         write_sitemap(site, pages, out)
@@ -280,6 +284,30 @@ def write_index(site: Site, pages, out: Path, outputs, index_key: str, results: 
     outputs.record("index", index_key, ["index.html"], {"first": first})
 
 
+def feed_entries(site: Site, feed, listed: list, fresh: dict, outputs, results: dict) -> dict:
+    """The entries `feed` lists, by slug: made in this build (`fresh`, with the pages rendered
+    now), or taken from the feed as the previous build wrote it (when that release did not
+    change), or else made here and added to `fresh` for the next feed that lists them."""
+    from generator import feeds
+
+    entries = {slug: fresh[slug] for slug, _ in listed if slug in fresh}
+    before = outputs.previous_extra(f"feed:{feed.path}").get("listed", [])
+    kept = {pair for pair in listed if pair[0] not in entries} & set(before)
+    if kept and outputs.previous is not None:
+        try:
+            written = feeds.read_entries((outputs.previous / feed.rss).read_bytes(),
+                                         (outputs.previous / feed.atom).read_bytes())
+        except OSError:
+            written = []
+        if len(written) == len(before):   # the file is as that build wrote it
+            entries.update((slug, entry) for (slug, key), entry in zip(before, written) if (slug, key) in kept)
+    missing = [site.by_slug(slug) for slug, _ in listed if slug not in entries]
+    made = dict(zip((i.slug for i in missing),
+                    feeds.entry_texts(site, [(i, html_content(i), results[i.slug]["lead"]) for i in missing])))
+    fresh.update(made)
+    return entries | made
+
+
 def release_key(site: Site, pages, item) -> str:
     """Everything a release's folder in the site is made from, besides the global inputs."""
     from generator import feeds
@@ -297,7 +325,8 @@ RENDER_BATCH = 20  # releases per worker task: their feed entries are built as o
 def render_releases(site: Site, pages, out: Path, items: list) -> tuple[list, dict]:
     """Render the given releases' folders, in worker processes when there are many.
 
-    Returns (slug, extra) for each release, and the Markdown rendered on the way."""
+    Returns [slug, extra kept with its record, its feed entries] for each release, and
+    the Markdown rendered on the way."""
     slugs = [i.slug for i in items]
     batches = [slugs[at:at + RENDER_BATCH] for at in range(0, len(slugs), RENDER_BATCH)]
     done = workers.in_workers(_render_batch, batches, parallel_from=workers.PARALLEL_FROM // RENDER_BATCH,
@@ -326,13 +355,13 @@ def _render_batch(slugs: list[str]):
         except SmrError as exc:
             problems.extend(exc.problems)
             continue
-        extra = {"card": card, "card_html": None, "feed": None}
-        results.append((slug, extra))
+        extra = {"card": card, "card_html": None, "lead": lead}
+        results.append([slug, extra, None])
         if not item.embargoed(site.now):   # an embargoed release is on no index and in no feed
             extra["card_html"] = pages.card({"item": item, "href": f"{slug}/", "image": card})
-            listed.append((extra, (item, html_content(item), lead)))
-    for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
-        extra["feed"] = entry
+            listed.append((results[-1], (item, html_content(item), lead)))
+    for (result, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
+        result[2] = entry
     return results, problems, markup.take_new()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.cache import PickleStore, folder_signature
 from generator.resources import asset_dirs, template_dirs
 
-RECORDS_VERSION = 4   # what a record keeps besides its files; a new layout makes the old records unusable
+RECORDS_VERSION = 5   # what a record keeps besides its files; a new layout makes the old records unusable
 
 
 def digest(*parts) -> str:

@@ -202,3 +202,33 @@ def test_releases_validated_in_worker_processes_report_every_problem(newsroom, t
     files = sorted({p.file for p in info.value.problems})
     assert files == ["releases/r05/release.yaml", "releases/r09/release.yaml"], str(info.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_feeds_reuse_unchanged_entries_from_the_last_build_and_make_the_rest(newsroom, tmp_path, monkeypatch):
+    from generator import feeds
+
+    def dated(n: int) -> str:
+        return f"title: Bericht {n}\ndate: 2026-10-01T{n % 24:02d}:00:00+02:00\nsummary: S {n}.\ntags: [bakken]\n"
+
+    for n in range(1, 53):
+        newsroom.write(f"releases/r{n:02d}/release.yaml", dated(n).replace("2026-10-01", f"2026-10-{1 + n // 24:02d}"))
+    build(newsroom.root, now=NOW)
+    made = []
+    entry_texts = feeds.entry_texts
+    monkeypatch.setattr(feeds, "entry_texts", lambda site, releases: made.extend(i.slug for i, _, _ in releases)
+                        or entry_texts(site, releases))
+
+    shutil.rmtree(newsroom.root / "releases/r52")   # the newest goes: r02 moves into every feed
+    build(newsroom.root, now=NOW)
+    assert made == ["r02"], "the other 49 entries are read back from the feeds as written"
+    assert snapshot(newsroom.site) == cold(newsroom, tmp_path)
+
+    build(newsroom.root, now=NOW)
+    feed = newsroom.site / "feed.xml"
+    text = feed.read_text("utf-8")
+    feed.write_text(text[:text.rindex("    <item>")] + "  </channel>\n</rss>\n", "utf-8")  # edited by hand
+    touch_later(newsroom.root / "releases/r10/release.yaml", dated(10).replace("S 10.", "Nieuw."))
+    made.clear()
+    build(newsroom.root, now=NOW)
+    assert "r10" in made and len(made) > 1, "a feed file that is not as written is not read"
+    assert snapshot(newsroom.site) == cold(newsroom, tmp_path)
