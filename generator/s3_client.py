@@ -217,10 +217,9 @@ class S3Client:
         """(Host header, encoded path): path style for custom endpoints when asked, or when the
         bucket name cannot be a host name; virtual-hosted otherwise, as botocore's "auto"."""
         if self.endpoint:
-            base = urlsplit(self.endpoint)
-            scheme, netloc = base.scheme, base.netloc
+            netloc = urlsplit(self.endpoint).netloc
         else:
-            scheme, netloc = "https", f"s3.{self._region_for(bucket)}.amazonaws.com"
+            netloc = f"s3.{self._region_for(bucket)}.amazonaws.com"
         key_path = "/" + uri_encode(key, safe="/-_.~")
         dns_safe = bucket.islower() and bucket.replace("-", "").isalnum() and 3 <= len(bucket) <= 63
         if self.path_style or not dns_safe:
