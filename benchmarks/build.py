@@ -145,7 +145,7 @@ def median(fn, runs: int) -> tuple[float, float]:
 SERVE_REBUILDS = """
 import datetime as dt, sys, time
 from pathlib import Path
-from generator.build import build
+from generator.build.pipeline import build
 root, out, target, runs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
 build(root, out, now=now)

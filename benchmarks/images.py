@@ -110,7 +110,7 @@ def _tree_rss(root: int) -> int:
 def phase_naive(photos: list[Path], out: Path) -> None:
     from PIL import Image
 
-    from generator.image_work import SETTINGS
+    from generator.photos.renditions import SETTINGS
 
     out.mkdir(parents=True, exist_ok=True)
     for path in photos:
@@ -125,9 +125,9 @@ def phase_naive(photos: list[Path], out: Path) -> None:
 def phase_smr(photos: list[Path], out: Path, formats: tuple[str, ...]) -> None:
     import datetime as dt
 
-    from generator.image_work import SETTINGS
-    from generator.images import prepare_images
-    from generator.site import load_site
+    from generator.photos.renditions import SETTINGS
+    from generator.photos.pipeline import prepare_images
+    from generator.newsroom.site import load_site
 
     release = out / "releases" / "bench"
     (release / "images").mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ WORDS = ("bakkerij brood webcare klantenservice sociale media fiets route tuin m
 
 
 def synthetic(n: int, posts: int = 30):
-    from generator.model import Blogger
+    from generator.newsroom.model import Blogger
     from generator.outreach.posts import Feed, Post
 
     rng = random.Random(1)
@@ -35,7 +35,7 @@ def synthetic(n: int, posts: int = 30):
 
 
 def bench_rank(n: int) -> float:
-    from generator.model import Release
+    from generator.newsroom.model import Release
     from generator.outreach.match import rank
 
     release = Release(title="Brood & Co start een webcareteam", date="2026-11-24",
@@ -48,7 +48,7 @@ def bench_rank(n: int) -> float:
 
 
 def bench_fetch(n: int, workers: int) -> float:
-    from generator.model import Blogger
+    from generator.newsroom.model import Blogger
     from generator.outreach.fetch import fetch_all
     from tests.outreach_support import FeedServer
 

@@ -58,8 +58,8 @@ def make_site(root: Path, pages: int, originals: int) -> tuple[int, int]:
 SMR = """
 import sys, pathlib
 sys.path.insert(0, {repo!r})
-from generator.publish import Settings, publish_dir
-from generator.s3 import Connection, Target
+from generator.publish.deploy import Settings, publish_dir
+from generator.publish.s3 import Connection, Target
 cfg = Settings(Target.parse({site!r}), Target.parse({media!r}), "https://media.example.org/",
                Connection({endpoint!r}, "us-east-1", True, jobs={jobs}), "https://pers.example.org/")
 r = publish_dir(pathlib.Path({dir!r}), cfg, cache=pathlib.Path({cache!r}))

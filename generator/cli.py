@@ -69,7 +69,7 @@ def main(click_ctx, debug: bool, quiet: bool):
 def build(ctx: Context, root: Path, output: Path | None, now: str | None, preview: bool, quiet: bool):
     """Render releases/ into a static site."""
     from generator import clock
-    from generator.build import build as build_site
+    from generator.build.pipeline import build as build_site
 
     ctx.quiet = ctx.quiet or quiet
     report = run(ctx, lambda: build_site(root, output, now=clock.now(now), preview=preview))
@@ -84,11 +84,11 @@ def build(ctx: Context, root: Path, output: Path | None, now: str | None, previe
 def check(ctx: Context, root: Path, now: str | None, quiet: bool):
     """Validate newsroom.yaml and every press item; print all problems at once."""
     from generator import clock
-    from generator.site import load_site
+    from generator.newsroom.site import load_site
 
     ctx.quiet = ctx.quiet or quiet
     site = run(ctx, lambda: load_site(root, clock.now(now)))
-    from generator.images import gps_warnings
+    from generator.photos.pipeline import gps_warnings
 
     for warning in gps_warnings(site.items, site.root):
         click.secho(f"warning: {warning}", err=True, fg="yellow")
@@ -110,8 +110,8 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
     import gc
 
     from generator import clock
-    from generator.build import build as build_site
-    from generator.serve import serve as serve_site
+    from generator.build.pipeline import build as build_site
+    from generator.build.serve import serve as serve_site
 
     gc.enable()   # a long-lived process: the cycles of each rebuild must be collected
 
@@ -136,7 +136,7 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
 def new(ctx: Context, root: Path, title: str, now: str | None):
     """Create releases/<date>-<slug>/release.yaml from a commented template."""
     from generator import clock
-    from generator.scaffold import new_release
+    from generator.newsroom.new import new_release
 
     path = run(ctx, lambda: new_release(root, title, clock.now(now)))
     ctx.say(f"Created {path.relative_to(root.resolve())}")
@@ -186,7 +186,7 @@ ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",
 def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_deletes, yes, jobs, quiet):
     """Build the public site and upload it and the hi-res originals to S3 (publish: in newsroom.yaml)."""
     from generator import clock
-    from generator.publish import publish as publish_site
+    from generator.publish.deploy import publish as publish_site
 
     ctx.quiet = ctx.quiet or quiet
     progress = _Progress(ctx)
@@ -231,7 +231,7 @@ def outreach_check(ctx: Context, root: Path):
 def outreach_import_opml(ctx: Context, root: Path, opml: Path):
     """Append the feeds of a feed reader's OPML export to the blogger list (never overwrites)."""
     from generator.outreach.bloggers import import_opml, list_path
-    from generator.site import load_newsroom
+    from generator.newsroom.site import load_newsroom
 
     target = run(ctx, lambda: list_path(root.resolve(), load_newsroom(root.resolve())))
     report = run(ctx, lambda: import_opml(root.resolve(), target, opml))
@@ -312,7 +312,7 @@ def outreach_export(ctx: Context, root: Path, release: str, top, fmt: str, delim
 def preview(ctx: Context, root: Path, release: str, now, endpoint_url, remove: bool):
     """Upload an embargoed RELEASE under a secret link for journalists (noindex, in no feed)."""
     from generator import clock
-    from generator.preview import preview as preview_release
+    from generator.publish.preview import preview as preview_release
 
     link, removed = run(ctx, lambda: preview_release(root, release, now=clock.now(now),
                                                      endpoint_url=endpoint_url, remove=remove))

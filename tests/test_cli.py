@@ -118,8 +118,8 @@ def test_installed_command_has_no_traceback_for_bad_input(newsroom):
 
 def test_serve_previews_and_rebuilds_on_change(newsroom):
     from generator import clock
-    from generator.build import build
-    from generator.serve import serve
+    from generator.build.pipeline import build
+    from generator.build.serve import serve
 
     newsroom.release("a")
     output = newsroom.site

@@ -82,7 +82,7 @@ def test_hostile_values_never_become_markup_or_links(newsroom):
 
 
 def test_markdown_sanitiser_keeps_harmless_markup():
-    from generator.markup import block
+    from generator.render.markup import block
 
     html = block("**vet** [link](https://example.org) <b onclick='x()'>b</b>")
     assert '<strong>vet</strong>' in html

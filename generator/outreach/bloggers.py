@@ -22,7 +22,7 @@ REQUIRED = ("email", "name")
 @dataclass
 class Row:
     line: int
-    blogger: "object"  # generator.model.Blogger
+    blogger: "object"  # generator.newsroom.model.Blogger
 
 
 @dataclass
@@ -56,9 +56,9 @@ def sniff_delimiter(header_line: str) -> str:
 
 def read_list(root: Path, path: Path) -> BloggerList:
     """Validate every row; the valid ones are returned, the rest become problems."""
-    from generator.load import read_text
-    from generator.model import Blogger, validate
-    from generator.load import Document
+    from generator.newsroom.loader import read_text
+    from generator.newsroom.model import Blogger, validate
+    from generator.newsroom.loader import Document
 
     root = root.resolve()
     shown = display_path(path, root)
@@ -147,7 +147,7 @@ def import_opml(root: Path, list_file: Path, opml_file: Path) -> ImportReport:
     """
     import xml.etree.ElementTree as ET
 
-    from generator.model import _http_url
+    from generator.newsroom.model import _http_url
 
     shown = display_path(opml_file, root)
     try:
@@ -159,7 +159,7 @@ def import_opml(root: Path, list_file: Path, opml_file: Path) -> ImportReport:
     delimiter = ","
     header = list(COLUMNS)
     if list_file.is_file():
-        from generator.load import read_text
+        from generator.newsroom.loader import read_text
         existing_text = read_text(list_file, display_path(list_file, root))
         first = existing_text.split("\n", 1)[0]
         delimiter = sniff_delimiter(first)

@@ -19,7 +19,7 @@ class Context:
 
 def release_context(root: Path, release: str) -> Context:
     """RELEASE is a folder name under releases/ (the slug) or a path to the folder or its yaml."""
-    from generator.site import RELEASE_FILE, RELEASES_DIR, load_item, load_newsroom
+    from generator.newsroom.site import RELEASE_FILE, RELEASES_DIR, load_item, load_newsroom
 
     root = root.resolve()
     newsroom = load_newsroom(root)
@@ -45,7 +45,7 @@ def release_context(root: Path, release: str) -> Context:
 def bloggers(root: Path, newsroom=None):
     """The blogger list with its problems (commands report these and go on with good rows)."""
     from generator.outreach.bloggers import list_path, read_list
-    from generator.site import load_newsroom
+    from generator.newsroom.site import load_newsroom
 
     root = root.resolve()
     newsroom = newsroom or load_newsroom(root)

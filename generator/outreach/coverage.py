@@ -54,7 +54,7 @@ def find(ctx, people: list, feeds: dict) -> list[dict]:
     """Coverage entries (url, title, site, date) for posts that mention the release."""
     from pydantic import ValidationError
 
-    from generator.model import Coverage
+    from generator.newsroom.model import Coverage
 
     release = ctx.item.release
     keys = _page_keys(ctx.url)
@@ -79,7 +79,7 @@ def find(ctx, people: list, feeds: dict) -> list[dict]:
 def update(root: Path, release: str) -> CoverageReport:
     """Add newly found posts to coverage.yaml; write only when something was added."""
     from generator.outreach.common import bloggers, feeds, release_context
-    from generator.site import COVERAGE_FILE
+    from generator.newsroom.site import COVERAGE_FILE
 
     ctx = release_context(root, release)
     listing = bloggers(ctx.root, ctx.newsroom)
@@ -102,7 +102,7 @@ def update(root: Path, release: str) -> CoverageReport:
 
 def _read_existing(root: Path, path: Path) -> list:
     """The current coverage.yaml, validated like a build would (an error names its line)."""
-    from generator.load import load_yaml
+    from generator.newsroom.loader import load_yaml
 
     if not path.is_file():
         return []

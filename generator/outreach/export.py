@@ -44,8 +44,8 @@ class ExportReport:
 
 def recipients(ctx, matches, now) -> list[dict]:
     """One mail-merge record per matched blogger, pitch rendered in their language."""
-    from generator import i18n
-    from generator.render import environment
+    from generator.render import i18n
+    from generator.render.pages import environment
 
     env = environment(ctx.root)
     template = env.get_template("outreach/pitch.txt.j2")

@@ -1,0 +1,516 @@
+"""The press item contract (shared/press-item.md) as pydantic models.
+
+Validation lives here and only here. Models are validated with a context that says
+where the file is (`root`, `folder`) and which timezone naive dates are in (`tz`), so
+path and date rules can be checked without any global state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      ValidationError, ValidationInfo, field_validator, model_validator)
+
+from generator.errors import Problem
+from generator.newsroom.loader import Document as Parsed, dotted
+
+
+class Strict(BaseModel):
+    """Every model refuses unknown keys, so typos are caught, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# ---------------------------------------------------------------- field types
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+_CLEAN_URL = re.compile(r"[A-Za-z0-9" + re.escape(_URL_SAFE) + r"]*\Z")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// URL")
+    if _SPACE_OR_CONTROL.search(value):
+        raise ValueError("a URL cannot contain spaces or control characters")
+    # Quotes, angle brackets and the like are not valid in an href: encode them as browsers do.
+    return value if _CLEAN_URL.match(value) else quote(value, safe=_URL_SAFE)
+
+
+def _text(value: Any) -> Any:
+    """Numbers and dates written where text is expected are read as the text the user wrote."""
+    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+Text = Annotated[str, BeforeValidator(_text), AfterValidator(_not_blank)]
+
+
+def _hashtag(value: str) -> str:
+    value = value.lstrip("#")
+    if not re.fullmatch(r"\w+", value):
+        raise ValueError("a hashtag has only letters, digits and underscores")
+    return value
+
+
+Hashtag = Annotated[str, BeforeValidator(_text), AfterValidator(_hashtag)]
+
+
+def _language(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise ValueError("must be a language tag such as 'nl', 'en' or 'en-GB'")
+    return value
+
+
+Language = Annotated[str, AfterValidator(_language)]
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
+        raise ValueError("not a valid e-mail address")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+
+
+def _inside(info: ValidationInfo, base_key: str, value: str) -> str:
+    """A relative path that must stay inside the folder named by `base_key` and exist."""
+    base: Path = (info.context or {}).get(base_key)
+    where = "the release folder" if base_key == "folder" else "the newsroom folder"
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
+        raise ValueError(f"must be a path relative to {where}, not an absolute path")
+    if ".." in Path(value).parts:
+        raise ValueError(f"must not leave {where} ('..')")
+    if base is None:
+        return value
+    target = base / value
+    if not target.resolve().is_relative_to(base.resolve()):
+        raise ValueError(f"is a symlink that points outside {where}")
+    if not target.is_file():
+        raise ValueError(f"file not found: {value}")
+    return value
+
+
+def _release_file(value: str, info: ValidationInfo) -> str:
+    return _inside(info, "folder", value)
+
+
+def _newsroom_file(value: str, info: ValidationInfo) -> str:
+    return _inside(info, "root", value)
+
+
+ReleaseFile = Annotated[str, AfterValidator(_release_file)]
+NewsroomFile = Annotated[str, AfterValidator(_newsroom_file)]
+
+
+def _when(value: Any, info: ValidationInfo) -> Any:
+    """Dates may be a date or a date-time; without an offset they are in the newsroom's zone."""
+    tz = (info.context or {}).get("tz") or dt.timezone.utc
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("must be a date (2026-11-24) or a date-time with offset "
+                             "(2026-11-24T09:00:00+01:00)") from None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+    raise ValueError("must be a date (2026-11-24) or a date-time with offset")
+
+
+When = Annotated[dt.datetime, BeforeValidator(_when)]
+
+
+# ---------------------------------------------------------------- parts of a release
+
+class Contact(Strict):
+    name: Text
+    role: Optional[Text] = None
+    email: Optional[Email] = None
+    phone: Optional[Text] = None
+
+
+class Quote(Strict):
+    text: Text
+    by: Text
+    role: Optional[Text] = None
+
+
+class Image(Strict):
+    file: ReleaseFile
+    alt: Text
+    caption: Optional[Text] = None
+    credit: Optional[Text] = None
+    license: Optional[Text] = None
+    lead: bool = False
+    focus: Optional[tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]] = None
+
+
+class Video(Strict):
+    url: HttpUrl
+    title: Text
+
+    @field_validator("url")
+    @classmethod
+    def _known_host(cls, url: str) -> str:
+        if video_kind(url) is None:
+            raise ValueError("must be a YouTube or Vimeo link, or an https link to an .mp4 file")
+        return url
+
+
+class Document(Strict):
+    file: Optional[ReleaseFile] = None
+    url: Optional[HttpUrl] = None
+    title: Text
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.file is None) == (self.url is None):
+            raise ValueError("give either 'file' or 'url'")
+        return self
+
+
+class Link(Strict):
+    url: HttpUrl
+    title: Text
+    description: Optional[Text] = None
+
+
+class Coverage(Strict):
+    url: HttpUrl
+    title: Text
+    site: Optional[Text] = None
+    date: Optional[dt.date] = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_only(cls, value):
+        return value.date() if isinstance(value, dt.datetime) else value
+
+
+class Release(Strict):
+    title: Text
+    subtitle: Optional[Text] = None
+    language: Optional[Language] = None
+    date: When
+    embargo: Optional[When] = None
+    dateline: Optional[Text] = None
+    summary: Text
+    facts: list[Text] = []
+    body: Optional[str] = None
+    body_file: Optional[ReleaseFile] = None
+    quotes: list[Quote] = []
+    images: list[Image] = []
+    videos: list[Video] = []
+    documents: list[Document] = []
+    links: list[Link] = []
+    hashtags: list[Hashtag] = []
+    tags: list[Text] = []
+    share_text: Optional[Text] = None
+    coverage: list[Coverage] = []
+    contacts: list[Contact] = []
+    translations: list[Text] = []
+
+    @model_validator(mode="after")
+    def _body_once(self):
+        if self.body is not None and self.body_file is not None:
+            raise ValueError("give 'body' or 'body_file', not both")
+        if sum(1 for i in self.images if i.lead) > 1:
+            raise ValueError("only one image can be the lead image")
+        return self
+
+    @field_validator("translations")
+    @classmethod
+    def _sibling_releases(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        folder: Path | None = (info.context or {}).get("folder")
+        for value in values:
+            if value.startswith(("/", "\\")) or "://" in value:
+                raise ValueError(f"{value!r}: give the translation's folder, e.g. ../2026-11-24-news-en")
+            if folder is not None:
+                target = (folder / value).resolve()
+                if target.parent != folder.resolve().parent or target == folder.resolve():
+                    raise ValueError(f"{value!r} is not another release folder beside this one")
+        return values
+
+    @property
+    def lead_image(self) -> Image | None:
+        return next((i for i in self.images if i.lead), self.images[0] if self.images else None)
+
+
+# ---------------------------------------------------------------- outreach
+
+def _deliverable_syntax(value: str) -> str:
+    """RFC 5321/5322 syntax via email-validator, without DNS: the list is checked offline."""
+    from email_validator import EmailNotValidError, validate_email
+
+    value = value.strip()
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid e-mail address: {exc}") from None
+    return value
+
+
+def _topics(value: Any) -> Any:
+    if isinstance(value, str):
+        return [t.strip() for t in value.split(";") if t.strip()]
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("yes", "no", ""):
+            return word == "yes"
+        raise ValueError("must be 'yes', 'no' or empty")
+    return value
+
+
+class Blogger(Strict):
+    """One row of outreach/bloggers.csv (private: never rendered, uploaded or logged)."""
+
+    email: Annotated[str, AfterValidator(_deliverable_syntax)]
+    name: Text
+    blog: Optional[Text] = None
+    blog_url: Optional[HttpUrl] = None
+    feed_url: Optional[HttpUrl] = None
+    topics: Annotated[list[Text], BeforeValidator(_topics)] = []
+    language: Optional[Language] = None
+    notes: Optional[str] = None
+    opt_out: Annotated[bool, BeforeValidator(_yes_no)] = False
+
+
+# ---------------------------------------------------------------- the newsroom
+
+Network = Literal["x", "linkedin", "facebook", "instagram", "youtube", "mastodon", "bluesky",
+                  "threads", "tiktok", "rss", "other"]
+
+
+class Social(Strict):
+    network: Network
+    url: HttpUrl
+
+
+LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
+
+
+class Organization(Strict):
+    name: Text
+    url: Optional[HttpUrl] = None
+    logo: Optional[NewsroomFile] = None
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_is_an_image(cls, value: str | None) -> str | None:
+        """The logo is published: only an image file, so no other newsroom file can leak."""
+        if value is not None and Path(value).suffix.lower() not in LOGO_TYPES:
+            raise ValueError(f"must be an image file ({', '.join(sorted(LOGO_TYPES))})")
+        return value
+    boilerplate: Optional[str] = None
+    social: list[Social] = []
+
+
+def _s3_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ValueError("must be an s3://bucket/prefix/ URL")
+    return value
+
+
+S3Url = Annotated[str, AfterValidator(_s3_url)]
+
+
+class Publish(Strict):
+    site: Optional[S3Url] = None
+    media: Optional[S3Url] = None
+    media_base_url: Optional[HttpUrl] = None
+    endpoint_url: Optional[HttpUrl] = None
+    region: Optional[Text] = None
+    path_style: bool = False
+
+
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}", value):
+        raise ValueError("must be a hex colour such as '#0a66c2'")
+    return value
+
+
+class Theme(Strict):
+    accent: Optional[Annotated[str, AfterValidator(_colour)]] = None
+
+
+class OutreachSettings(Strict):
+    list: str = "outreach/bloggers.csv"
+    from_name: Optional[Text] = None
+    from_email: Optional[Email] = None
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r}; use a name such as 'Europe/Amsterdam'") from None
+    return value
+
+
+BASE_URL_HELP = ("the newsroom's public address, e.g. https://pers.example.org/; "
+                 "feeds, the sitemap and social cards need absolute links")
+
+
+def _given(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"is empty; give {BASE_URL_HELP}")
+    return value
+
+
+def _base_url(value: str) -> str:
+    try:
+        _http_url(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (got {value!r}); give {BASE_URL_HELP}") from None
+    parts = urlsplit(value)
+    if parts.query or parts.fragment:
+        raise ValueError("must not have a query or fragment")
+    return value if value.endswith("/") else value + "/"
+
+
+class Newsroom(Strict):
+    title: Text
+    base_url: Annotated[str, BeforeValidator(_given), AfterValidator(_base_url)] = Field(description=BASE_URL_HELP)
+    language: Language = "en"
+    timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
+    organization: Organization
+    contacts: list[Contact] = []
+    publish: Publish = Publish()
+    theme: Theme = Theme()
+    outreach: OutreachSettings = OutreachSettings()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# ---------------------------------------------------------------- helpers
+
+def video_kind(url: str) -> str | None:
+    """youtube, vimeo or mp4 (https only), else None."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().split(":")[0]
+    if host.startswith("www."):
+        host = host[4:]
+    if host in ("youtube.com", "m.youtube.com", "youtu.be", "youtube-nocookie.com"):
+        return "youtube" if youtube_id(url) else None
+    if host in ("vimeo.com", "player.vimeo.com"):
+        return "vimeo" if vimeo_id(url) else None
+    if parts.scheme == "https" and parts.path.lower().endswith(".mp4"):
+        return "mp4"
+    return None
+
+
+def youtube_id(url: str) -> str | None:
+    m = re.search(r"(?:v=|youtu\.be/|/embed/|/shorts/)([A-Za-z0-9_-]{11})", url)
+    return m.group(1) if m else None
+
+
+def vimeo_id(url: str) -> str | None:
+    m = re.search(r"vimeo\.com/(?:video/)?(\d+)", url)
+    return m.group(1) if m else None
+
+
+def validate(model: type[BaseModel], doc: Parsed, context: dict) -> tuple[Any, list[Problem]]:
+    """Validate a parsed document; map every pydantic error to file:line: field: message."""
+    try:
+        return model.model_validate(doc.data, context=context), []
+    except ValidationError as exc:
+        return None, [_problem(model, doc, err) for err in exc.errors()]
+
+
+def _problem(model: type[BaseModel], doc: Parsed, err: dict) -> Problem:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
+    kind = err["type"]
+    if kind == "missing":
+        message = "field required" + _help(model, loc)
+    elif kind == "extra_forbidden":
+        message = f"unknown field {loc[-1]!r}" + _suggestion(model, loc)
+    else:
+        message = err["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        message = message[0].lower() + message[1:] if message else message
+    return Problem(doc.file, doc.line_of(loc), dotted(loc), message)
+
+
+def _suggestion(model: type[BaseModel], loc: tuple) -> str:
+    known = _fields_at(model, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.4)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f"; known fields: {', '.join(sorted(known))}" if known else ""
+
+
+def _help(model: type[BaseModel], loc: tuple) -> str:
+    """A required field's description, said when it is missing (e.g. base_url)."""
+    parent = _model_at(model, loc[:-1]) if loc else None
+    field = parent.model_fields.get(loc[-1]) if parent is not None and isinstance(loc[-1], str) else None
+    return f": {field.description}" if field is not None and field.description else ""
+
+
+def _model_at(model: type, loc: tuple):
+    if not _fields_at(model, loc):
+        return None
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if not isinstance(part, int):
+            current = current.model_fields[part].annotation
+    return _unwrap(current)
+
+
+def _fields_at(model: type, loc: tuple) -> list[str]:
+    """The field names of the model found at `loc`, walking lists and optionals."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (list, typing.Union) or str(origin) == "types.UnionType":
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if args else annotation
+            continue
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        return annotation

@@ -1,0 +1,28 @@
+"""Where things are in a newsroom folder. Light on purpose: no validation, no pydantic,
+so a no-op build can tell that nothing changed without loading the model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+NEWSROOM_FILE = "newsroom.yaml"
+RELEASES_DIR = "releases"
+RELEASE_FILE = "release.yaml"
+COVERAGE_FILE = "coverage.yaml"
+
+
+def release_signatures(root: Path) -> dict[str, str]:
+    """Folder name -> signature of every release folder: what changed since the last run."""
+    from generator.store import folder_signature, scan_folder
+
+    releases = os.path.join(root, RELEASES_DIR)
+    if not os.path.isdir(releases):
+        return {}
+    signatures = {}
+    for folder in scan_folder(releases):
+        if folder.is_dir():
+            entries = scan_folder(folder.path)
+            if any(e.name == RELEASE_FILE and e.is_file() for e in entries):
+                signatures[folder.name] = folder_signature(folder.path, entries)
+    return signatures

@@ -1,0 +1,238 @@
+"""Read a newsroom folder into validated items and decide, once, what is public.
+
+This is the only place where embargo is decided: everything downstream (pages, index,
+feeds, sitemap, publish) asks the `Site` for `public` or `rendered` items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from generator import workers
+from generator.errors import Problem, SmrError, display_path
+from generator.newsroom.loader import Document, load_yaml
+from generator.newsroom.model import Coverage, Newsroom, Release, validate, _problem
+from generator.slug import slugify
+
+from generator.newsroom.paths import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE, RELEASES_DIR,  # noqa: F401
+                              release_signatures)
+
+
+@dataclass(eq=False)   # items are the same only when they are one: comparing would unpack them
+class Item:
+    """One validated release with everything derived from where it lives."""
+
+    slug: str
+    folder: Path
+    source: str
+    release: Release
+    language: str
+    body: str
+    coverage: list[Coverage]
+    lines: dict | bytes = field(default_factory=dict)  # location in release.yaml -> line
+    signature: str = ""  # of the release folder's files: changes whenever any of them does
+    translations: list[str] = field(default_factory=list)  # slugs
+    # What lists of releases (index, feeds, sitemap, checks) read, kept beside the release.
+    date: dt.datetime = field(init=False)
+    embargo: dt.datetime | None = field(init=False)
+    title: str = field(init=False)
+    tags: tuple[str, ...] = field(init=False)
+    translation_refs: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        release = self.release
+        self.date, self.embargo, self.title = release.date, release.embargo, release.title
+        self.tags, self.translation_refs = tuple(release.tags), tuple(release.translations)
+
+    def line_of(self, *loc) -> int:
+        if isinstance(self.lines, bytes):
+            self.lines = pickle.loads(self.lines)
+        return Document(None, self.lines).line_of(loc)
+
+    def __getstate__(self) -> dict:
+        """A cached item keeps its release, text and coverage packed, and its line map too:
+        a build after one change reads them only for the releases it renders, and unpacking
+        a thousand validated models took a fifth of such a build."""
+        state = dict(self.__dict__)
+        if isinstance(state["lines"], dict):
+            state["lines"] = pickle.dumps(state["lines"], protocol=pickle.HIGHEST_PROTOCOL)
+        if "_packed" not in state:
+            state["_packed"] = pickle.dumps({name: state.pop(name) for name in _PACKED}, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __getattr__(self, name: str):
+        """Unpack the release (with its text and coverage) the first time it is read."""
+        packed = self.__dict__.get("_packed")
+        if name not in _PACKED or packed is None:
+            raise AttributeError(name)
+        self.__dict__.update(pickle.loads(packed))
+        del self.__dict__["_packed"]
+        return self.__dict__[name]
+
+    def embargoed(self, now: dt.datetime) -> bool:
+        return self.embargo is not None and self.embargo > now
+
+
+_PACKED = ("release", "body", "coverage")
+
+
+@dataclass
+class Site:
+    root: Path
+    newsroom: Newsroom
+    items: list[Item]
+    now: dt.datetime
+    preview: bool = False
+    media_base_url: str | None = None  # set by publish: photo downloads link to the media target
+    home_url: str | None = None  # set by preview: links to the index, feeds and releases go to the public site
+
+    @property
+    def public(self) -> list[Item]:
+        """Releases anyone may see now, newest first: index, feeds and sitemap use these."""
+        return [i for i in self.items if not i.embargoed(self.now)]
+
+    @property
+    def rendered(self) -> list[Item]:
+        """Releases whose page is written: the public ones, plus embargoed ones in preview."""
+        return self.items if self.preview else self.public
+
+    def by_slug(self, slug: str) -> Item | None:
+        return self._slugs.get(slug)
+
+    @functools.cached_property
+    def _slugs(self) -> dict[str, Item]:
+        return {i.slug: i for i in self.items}
+
+
+def load_newsroom(root: Path) -> Newsroom:
+    path = root / NEWSROOM_FILE
+    if not path.is_file():
+        raise SmrError(f"no {NEWSROOM_FILE} here; run smr in a newsroom folder or pass --root",
+                       file=display_path(path, root))
+    doc = load_yaml(path, display_path(path, root))
+    newsroom, problems = validate(Newsroom, doc, {"root": root})
+    SmrError.collect(problems)
+    return newsroom
+
+
+def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bool = True,
+              signatures: dict[str, str] | None = None) -> Site:
+    """Load and validate everything; raise one SmrError listing all problems of all files.
+
+    Validated releases are cached by their folder's signature, so only changed releases are
+    parsed again; a change to newsroom.yaml invalidates them all.
+    """
+    from generator.store import PackedStore, file_digest
+
+    root = root.resolve()
+    if signatures is None:
+        signatures = release_signatures(root)
+    newsroom = load_newsroom(root)
+    store = PackedStore(root, "items", file_digest(root / NEWSROOM_FILE)) if use_cache else None
+    problems: list[Problem] = []
+    items: list[Item] = []
+    cached = {name: store.get(name, signature) if store else None for name, signature in signatures.items()}
+    loaded = dict(workers.in_workers(_load_release, [name for name, item in cached.items() if item is None],
+                                     workers.PARALLEL_FROM, context=(root, newsroom)))
+    for name, signature in signatures.items():
+        item = cached[name]
+        if item is None:
+            if isinstance(loaded[name], SmrError):
+                problems.extend(loaded[name].problems)
+                continue
+            item = pickle.loads(loaded[name])
+            if store:
+                store.put_packed(name, signature, loaded[name])
+        item.translations = []
+        item.signature = signature
+        items.append(item)
+    problems.extend(_cross_checks(root, items))
+    if store:
+        store.keep_only({i.folder.name for i in items})
+        store.save()
+    SmrError.collect(problems)
+    items.sort(key=lambda i: (i.date, i.slug), reverse=True)
+    return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
+
+
+def _load_release(name: str) -> tuple[str, "bytes | SmrError"]:
+    """One release folder, validated (in a worker process when there are many) and pickled:
+    the bytes both travel back to the parent and go into the cache as they are."""
+    root, newsroom = workers.shared
+    try:
+        item = load_item(root, root / RELEASES_DIR / name, newsroom)
+    except SmrError as exc:
+        return name, exc
+    return name, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
+    shown = display_path(folder / RELEASE_FILE, root)
+    doc = load_yaml(folder / RELEASE_FILE, shown)
+    context = {"root": root, "folder": folder, "tz": newsroom.tz}
+    release, problems = validate(Release, doc, context)
+    coverage, coverage_problems = _load_coverage(root, folder, context)
+    SmrError.collect(problems + coverage_problems)
+    body = release.body or ""
+    if release.body_file:
+        from generator.newsroom.loader import read_text
+        body = read_text(folder / release.body_file, display_path(folder / release.body_file, root))
+    merged = {c.url: c for c in [*release.coverage, *coverage]}
+    return Item(
+        slug=slugify(folder.name, max_length=120),
+        folder=folder,
+        source=shown,
+        release=release,
+        language=release.language or newsroom.language,
+        body=body,
+        coverage=sorted(merged.values(), key=lambda c: (c.date or dt.date.min, c.url), reverse=True),
+        lines=doc.lines,
+    )
+
+
+def _load_coverage(root: Path, folder: Path, context: dict) -> tuple[list[Coverage], list[Problem]]:
+    """coverage.yaml is written by `smr coverage`; the build merges it with release.yaml."""
+    path = folder / COVERAGE_FILE
+    if not path.is_file():
+        return [], []
+    doc = load_yaml(path, display_path(path, root), expect=list, allow_empty=True)
+    wrapped = Document(data={"coverage": doc.data}, file=doc.file,
+                       lines={("coverage",) + k: v for k, v in doc.lines.items()})
+    try:
+        return TypeAdapter(list[Coverage]).validate_python(doc.data, context=context), []
+    except Exception as exc:  # pydantic.ValidationError
+        return [], [_problem(Release, wrapped, {**e, "loc": ("coverage",) + tuple(e["loc"])})
+                    for e in exc.errors()]
+
+
+def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
+    """Rules that span releases: unique slugs, and translations that point back to real items."""
+    problems = []
+    seen: dict[str, Item] = {}
+    by_folder = {i.folder: i for i in items}  # the model checked that translations are siblings
+    # Folders the site itself uses: assets, tag feeds, previews, one per language's feeds.
+    reserved = {"assets", "tags", "_preview"} | {i.language.lower() for i in items}
+    for item in items:
+        if item.slug in reserved:
+            problems.append(Problem(item.source, 1, "", f"the folder name {item.folder.name!r} is an address "
+                                    f"the site needs itself (/{item.slug}/); rename the release folder"))
+        if item.slug in seen:
+            problems.append(Problem(item.source, 1, "", f"folder name gives the same address "
+                                    f"/{item.slug}/ as {seen[item.slug].source}"))
+        seen[item.slug] = item
+        for index, ref in enumerate(item.translation_refs):
+            target = Path(os.path.normpath(item.folder / ref))
+            other = by_folder.get(target)
+            if other is not None:
+                item.translations.append(other.slug)
+            elif not (target / RELEASE_FILE).is_file():  # checked here, not in the model: never cached
+                problems.append(Problem(item.source, item.line_of("translations", index), "translations",
+                                        f"{ref!r}: no {RELEASE_FILE} there"))
+    return problems

@@ -1,0 +1,353 @@
+"""`smr publish` and `smr preview`: put the built newsroom online without ever breaking it.
+
+publish = build (never with embargoed pages, photo downloads pointing at the media target)
+-> one listing and one manifest read per target -> upload only what changed, stage by
+stage (originals, renditions and assets, release pages, index pages, feeds), so no page is
+live before what it links to -> delete only what smr uploaded, only when asked, capped.
+A failure stops before the next stage; a re-run uploads only what is still missing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.publish import plan as pp
+from generator.errors import Problem, SmrError
+from generator.publish.s3 import Connection, Target, explain, public_url
+
+CACHE_DIR = ".smr-cache"
+PUBLISH_DIR = "publish-site"        # the build that publish uploads, inside .smr-cache/
+HASH_CACHE = "publish-hashes.json"
+ENV = {"site": "SMR_PUBLISH_SITE", "media": "SMR_PUBLISH_MEDIA", "media_base_url": "SMR_MEDIA_BASE_URL",
+       "endpoint_url": "SMR_ENDPOINT_URL", "region": "SMR_REGION", "path_style": "SMR_PATH_STYLE"}
+
+
+@dataclass
+class Settings:
+    """Resolved targets: newsroom.yaml publish:, overridden by SMR_* and --endpoint-url."""
+
+    site: Target
+    media: Target | None
+    media_base_url: str | None
+    conn: Connection
+    base_url: str
+
+
+class Reporter:
+    """Progress hooks; the CLI draws a bar with them, tests record with them. Main thread only."""
+
+    def start(self, plan: pp.Plan) -> None: ...
+    def uploaded(self, f: pp.LocalFile) -> None: ...
+    def deleted(self, url: str) -> None: ...
+
+
+@dataclass
+class PublishReport:
+    uploaded: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    url: str = ""
+    kept: int = 0
+    dry_run: bool = False
+    lines: list[str] = field(default_factory=list)   # dry run: one line per upload / delete
+
+    def summary(self) -> str:
+        verb = "Would upload" if self.dry_run else "Uploaded"
+        gone = "would delete" if self.dry_run else "deleted"
+        text = (f"{verb} {self.uploaded} files ({_size(self.bytes)}), skipped {self.skipped} unchanged, "
+                f"{gone} {self.deleted} in {self.seconds:.2f} s")
+        if self.kept:
+            text += f"; {self.kept} old objects kept (use --delete to remove what smr uploaded)"
+        return text + (f"\nOnline at {self.url}" if self.url and not self.dry_run else "")
+
+
+# ---------------------------------------------------------------- settings
+
+def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = None,
+             jobs: int = 32, max_attempts: int | None = None) -> Settings:
+    """newsroom.yaml publish:, then SMR_* variables, then --endpoint-url."""
+    from pydantic import ValidationError
+
+    from generator.newsroom.model import Publish
+    from generator.newsroom.site import load_newsroom
+
+    env = os.environ if env is None else env
+    newsroom = load_newsroom(root)
+    data = newsroom.publish.model_dump()
+    origin = {name: f"newsroom.yaml: publish.{name}" for name in data}
+    for name, var in ENV.items():
+        if env.get(var):
+            value = env[var]
+            data[name] = value.strip().lower() in ("1", "true", "yes", "on") if name == "path_style" else value
+            origin[name] = var
+    if endpoint_url:
+        data["endpoint_url"], origin["endpoint_url"] = endpoint_url, "--endpoint-url"
+    try:
+        publish = Publish.model_validate(data)
+    except ValidationError as exc:
+        raise SmrError(problems=[Problem("", 0, origin.get(str(e["loc"][0]), str(e["loc"][0])),
+                                         e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
+    if not publish.site:
+        raise SmrError("no publish target: set publish.site (s3://bucket/prefix/) in newsroom.yaml "
+                       "or SMR_PUBLISH_SITE", file="newsroom.yaml", field="publish.site")
+    site = Target.parse(publish.site, "publish.site")
+    media = Target.parse(publish.media, "publish.media") if publish.media else None
+    if media and (media.bucket, media.prefix) == (site.bucket, site.prefix):
+        raise SmrError("must differ from publish.site", file="newsroom.yaml", field="publish.media")
+    conn = Connection(publish.endpoint_url, publish.region, publish.path_style, max_attempts, jobs)
+    base = publish.media_base_url or (public_url(media, conn) if media else None)
+    if base and not base.endswith("/"):
+        base += "/"
+    return Settings(site, media, base, conn, newsroom.base_url)
+
+
+# ---------------------------------------------------------------- commands
+
+def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool = False,
+            delete: bool = False, max_deletes: int = 25, yes: bool = False, jobs: int = 32,
+            max_attempts: int | None = None, reporter: Reporter | None = None, env: dict | None = None,
+            client=None) -> PublishReport:
+    """Build the public newsroom and bring the bucket(s) in line with it."""
+    from generator.build.pipeline import build
+    from generator.newsroom.site import load_site
+
+    started = time.perf_counter()
+    root = root.resolve()
+    cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
+    out = root / CACHE_DIR / PUBLISH_DIR
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build(root, out, now=now, preview=False, media_base_url=cfg.media_base_url)
+    site = load_site(root, now)
+    public = {i.slug for i in site.public}
+    report = publish_dir(out, cfg, releases=public, embargoed={i.slug for i in site.items} - public,
+                         dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
+                         reporter=reporter, client=client, cache=root / CACHE_DIR / HASH_CACHE)
+    report.seconds = time.perf_counter() - started   # build included: what the user waited for
+    return report
+
+
+def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None,
+                embargoed: set[str] = frozenset(), dry_run: bool = False, delete: bool = False,
+                max_deletes: int = 25, yes: bool = False, reporter: Reporter | None = None,
+                client=None, cache: Path | None = None, include=None, manifest: bool = True,
+                remove_previews: bool = True) -> PublishReport:
+    """Upload a built site folder: the diff, the order, the deletes, the manifests."""
+    started = time.perf_counter()
+    reporter = reporter or Reporter()
+    targets = {"site": cfg.site} | ({"media": cfg.media} if cfg.media else {})
+    with ThreadPoolExecutor(len(targets) + 1) as pool:
+        # Reading the local side overlaps with resolving credentials and with the listings' wait.
+        local = pool.submit(_local_files, site_dir, cfg, releases, embargoed, include, cache)
+        s3 = client or client_for(cfg)
+        listings = [pool.submit(fetch, s3, t, cfg.conn, manifest) for t in targets.values()]
+        files = local.result()
+        remotes = dict(zip(targets, (future.result() for future in listings)))
+    if cfg.media and cfg.media.bucket == cfg.site.bucket and cfg.media.prefix.startswith(cfg.site.prefix):
+        inner = cfg.media.prefix[len(cfg.site.prefix):]   # the media area is not the site's to judge
+        remotes["site"].objects = {k: v for k, v in remotes["site"].objects.items() if not k.startswith(inner)}
+    plan = pp.plan(files, remotes, delete=delete)
+    previews = _previews_of(remotes["site"], releases) if remove_previews and releases else []
+    n_deletes = sum(len(keys) for keys in plan.deletes.values())
+    report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped), deleted=n_deletes + len(previews),
+                           bytes=plan.upload_bytes, url=cfg.base_url, dry_run=dry_run,
+                           kept=sum(len(keys) for keys in plan.stale.values()))
+    if n_deletes > max_deletes and not yes and not dry_run:
+        raise SmrError(f"{cfg.site.url}: --delete would remove {n_deletes} objects, more than "
+                       f"--max-deletes {max_deletes}; check with --dry-run, then add --yes; nothing was uploaded")
+    if dry_run:
+        report.lines = _dry_run_lines(plan, targets, previews, releases)
+        if n_deletes > max_deletes and not yes:
+            report.lines.append(f"(a real run would stop: {n_deletes} deletes is more than --max-deletes {max_deletes}; add --yes)")
+        report.seconds = time.perf_counter() - started
+        return report
+    reporter.start(plan)
+    if manifest and plan.uploads:   # first record what we are about to put, so a crash leaves no orphan
+        _write_manifests(s3, cfg, targets, remotes, files, {f.target + f.key: f.etag for f in plan.uploads}, {})
+    etags = _upload(s3, cfg, targets, plan, reporter)
+    deleted: dict[str, list[str]] = {}
+    for name, keys in plan.deletes.items():
+        deleted[name] = delete_keys(s3, cfg.conn, targets[name], pp.delete_order(keys, releases), reporter)
+    if previews:
+        delete_keys(s3, cfg.conn, targets["site"], previews, reporter)
+    if manifest:
+        _write_manifests(s3, cfg, targets, remotes, files, etags, deleted)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _local_files(site_dir: Path, cfg: Settings, releases, embargoed, include, cache) -> list[pp.LocalFile]:
+    """The files to publish with their MD5s; refuses a folder holding an embargoed release."""
+    files = [f for f in pp.scan(site_dir, releases, media=cfg.media is not None)
+             if include is None or include(f.rel)]
+    held = sorted(f.rel for f in files if f.rel.split("/")[0] in embargoed)
+    if held:
+        raise SmrError(f"{site_dir}: holds {held[0]}, part of a release under embargo; nothing was uploaded")
+    hashes = pp.HashCache(cache)
+    try:
+        hashes.fill(files)
+    finally:
+        hashes.save()
+    return files
+
+
+# ---------------------------------------------------------------- talking to S3
+
+def client_for(cfg: Settings):
+    from generator.publish import s3
+
+    try:
+        return s3.client(cfg.conn)
+    except Exception as exc:   # no credentials, or a broken AWS profile
+        raise explain(exc, cfg.site, cfg.conn) from None
+
+
+def fetch(s3, target: Target, conn: Connection, manifest: bool = True) -> pp.Remote:
+    """One paginated listing of the target's prefix and, fetched alongside it, smr's manifest."""
+    with ThreadPoolExecutor(2) as pool:
+        entries = pool.submit(read_manifest, s3, target, conn) if manifest else None
+        objects = list_objects(s3, target, conn)
+        return pp.Remote(objects, entries.result() if entries and pp.MANIFEST in objects else {})
+
+
+def list_objects(s3, target: Target, conn: Connection) -> dict[str, tuple[int, str]]:
+    try:
+        return {target.relative(key): value for key, value in s3.list_objects(target.bucket, target.prefix).items()}
+    except Exception as exc:
+        raise explain(exc, target, conn) from None
+
+
+def read_manifest(s3, target: Target, conn: Connection) -> dict[str, dict]:
+    """smr's record of what it put in this target; none yet is an empty record."""
+    try:
+        body = s3.get_object(target.bucket, target.key(pp.MANIFEST))
+    except Exception as exc:
+        raise explain(exc, target, conn) from None
+    return pp.manifest_entries(body) if body is not None else {}
+
+
+def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter) -> dict[str, str]:
+    """Stage by stage, files of a stage in parallel; the first failure stops before the next stage."""
+    etags: dict[str, str] = {}
+    for stage in plan.by_stage():
+        if not stage:
+            continue
+        failure = None
+        pool = ThreadPoolExecutor(cfg.conn.jobs)
+        try:
+            futures = {pool.submit(upload_one, s3, targets[f.target], f): f for f in stage}
+            for future in as_completed(futures):
+                f = futures[future]
+                try:
+                    etags[f.target + f.key] = future.result()
+                except Exception as exc:  # noqa: BLE001 - turned into one clear line below
+                    if failure is None:
+                        failure = (exc, f)
+                        for other in futures:
+                            other.cancel()
+                    continue
+                reporter.uploaded(f)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if failure:
+            exc, f = failure
+            raise explain(exc, targets[f.target], cfg.conn) from None
+    return etags
+
+
+def upload_one(s3, target: Target, f: pp.LocalFile) -> str:
+    """PUT one file (multipart above the part size) with its headers; returns the new ETag."""
+    key, metadata = target.key(f.key), {"md5": f.md5}
+    if f.size <= pp.MULTIPART_CHUNK:
+        body = f.path.read_bytes()
+        if len(body) != f.size:
+            raise SmrError(f"{f.path}: changed while publishing; run smr publish again")
+        return s3.put_object(target.bucket, key, body, f.headers, metadata, content_md5=f.content_md5)
+
+    def parts():
+        with open(f.path, "rb") as fh:
+            while chunk := fh.read(pp.MULTIPART_CHUNK):
+                yield chunk
+
+    return s3.put_multipart(target.bucket, key, parts(), f.headers, metadata)
+
+
+def delete_keys(s3, conn: Connection, target: Target, keys: list[str], reporter: Reporter) -> list[str]:
+    """Delete relative keys in batches of 1000, in the order given; returns what was deleted."""
+    done = []
+    for start in range(0, len(keys), 1000):
+        batch = keys[start:start + 1000]
+        try:
+            failed = s3.delete_objects(target.bucket, [target.key(k) for k in batch])
+        except Exception as exc:
+            raise explain(exc, target, conn) from None
+        if failed:
+            raise SmrError(f"{target.url}: could not delete {len(failed)} objects, e.g. {sorted(failed)[0]}",
+                           file="newsroom.yaml", field=target.field)
+        for k in batch:
+            done.append(k)
+            reporter.deleted(target.url + k)
+    return done
+
+
+def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: list, etags: dict,
+                     deleted: dict) -> None:
+    """Record, per target, every key smr has put there (both targets at once)."""
+    def write(name: str) -> None:
+        target = targets[name]
+        mine = [f for f in files if f.target == name]
+        entries = pp.manifest_after(remotes[name], mine, {f.key: etags[name + f.key] for f in mine
+                                                          if name + f.key in etags}, deleted.get(name, []))
+        if entries == remotes[name].manifest:
+            return
+        try:
+            s3.put_object(target.bucket, target.key(pp.MANIFEST), pp.manifest_body(entries),
+                          {"ContentType": "application/json", "CacheControl": "no-store"})
+        except Exception as exc:
+            raise explain(exc, target, cfg.conn) from None
+        remotes[name].manifest = entries
+
+    with ThreadPoolExecutor(len(targets)) as pool:
+        for future in [pool.submit(write, name) for name in targets]:
+            future.result()
+
+
+def preview_tokens(remote: pp.Remote) -> dict[str, set[str]]:
+    """token -> release slugs, from a listing of the preview area (keys token/slug/...)."""
+    tokens: dict[str, set[str]] = {}
+    for key in remote.objects:
+        parts = key.split("/")
+        if len(parts) >= 3 and parts[1] != "assets":
+            tokens.setdefault(parts[0], set()).add(parts[1])
+    return tokens
+
+
+def _previews_of(site_remote: pp.Remote, public: set[str]) -> list[str]:
+    """Keys of previews whose release is now public: publishing it removes the preview."""
+    area = pp.Remote({k[len(pp.PREVIEW_DIR) + 1:]: v for k, v in site_remote.objects.items()
+                      if k.startswith(pp.PREVIEW_DIR + "/")})
+    stale = {t for t, slugs in preview_tokens(area).items() if slugs & public}
+    return sorted(pp.PREVIEW_DIR + "/" + k for k in area.objects if k.split("/")[0] in stale)
+
+
+def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) -> list[str]:
+    lines = [f"upload  {targets[f.target].url}{f.key}  ({_size(f.size)}, {pp.STAGES[f.stage]})"
+             for f in plan.uploads]
+    for name, keys in plan.deletes.items():
+        lines += [f"delete  {targets[name].url}{k}" for k in pp.delete_order(keys, releases)]
+    lines += [f"delete  {targets['site'].url}{k}  (preview of a published release)" for k in previews]
+    return lines
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            break
+        value /= 1000
+    return f"{n} B" if unit == "B" else f"{value:.1f} {unit}"

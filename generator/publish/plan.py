@@ -1,0 +1,305 @@
+"""What a publish must do: which local files go where, with which headers, in which order,
+and which of them the bucket already has.
+
+Pure bookkeeping, no network: the remote side comes in as a listing and a manifest, so the
+diffing, ordering and delete rules can be read (and tested) on their own.
+
+Originals: the build copies every photo's original into `_site/<slug>/hires/`, only for
+releases whose page it writes (never an embargoed one outside preview). Those files are
+what goes to the media target, as `<slug>/<name>` (see media_key), so the media URL of a
+photo is `media_base_url + <slug>/<name>`. Without a media target they stay in the site.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import mimetypes
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ORIGINALS_DIR = "hires"
+PREVIEW_DIR = "_preview"
+MANIFEST = ".smr-manifest.json"
+MULTIPART_CHUNK = 8 * 1024 * 1024     # parts of this size; files above it go multipart
+
+STAGES = ("originals", "renditions and assets", "release pages", "index and tag pages",
+          "feeds and sitemap")
+ORIGINALS, ASSETS, RELEASE_PAGES, INDEX_PAGES, FEEDS = range(5)
+
+SHORT = "public, max-age=300"
+IMMUTABLE = "public, max-age=31536000, immutable"
+ORIGINAL_CACHE = "public, max-age=3600"
+HASHED_NAME = re.compile(r"\.[0-9a-f]{8,64}\.")   # name.3f2a9c1e.1600.webp, style.0a1b2c3d.css
+
+TYPES = {
+    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8", ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8", ".atom": "application/atom+xml; charset=utf-8",
+    ".vcf": "text/vcard; charset=utf-8", ".ics": "text/calendar; charset=utf-8",
+    ".webp": "image/webp", ".avif": "image/avif", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".png": "image/png", ".gif": "image/gif", ".svg": "image/svg+xml", ".ico": "image/x-icon",
+    ".tif": "image/tiff", ".tiff": "image/tiff", ".heic": "image/heic",
+    ".zip": "application/zip", ".pdf": "application/pdf", ".mp4": "video/mp4",
+    ".woff2": "font/woff2", ".woff": "font/woff", ".webmanifest": "application/manifest+json",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass
+class LocalFile:
+    """One file of the built site, with where it goes and how it is served."""
+
+    rel: str                 # path inside the built site, '/'-separated
+    key: str                 # key inside its target, after the target's prefix
+    path: Path
+    size: int
+    stage: int
+    target: str              # "site" or "media"
+    headers: dict            # ContentType, CacheControl, ContentDisposition (S3 API names)
+    mtime_ns: int = 0
+    md5: str = ""            # hex digest of the whole file
+    etag: str = ""           # the ETag S3 gives it when uploaded the way we upload it
+
+    @property
+    def signature(self) -> str:
+        """Changes when the headers we would send change, so a header fix re-uploads."""
+        return hashlib.md5(json.dumps(self.headers, sort_keys=True).encode()).hexdigest()[:12]
+
+    @property
+    def content_md5(self) -> str:
+        return base64.b64encode(bytes.fromhex(self.md5)).decode()
+
+
+@dataclass
+class Remote:
+    """What one target holds: the listing, and the manifest of what smr put there."""
+
+    objects: dict[str, tuple[int, str]]        # relative key -> (size, etag without quotes)
+    manifest: dict[str, dict] = field(default_factory=dict)  # relative key -> {md5, etag, h}
+
+
+@dataclass
+class Plan:
+    uploads: list[LocalFile]
+    skipped: list[LocalFile]
+    deletes: dict[str, list[str]]              # target name -> relative keys smr may delete
+    stale: dict[str, list[str]]                # target name -> relative keys not ours or kept
+
+    @property
+    def upload_bytes(self) -> int:
+        return sum(f.size for f in self.uploads)
+
+    def by_stage(self) -> list[list[LocalFile]]:
+        stages: list[list[LocalFile]] = [[] for _ in STAGES]
+        for f in self.uploads:
+            stages[f.stage].append(f)
+        return stages
+
+
+# ---------------------------------------------------------------- local files
+
+def scan(site_dir: Path, releases: set[str] | None, media: bool) -> list[LocalFile]:
+    """Every regular file of the built site; dotfiles and symlinks are never published."""
+    files = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.startswith(".") or entry.is_symlink():
+                    continue
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    rel, st = prefix + entry.name, entry.stat()
+                    stage = classify(rel, releases)
+                    to_media = media and stage == ORIGINALS
+                    files.append(LocalFile(rel=rel, key=media_key(rel) if to_media else rel, path=Path(entry.path),
+                                           size=st.st_size, mtime_ns=st.st_mtime_ns, stage=stage,
+                                           target="media" if to_media else "site",
+                                           headers=headers_for(rel, Path(entry.path), stage)))
+
+    walk(str(site_dir), "")
+    return files
+
+
+def media_key(rel: str) -> str:
+    """An original's key in the media target: `<slug>/hires/<name>` -> `<slug>/<name>`."""
+    parts = rel.split("/")
+    return "/".join(p for i, p in enumerate(parts) if not (p == ORIGINALS_DIR and 0 < i < len(parts) - 1))
+
+
+def classify(rel: str, releases: set[str] | None) -> int:
+    """The upload stage of a file: what others link to goes before what links to it."""
+    parts = rel.split("/")
+    suffix = Path(rel).suffix.lower()
+    if len(parts) >= 3 and ORIGINALS_DIR in parts[1:-1]:
+        return ORIGINALS
+    if suffix in (".html", ".htm"):
+        if len(parts) == 2 and (releases is None or parts[0] in releases):
+            return RELEASE_PAGES
+        return INDEX_PAGES
+    if suffix in (".xml", ".rss", ".atom") or rel == "robots.txt":
+        return FEEDS
+    return ASSETS
+
+
+def headers_for(rel: str, path: Path, stage: int) -> dict:
+    """Content-Type and Cache-Control for every file; images.py adds its own rules on top
+    (renditions immutable, originals and media kits as attachments under their own name)."""
+    from generator.photos.pipeline import publish_headers
+
+    headers = {"ContentType": content_type(rel, path), "CacheControl": SHORT}
+    if stage == ORIGINALS:
+        headers["CacheControl"] = ORIGINAL_CACHE
+    elif stage == ASSETS and HASHED_NAME.search(rel.rsplit("/", 1)[-1]):
+        headers["CacheControl"] = IMMUTABLE
+    headers.update(publish_headers(rel))
+    return headers
+
+
+def content_type(rel: str, path: Path) -> str:
+    suffix = Path(rel).suffix.lower()
+    if suffix == ".xml":
+        return _sniff_xml(path)
+    if suffix in TYPES:
+        return TYPES[suffix]
+    return mimetypes.guess_type(rel)[0] or "application/octet-stream"
+
+
+def _sniff_xml(path: Path) -> str:
+    """feed.xml may be RSS or Atom: the root element says which."""
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    head = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S).lstrip()
+    if head.startswith(b"<rss"):
+        return "application/rss+xml; charset=utf-8"
+    if head.startswith(b"<feed"):
+        return "application/atom+xml; charset=utf-8"
+    return "application/xml; charset=utf-8"
+
+
+# ---------------------------------------------------------------- hashes
+
+class HashCache:
+    """MD5s of local files keyed by path, size and mtime, so an unchanged site is not re-read."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, list] = {}
+        self.dirty = False
+        if path and path.is_file():
+            try:
+                self.entries = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def fill(self, files: list[LocalFile], jobs: int = 4) -> None:
+        missing, kept = [], {}
+        for f in files:
+            hit = self.entries.get(str(f.path))
+            if hit and hit[0] == f.size and hit[1] == f.mtime_ns:
+                f.md5, f.etag = hit[2], hit[3]
+                kept[str(f.path)] = hit
+            else:
+                missing.append(f)
+        if len(kept) != len(self.entries):   # forget files that are gone
+            self.entries, self.dirty = kept, True
+        if not missing:
+            return
+        with ThreadPoolExecutor(jobs) as pool:
+            for f, (md5, etag) in zip(missing, pool.map(lambda m: digests(m.path), missing)):
+                f.md5, f.etag = md5, etag
+                self.entries[str(f.path)] = [f.size, f.mtime_ns, md5, etag]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not (self.path and self.dirty):
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps(self.entries, separators=(",", ":")), "utf-8")
+        os.replace(tmp, self.path)
+
+
+def digests(path: Path) -> tuple[str, str]:
+    """(MD5 of the file, the ETag S3 computes for it: that MD5, or the multipart form)."""
+    whole = hashlib.md5()
+    parts = []
+    with open(path, "rb") as fh:
+        while chunk := fh.read(MULTIPART_CHUNK):
+            whole.update(chunk)
+            parts.append(hashlib.md5(chunk).digest())
+    md5 = whole.hexdigest()
+    if len(parts) <= 1:
+        return md5, md5
+    return md5, f"{hashlib.md5(b''.join(parts)).hexdigest()}-{len(parts)}"
+
+
+# ---------------------------------------------------------------- the diff
+
+def unchanged(f: LocalFile, remote: Remote) -> bool:
+    """Same size and content (by ETag, or by the MD5 smr recorded), sent with the same headers."""
+    have = remote.objects.get(f.key)
+    if have is None or have[0] != f.size:
+        return False
+    mine = remote.manifest.get(f.key)
+    if mine and mine.get("etag") == have[1]:
+        return mine.get("md5") == f.md5 and mine.get("h") == f.signature
+    return have[1] == f.etag
+
+
+def plan(files: list[LocalFile], remotes: dict[str, Remote], *, delete: bool) -> Plan:
+    uploads, skipped = [], []
+    for f in files:
+        (skipped if unchanged(f, remotes[f.target]) else uploads).append(f)
+    uploads.sort(key=lambda f: (f.stage, -f.size, f.key))
+    deletes, stale = {}, {}
+    for name, remote in remotes.items():
+        local = {f.key for f in files if f.target == name}
+        extra = sorted(k for k in remote.objects if k not in local and k != MANIFEST
+                       and not k.startswith(PREVIEW_DIR + "/"))
+        ours = [k for k in extra if k in remote.manifest]
+        deletes[name] = ours if delete else []
+        stale[name] = [k for k in extra if k not in deletes[name]]
+    return Plan(uploads, skipped, deletes, stale)
+
+
+def delete_order(keys: list[str], releases: set[str] | None) -> list[str]:
+    """Deleting runs the upload order backwards: pages go before what they link to."""
+    return sorted(keys, key=lambda k: (-classify(k, releases), k))
+
+
+def manifest_after(remote: Remote, files: list[LocalFile], etags: dict[str, str],
+                   deleted: list[str]) -> dict[str, dict]:
+    """Everything smr has put in this target and not deleted, with what it put there."""
+    gone = set(deleted)
+    entries = {k: v for k, v in remote.manifest.items() if k not in gone}
+    for f in files:
+        if f.key in etags:
+            entries[f.key] = {"md5": f.md5, "etag": etags[f.key], "h": f.signature}
+        elif f.key not in entries and f.key in remote.objects:
+            entries[f.key] = {"md5": f.md5, "etag": remote.objects[f.key][1], "h": f.signature}
+    return dict(sorted(entries.items()))
+
+
+def manifest_body(entries: dict[str, dict]) -> bytes:
+    return json.dumps({"generator": "smr", "version": 1, "objects": entries},
+                      indent=0, sort_keys=True).encode()
+
+
+def manifest_entries(body: bytes) -> dict[str, dict]:
+    try:
+        data = json.loads(body)
+        objects = data.get("objects", {}) if data.get("generator") == "smr" else {}
+        return {k: v for k, v in objects.items() if isinstance(v, dict)}
+    except (ValueError, AttributeError):
+        return {}

@@ -1,0 +1,69 @@
+"""`smr preview RELEASE`: an embargoed release online under an unguessable link.
+
+The release is built with preview=True and only its own folder and the shared assets are
+uploaded, under `<site prefix>_preview/<token>/` with a 128-bit random token; the page
+carries `noindex` and is in no index, feed or sitemap. The token is found again by listing
+that area (never stored in a public file), so a second preview keeps the link already sent,
+`--remove` deletes it, and publishing the release after its embargo removes it too.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from generator.publish import plan as pp
+from generator.errors import SmrError
+from generator.publish.deploy import CACHE_DIR, Reporter, client_for, delete_keys, fetch, preview_tokens, publish_dir, settings
+from generator.publish.s3 import Target
+
+
+def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url: str | None = None,
+            jobs: int = 32, max_attempts: int | None = None, reporter: Reporter | None = None,
+            env: dict | None = None, client=None) -> tuple[str | None, int]:
+    """Upload one embargoed release under an unguessable prefix; returns (link, files removed)."""
+    from generator.build.pipeline import build
+    from generator.newsroom.site import load_site
+
+    root = root.resolve()
+    site = load_site(root, now)
+    item = find_release(site, release)
+    cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
+    s3 = client or client_for(cfg)
+    area = Target(cfg.site.bucket, cfg.site.prefix + pp.PREVIEW_DIR + "/", cfg.site.field)
+    existing = fetch(s3, area, cfg.conn, manifest=False)
+    tokens = sorted(t for t, slugs in preview_tokens(existing).items() if item.slug in slugs)
+    if remove:
+        keys = [pp.PREVIEW_DIR + "/" + k for k in existing.objects if k.split("/")[0] in tokens]
+        return None, len(delete_keys(s3, cfg.conn, cfg.site, keys, reporter or Reporter()))
+    if not item.embargoed(now):
+        raise SmrError(f"{item.slug} is not under embargo (anymore); publish it with `smr publish`",
+                       file=item.source, line=item.line_of("embargo"), field="embargo")
+    token = tokens[0] if tokens else secrets.token_urlsafe(16)   # 128 random bits
+    target = Target(cfg.site.bucket, f"{area.prefix}{token}/", cfg.site.field)
+    scratch = root / CACHE_DIR
+    scratch.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="preview-", dir=scratch))
+    try:
+        build(root, tmp / "site", now=now, preview=True, home_url=cfg.base_url)
+        publish_dir(tmp / "site", replace(cfg, site=target, media=None), releases={item.slug},
+                    reporter=reporter, client=s3, manifest=False, remove_previews=False,
+                    include=lambda rel: rel.startswith((item.slug + "/", "assets/")))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return f"{cfg.base_url}{pp.PREVIEW_DIR}/{token}/{item.slug}/", 0
+
+
+def find_release(site, release: str):
+    """A release by slug or folder (releases/x, x, or a path to it)."""
+    from generator.slug import slugify
+
+    name = Path(release.rstrip("/")).name
+    item = site.by_slug(name) or site.by_slug(slugify(name, max_length=120))
+    if item is None:
+        known = ", ".join(i.slug for i in site.items[:10]) or "none"
+        raise SmrError(f"no release {release!r} in releases/ (known: {known})")
+    return item

@@ -1,0 +1,251 @@
+"""RSS 2.0 and Atom feeds (feedgen): the newsroom, one pair per language, one per tag.
+
+Only `site.public` releases appear here: an embargoed release is never in a feed, preview
+or not, and a language or tag that only embargoed releases have gets no feed (its address
+alone would leak the news). Feeds carry no timestamp but the releases' own dates, so two
+builds of the same input are byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from generator.render.metadata import logo_url
+from generator.slug import slugify
+
+MAX_ITEMS = 50
+RSS_FILE = "feed.xml"
+ATOM_FILE = "atom.xml"
+TAGS_DIR = "tags"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # `updated` of a feed with no items yet
+
+
+@dataclass
+class Feed:
+    """One RSS + Atom pair: where it lives (relative to the site root) and what it holds."""
+
+    path: str                   # "" for the newsroom, "nl/", "tags/social-media/"
+    title: str
+    language: str
+    kind: str                   # "all", "language" or "tag"
+    key: str = ""               # the language tag or the tag slug
+    items: list = field(default_factory=list)
+
+    @property
+    def rss(self) -> str:
+        return self.path + RSS_FILE
+
+    @property
+    def atom(self) -> str:
+        return self.path + ATOM_FILE
+
+
+def language_key(language: str) -> str:
+    """The folder of a language's feeds: 'en-GB' -> 'en-gb'."""
+    return language.lower()
+
+
+@functools.lru_cache(maxsize=None)
+def tag_key(tag: str) -> str:
+    return slugify(tag, max_length=80)
+
+
+def plan(site) -> list[Feed]:
+    """Every feed a build writes, from the public releases (newest first, at most MAX_ITEMS)."""
+    newsroom = site.newsroom
+    public = site.public
+    feeds = [Feed("", newsroom.title, newsroom.language, "all", items=public[:MAX_ITEMS])]
+    languages = sorted({language_key(i.language) for i in public} | {language_key(newsroom.language)})
+    for lang in languages:
+        items = [i for i in public if language_key(i.language) == lang]
+        feeds.append(Feed(f"{lang}/", f"{newsroom.title} ({lang})", lang, "language", lang, items[:MAX_ITEMS]))
+    names: dict[str, str] = {}
+    tagged: dict[str, list] = {}
+    for item in public:
+        for key in dict.fromkeys(tag_key(t) for t in item.tags):
+            tagged.setdefault(key, []).append(item)
+        for tag in item.tags:
+            names.setdefault(tag_key(tag), tag)  # newest release's spelling names the feed
+    for key in sorted(names):
+        items = tagged[key]
+        feeds.append(Feed(f"{TAGS_DIR}/{key}/", f"{newsroom.title}: {names[key]}", newsroom.language,
+                          "tag", key, items[:MAX_ITEMS]))
+    return feeds
+
+
+def discovery(feeds: list[Feed], language: str, tags=()) -> list[dict]:
+    """The feeds a page points readers to with <link rel="alternate">: the newsroom's,
+    its language's and its tags'. `href` is relative to the site root."""
+    wanted = {("all", ""), ("language", language_key(language))} | {("tag", tag_key(t)) for t in tags}
+    links = []
+    for feed in feeds:
+        if (feed.kind, feed.key) in wanted:
+            links.append({"type": "application/rss+xml", "title": f"{feed.title} (RSS)", "href": feed.rss})
+            links.append({"type": "application/atom+xml", "title": f"{feed.title} (Atom)", "href": feed.atom})
+    return links
+
+
+@functools.lru_cache(maxsize=4096)   # a release is in several feeds: its newsroom's, language's, tags'
+def absolute_links(content: str, page_url: str) -> str:
+    """Feed readers show content away from the page: make its relative links absolute.
+
+    `content` is sanitised HTML (markup.py), whose attribute values are always double-quoted.
+    """
+    def fix(match: re.Match) -> str:
+        target = urljoin(page_url, html.unescape(match[2]))
+        return f'{match[1]}="{html.escape(target, quote=True)}"'
+
+    return _LINK.sub(fix, content)
+
+
+_LINK = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def write_feed(site, feed: Feed, out: Path, entries: dict[str, tuple[bytes, bytes]]) -> list[str]:
+    """Write one feed's RSS and Atom files; returns their paths relative to `out`.
+
+    `entries` holds each listed release's <item> and <entry> (see `entry_texts`): feedgen
+    writes the channel, and the entries go in as they are, newest first."""
+    fg = _channel(site, feed)
+    rss = _splice(fg.rss_str(pretty=True), b"  </channel>\n", [entries[i.slug][0] for i in feed.items])
+    atom = _splice(_atom_links(fg.atom_str(pretty=True), {}), b"</feed>\n", [entries[i.slug][1] for i in feed.items])
+    (out / feed.path).mkdir(parents=True, exist_ok=True)
+    (out / feed.rss).write_bytes(rss)
+    (out / feed.atom).write_bytes(atom)
+    return [feed.rss, feed.atom]
+
+
+def entry_texts(site, releases: list[tuple]) -> list[tuple[bytes, bytes]]:
+    """Each release's RSS <item> and Atom <entry>, exactly as every feed that lists it has them
+    (UTF-8, as they are kept between builds and written).
+
+    `releases` holds (item, content HTML, lead photo) tuples. A release is in up to four
+    feeds (the newsroom's, its language's, its tags'): building its entry once, with its
+    page, and splicing the text into each feed halves the work of building every feed
+    whole; an unchanged release's entry is read back from the feed it is in. feedgen pretty-prints
+    an entry the same whatever stands around it, so the feeds are byte for byte the same."""
+    if not releases:
+        return []
+    fg = _channel(site, Feed("", site.newsroom.title, site.newsroom.language, "all"))
+    links = {}
+    for item, content, lead in reversed(releases):  # feedgen prepends: the first ends on top
+        entry = fg.add_entry()
+        _entry(entry, site, item, content, lead)
+        links[entry.id()] = {"links": entry.link(), "lang": item.language}
+    entries = read_entries(fg.rss_str(pretty=True), _atom_links(fg.atom_str(pretty=True), links))
+    assert len(entries) == len(releases)
+    return entries
+
+
+def read_entries(rss: bytes, atom: bytes) -> list[tuple[bytes, bytes]]:
+    """The entries of a feed this module wrote, as `entry_texts` made them ([] if the two
+    files do not hold the same number)."""
+    items = _split(rss, b"    <item>\n", b"    </item>\n")
+    entries = _split(atom, b"  <entry", b"  </entry>\n")
+    return list(zip(items, entries)) if len(items) == len(entries) else []
+
+
+def _split(xml: bytes, opening: bytes, closing: bytes) -> list[bytes]:
+    """The entries of a pretty-printed feed, each from its opening line through its closing
+    line. Text content is escaped, so a line starting with the tag is the tag."""
+    parts, at = [], 0
+    while (begin := xml.find(b"\n" + opening, at)) != -1:
+        stop = xml.index(b"\n" + closing, begin) + 1 + len(closing)
+        parts.append(xml[begin + 1:stop])
+        at = stop - 1
+    return parts
+
+
+def _splice(xml: bytes, closing: bytes, entries: list[bytes]) -> bytes:
+    """Put the entries in front of the closing tag of a feed written without entries."""
+    at = xml.rindex(closing)
+    return xml[:at] + b"".join(entries) + xml[at:]
+
+
+def _channel(site, feed: Feed):
+    """A FeedGenerator with the feed's own fields and no entries yet."""
+    from feedgen.feed import FeedGenerator
+
+    from generator import __version__
+
+    newsroom = site.newsroom
+    base = newsroom.base_url
+    org = newsroom.organization
+    fg = FeedGenerator()
+    fg.load_extension("media", atom=True, rss=True)
+    fg.id(base + feed.rss)
+    fg.title(feed.title)
+    fg.subtitle(feed.title)  # RSS requires a description; Atom's subtitle sets it too
+    fg.link(href=base + feed.rss, rel="self")
+    fg.link(href=base, rel="alternate")  # feedgen gives RSS's <link> the last one: the newsroom
+    fg.language(feed.language)
+    fg.author({"name": org.name, **({"uri": org.url} if org.url else {})})
+    fg.generator("smr", version=__version__)
+    if org.logo:
+        fg.logo(logo_url(newsroom))
+    fg.updated(feed.items[0].date if feed.items else EPOCH)
+    return fg
+
+
+def _atom_links(xml: bytes, entries: dict[str, dict]) -> bytes:
+    """Rewrite each Atom entry's <link> elements with all their attributes, and give each
+    entry its own xml:lang (a newsroom feed mixes languages).
+
+    feedgen 1.0 drops every attribute but href from entry links (lkiesow/python-feedgen#135),
+    which turns the enclosure into a second 'alternate' link.
+    """
+    from lxml import etree
+
+    ns = "{http://www.w3.org/2005/Atom}"
+    root = etree.fromstring(xml)
+    for entry in root.iter(ns + "entry"):
+        known = entries[entry.findtext(ns + "id")]
+        entry.set("{http://www.w3.org/XML/1998/namespace}lang", known["lang"])
+        old = entry.findall(ns + "link")
+        position = list(entry).index(old[0])
+        for element in old:
+            entry.remove(element)
+        for offset, link in enumerate(known["links"]):
+            element = etree.Element(ns + "link", {k: str(link[k]) for k in
+                                                  ("href", "rel", "type", "length", "hreflang", "title") if link.get(k)})
+            entry.insert(position + offset, element)
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _entry(entry, site, item, content: str, lead) -> None:
+    base = site.newsroom.base_url
+    release = item.release
+    url = base + item.slug + "/"
+    entry.id(url)
+    entry.guid(url, permalink=True)
+    entry.title(release.title)
+    entry.link(href=url, rel="alternate")
+    entry.published(item.date)
+    entry.updated(item.date)
+    entry.summary(release.summary)
+    entry.description(release.summary, isSummary=True)
+    entry.content(absolute_links(content, url) or release.summary, type="html")
+    for tag in release.tags:
+        entry.category(term=tag, scheme=f"{base}{TAGS_DIR}/{tag_key(tag)}/", label=tag)
+    for tag in release.hashtags:
+        entry.category(term="#" + tag, label="#" + tag)
+    contact = next(iter(release.contacts or site.newsroom.contacts), None)
+    author = {"name": site.newsroom.organization.name}
+    if contact is not None and contact.email:
+        author = {"name": f"{contact.name}, {site.newsroom.organization.name}", "email": contact.email}
+    entry.author(author)
+    if lead is not None:
+        kind = mimetypes.guess_type(lead.src)[0] or "image/jpeg"
+        image_url = url + lead.src
+        size = lead.src_bytes
+        entry.enclosure(image_url, str(size), kind)
+        entry.media.content(url=image_url, medium="image", type=kind, width=str(lead.width),
+                            height=str(lead.height), fileSize=str(size))

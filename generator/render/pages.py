@@ -1,0 +1,224 @@
+"""Jinja2 pages: the environment, its filters, and the context each page gets.
+
+Templates are data: every piece of HTML lives in templates/ and Python only prepares
+values. Autoescaping is on for everything that is not plain text.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+from generator.render import feeds, i18n, markup, metadata, share
+from generator.newsroom.model import video_kind, vimeo_id, youtube_id
+from generator.resources import template_dirs
+
+
+def environment(root: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(root)]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "html.j2", "xml.j2"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(root),
+        auto_reload=False,   # one environment per build: no need to stat each template per page
+    )
+    env.filters.update(
+        markdown=lambda text, shift=1: jinja2.utils.markupsafe.Markup(markup.block(text, shift)),
+        markdown_inline=lambda text: jinja2.utils.markupsafe.Markup(markup.inline(text)),
+        filesize=filesize,
+        vcard=vcard_escape,
+    )
+    return env
+
+
+def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates in .smr-cache/jinja (keyed by Jinja on each template's source)."""
+    from generator.store import cache_dir
+
+    folder = cache_dir(root) / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def filesize(size: int, language: str = "en") -> str:
+    """8712345 -> '8.3 MB' (or '8,3 MB' in Dutch)."""
+    value, unit = float(size), "B"
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            break
+        value /= 1000
+    text = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
+    if i18n.base_language(language) == "nl":
+        text = text.replace(".", ",")
+    return f"{text} {unit}"
+
+
+@functools.lru_cache(maxsize=8)
+def logo_size(path: Path) -> tuple[int, int] | None:
+    """Pixel size of the logo, so the page reserves its space (None when unreadable)."""
+    if path.suffix.lower() == ".svg":
+        return _svg_size(path)
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, UnidentifiedImageError):
+        return None
+
+
+def _svg_size(path: Path) -> tuple[int, int] | None:
+    """An SVG's size from its width/height attributes, else from its viewBox."""
+    import re
+
+    try:
+        head = path.read_text("utf-8", errors="replace")[:4096]
+    except OSError:
+        return None
+    tag = re.search(r"<svg\b[^>]*>", head, re.S)
+    if not tag:
+        return None
+    width = re.search(r'\swidth="([\d.]+)(?:px)?"', tag[0])
+    height = re.search(r'\sheight="([\d.]+)(?:px)?"', tag[0])
+    if width and height:
+        return round(float(width[1])), round(float(height[1]))
+    box = re.search(r'viewBox="[\d.+-]+[\s,]+[\d.+-]+[\s,]+([\d.]+)[\s,]+([\d.]+)"', tag[0])
+    return (round(float(box[1])), round(float(box[2]))) if box else None
+
+
+def vcard_escape(value: str | None) -> str:
+    """RFC 6350 text escaping: backslash, comma, semicolon and newlines."""
+    if value is None:
+        return ""
+    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def video_embed(url: str) -> dict:
+    """Privacy-enhanced player URL, loaded only after a click, and a plain link without JS."""
+    kind = video_kind(url)
+    if kind == "youtube":
+        return {"kind": kind, "embed": f"https://www.youtube-nocookie.com/embed/{youtube_id(url)}?autoplay=1"}
+    if kind == "vimeo":
+        return {"kind": kind, "embed": f"https://player.vimeo.com/video/{vimeo_id(url)}?dnt=1&autoplay=1"}
+    return {"kind": "mp4", "embed": url}
+
+
+def media_links(images: list, slug: str, media_base_url: str | None) -> list:
+    """When publishing to a media target, photo downloads and the media kit link there."""
+    if not media_base_url:
+        return images
+    from copy import copy
+    from dataclasses import replace
+    from urllib.parse import quote, unquote
+
+    from generator.publish.plan import media_key
+
+    def url(href: str) -> str:
+        return media_base_url + quote(media_key(f"{slug}/{unquote(href)}"))
+
+    linked = copy(images)   # the same list type, with its media kit
+    linked[:] = [replace(i, original=url(i.original)) for i in images]
+    kit = getattr(images, "media_kit", None)
+    if kit:
+        linked.media_kit = dict(kit, href=url(kit["href"]))
+    return linked
+
+
+class Pages:
+    """Renders every page type of a site with one environment."""
+
+    def __init__(self, site):
+        self.site = site
+        self.env = environment(site.root)
+        self.dirs = template_dirs(site.root)
+        self.feeds = feeds.plan(site)
+
+    def labels(self, language: str) -> dict:
+        return i18n.labels(self.dirs, language)
+
+    def url(self, path: str = "") -> str:
+        return self.site.newsroom.base_url + path
+
+    def home(self, depth: int) -> str:
+        """Where links to the rest of the newsroom (index, feeds, releases) start: relative,
+        or the public site for a preview upload, which holds only one release."""
+        return self.site.home_url or "../" * depth
+
+    def common(self, language: str, depth: int) -> dict:
+        newsroom = self.site.newsroom
+        return {
+            "newsroom": newsroom,
+            "lang": language,
+            "t": self.labels(language),
+            "root": "../" * depth,   # this upload's own files: assets, logo
+            "home": self.home(depth),
+            "accent": newsroom.theme.accent,
+            "logo": "assets/logo" + Path(newsroom.organization.logo).suffix.lower() if newsroom.organization.logo else None,
+            "logo_size": logo_size(self.site.root / newsroom.organization.logo) if newsroom.organization.logo else None,
+            "noindex": False,
+            "feed_links": feeds.discovery(self.feeds, language),
+            "format_date": functools.partial(i18n.long_date, language=language),
+            "format_datetime": functools.partial(i18n.date_time, language=language),
+            "filesize": functools.partial(filesize, language=language),
+        }
+
+    def release(self, item, images: list, documents: list, contacts: list) -> str:
+        release = item.release
+        url = self.url(f"{item.slug}/")
+        text = release.share_text or release.title
+        images = media_links(images, item.slug, self.site.media_base_url)
+        translations = []
+        for slug in item.translations:
+            other = self.site.by_slug(slug)
+            # An embargoed translation is linked only from pages that are themselves previews.
+            visible = other is not None and (not other.embargoed(self.site.now) or item.embargoed(self.site.now))
+            if visible and other in self.site.rendered:
+                translations.append({"lang": other.language, "title": other.title,
+                                     "href": f"{self.home(depth=1)}{slug}/", "url": self.url(f"{slug}/")})
+        context = self.common(item.language, depth=1) | {
+            "item": item,
+            "release": release,
+            "url": url,
+            "embargoed": item.embargoed(self.site.now),
+            "noindex": item.embargoed(self.site.now),
+            "images": images,
+            "lead": next((i for i in images if i.lead), None),
+            "videos": [{"title": v.title, "url": v.url, **video_embed(v.url)} for v in release.videos],
+            "documents": documents,
+            "contacts": contacts,
+            "share_links": share.release_links(text, release.hashtags, url, release.title),
+            "share_text": share.share_text(text, release.hashtags) + " " + url,
+            "quote_links": [share.quote_link(q.text, q.by, url) for q in release.quotes],
+            "hashtags": [{"tag": h, "links": share.hashtag_links(h)} for h in release.hashtags],
+            "translations": translations,
+            "meta": metadata.release_meta(self.site, item, images, url, translations),
+            "feed_links": feeds.discovery(self.feeds, item.language, release.tags),
+        }
+        return self.env.get_template("release.html").render(context)
+
+    def card(self, entry: dict, first: bool = False) -> str:
+        """A release's card on the index; the first card's photo loads eagerly."""
+        format_date = functools.partial(i18n.long_date, language=self.site.newsroom.language)
+        return self.env.get_template("partials/release-card.html").render(e=entry, first=first, format_date=format_date)
+
+    def index(self, entries: list[dict], cards: list[str]) -> str:
+        """The index page: `cards` are the entries' cards, rendered (and kept) with their pages."""
+        from markupsafe import Markup
+
+        common = self.common(self.site.newsroom.language, depth=0)
+        context = common | {"entries": entries, "cards": [Markup(html) for html in cards],
+                            "url": self.url(), "meta": metadata.index_meta(self.site, self.url())}
+        return self.env.get_template("index.html").render(context)
+
+    def vcard(self, contact, organization: str) -> str:
+        text = self.env.get_template("contact.vcf").render(contact=contact, organization=organization)
+        return text.replace("\r\n", "\n").replace("\n", "\r\n")

@@ -1,0 +1,234 @@
+"""Incremental builds: only what changed is rendered, and the result equals a cold build."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build.pipeline import build
+from generator.clock import now as clock_now
+from generator.errors import SmrError
+
+NOW = clock_now("2026-11-25T10:00+01:00")
+
+
+def release(n: int, tags=("bakken",), extra: str = "") -> str:
+    return (f"title: Bericht {n}\ndate: 2026-11-{n:02d}T09:00:00+01:00\nsummary: Samenvatting {n}.\n"
+            f"tags: [{', '.join(tags)}]\nbody: |\n  ## Kop {n}\n\n  Tekst {n}.\n{extra}")
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def room(newsroom):
+    for n in range(1, 6):
+        newsroom.release(f"r{n}", release(n, tags=("bakken",) if n % 2 else ("winkels",)))
+    newsroom.release("r3", release(3, extra="images:\n  - file: images/photo.jpg\n    alt: Foto\n"))
+    newsroom.photo("r3")
+    return newsroom
+
+
+def cold(newsroom, tmp_path, **kwargs) -> dict:
+    shutil.rmtree(newsroom.root / ".smr-cache", ignore_errors=True)
+    out = tmp_path / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    build(newsroom.root, out, now=kwargs.get("now", NOW), preview=kwargs.get("preview", False))
+    result = snapshot(out)
+    shutil.rmtree(newsroom.root / ".smr-cache", ignore_errors=True)
+    return result
+
+
+def touch_later(path: Path, text: str) -> None:
+    path.write_text(text, "utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+
+
+def test_no_op_rebuild_writes_nothing(room):
+    first = build(room.root, now=NOW)
+    assert first.written == 6 and first.unchanged == 0
+    before = inodes(room.site)
+    again = build(room.root, now=NOW)
+    assert (again.written, again.unchanged) == (0, 6)
+    assert inodes(room.site) == before  # not even swapped
+
+
+def test_one_change_renders_only_that_release_and_its_lists(room, tmp_path):
+    build(room.root, now=NOW)
+    before = inodes(room.site)
+    touch_later(room.root / "releases/r4/release.yaml", release(4, tags=("winkels",)).replace("Tekst 4", "Nieuwe tekst 4"))
+    report = build(room.root, now=NOW)
+    assert (report.written, report.unchanged) == (2, 4)  # r4's page and the index
+    after = inodes(room.site)
+    changed = {f for f in after if before.get(f) != after[f]}
+    assert "r4/index.html" in changed and "index.html" in changed
+    assert "feed.xml" in changed and "tags/winkels/feed.xml" in changed
+    assert not any(f.startswith(("r1/", "r2/", "r3/", "r5/", "tags/bakken/")) for f in changed), changed
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_index_re_renders_only_the_card_of_the_changed_release(room, tmp_path, monkeypatch):
+    import jinja2
+
+    build(room.root, now=NOW)
+    rendered, render = [], jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render", lambda self, *a, **k: rendered.append(self.name) or render(self, *a, **k))
+    touch_later(room.root / "releases/r2/release.yaml", release(2).replace("Samenvatting 2", "Nieuwe samenvatting"))
+    build(room.root, now=NOW)
+    assert rendered.count("partials/release-card.html") == 1 and "index.html" in rendered
+    assert "Nieuwe samenvatting" in (room.site / "index.html").read_text("utf-8")
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_template_change_rerenders_pages_and_matches_cold(room, tmp_path):
+    build(room.root, now=NOW)
+    room.write("templates/partials/organization.html", "<p class=\"custom-about\">Over ons</p>\n")
+    report = build(room.root, now=NOW)
+    assert report.written == 6
+    assert "custom-about" in (room.site / "r1" / "index.html").read_text()
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_newsroom_change_rerenders_everything(room, tmp_path):
+    build(room.root, now=NOW)
+    text = (room.root / "newsroom.yaml").read_text().replace("Persberichten Testbedrijf", "Nieuws van Testbedrijf")
+    touch_later(room.root / "newsroom.yaml", text)
+    report = build(room.root, now=NOW)
+    assert (report.written, report.unchanged) == (6, 0)
+    assert "Nieuws van Testbedrijf" in (room.site / "r2" / "index.html").read_text()
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_deleted_release_and_photo_change(room, tmp_path):
+    build(room.root, now=NOW)
+    shutil.rmtree(room.root / "releases" / "r5")
+    room.photo("r3", color=(10, 200, 30))
+    build(room.root, now=NOW)
+    assert not (room.site / "r5").exists()
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_embargo_lifting_rebuilds_without_any_file_change(room, tmp_path):
+    room.release("secret", release(26).replace("date:", "embargo: 2026-11-26T09:00:00+01:00\ndate:"))
+    build(room.root, now=NOW)
+    assert not (room.site / "secret").exists()
+    later = clock_now("2026-11-26T09:00+01:00")
+    report = build(room.root, now=later)
+    assert report.written >= 2
+    assert (room.site / "secret" / "index.html").is_file()
+    assert snapshot(room.site) == cold(room, tmp_path, now=later)
+
+
+def test_damaged_output_is_repaired(room, tmp_path):
+    build(room.root, now=NOW)
+    (room.site / "r2" / "index.html").unlink()
+    build(room.root, now=NOW)
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_preview_and_public_builds_do_not_mix(room, tmp_path):
+    room.release("secret", release(26).replace("date:", "embargo: 2026-11-26T09:00:00+01:00\ndate:"))
+    build(room.root, now=NOW, preview=True)
+    assert (room.site / "secret").exists()
+    build(room.root, now=NOW)
+    assert not (room.site / "secret").exists()
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_deleting_the_cache_is_safe(room, tmp_path):
+    build(room.root, now=NOW)
+    shutil.rmtree(room.root / ".smr-cache")
+    report = build(room.root, now=NOW)
+    assert report.unchanged == 0
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_many_releases_render_in_worker_processes_identically(newsroom, tmp_path):
+    from generator import workers
+
+    for n in range(1, 29):
+        newsroom.release(f"r{n:02d}", release(n))
+    workers.PARALLEL_FROM, saved = 4, workers.PARALLEL_FROM
+    try:
+        build(newsroom.root, tmp_path / "parallel", now=NOW)
+    finally:
+        workers.PARALLEL_FROM = saved
+    shutil.rmtree(newsroom.root / ".smr-cache")
+    build(newsroom.root, tmp_path / "serial", now=NOW)
+    assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
+
+
+def test_rendered_markdown_is_cached_across_builds(room, tmp_path, monkeypatch):
+    from generator.render import markup
+
+    build(room.root, now=NOW)
+    assert (room.root / ".smr-cache" / "markdown.pickle").is_file()
+    room.write("templates/partials/organization.html", "<p class=\"custom-about\">Over ons</p>\n")
+    rendered = []
+    real = markup._render
+    monkeypatch.setattr(markup, "_render", lambda text, shift: rendered.append(text) or real(text, shift))
+    markup._STORED.clear()
+    markup._NEW.clear()
+    report = build(room.root, now=NOW)
+    assert report.written == 6
+    assert rendered == []  # every page re-rendered, no Markdown parsed again
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_releases_validated_in_worker_processes_report_every_problem(newsroom, tmp_path):
+    from generator import workers
+
+    for n in range(1, 13):
+        newsroom.release(f"r{n:02d}", release(n))
+    newsroom.release("r05", release(5).replace("2026-11-05T09:00:00+01:00", "gisteren"))
+    newsroom.release("r09", release(9).replace("title: Bericht 9", "title: ''"))
+    workers.PARALLEL_FROM, saved = 4, workers.PARALLEL_FROM
+    try:
+        with pytest.raises(SmrError) as info:
+            build(newsroom.root, tmp_path / "out", now=NOW)
+    finally:
+        workers.PARALLEL_FROM = saved
+    files = sorted({p.file for p in info.value.problems})
+    assert files == ["releases/r05/release.yaml", "releases/r09/release.yaml"], str(info.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_feeds_reuse_unchanged_entries_from_the_last_build_and_make_the_rest(newsroom, tmp_path, monkeypatch):
+    from generator.render import feeds
+
+    def dated(n: int) -> str:
+        return f"title: Bericht {n}\ndate: 2026-10-01T{n % 24:02d}:00:00+02:00\nsummary: S {n}.\ntags: [bakken]\n"
+
+    for n in range(1, 53):
+        newsroom.write(f"releases/r{n:02d}/release.yaml", dated(n).replace("2026-10-01", f"2026-10-{1 + n // 24:02d}"))
+    build(newsroom.root, now=NOW)
+    made = []
+    entry_texts = feeds.entry_texts
+    monkeypatch.setattr(feeds, "entry_texts", lambda site, releases: made.extend(i.slug for i, _, _ in releases)
+                        or entry_texts(site, releases))
+
+    shutil.rmtree(newsroom.root / "releases/r52")   # the newest goes: r02 moves into every feed
+    build(newsroom.root, now=NOW)
+    assert made == ["r02"], "the other 49 entries are read back from the feeds as written"
+    assert snapshot(newsroom.site) == cold(newsroom, tmp_path)
+
+    build(newsroom.root, now=NOW)
+    feed = newsroom.site / "feed.xml"
+    text = feed.read_text("utf-8")
+    feed.write_text(text[:text.rindex("    <item>")] + "  </channel>\n</rss>\n", "utf-8")  # edited by hand
+    touch_later(newsroom.root / "releases/r10/release.yaml", dated(10).replace("S 10.", "Nieuw."))
+    made.clear()
+    build(newsroom.root, now=NOW)
+    assert "r10" in made and len(made) > 1, "a feed file that is not as written is not read"
+    assert snapshot(newsroom.site) == cold(newsroom, tmp_path)

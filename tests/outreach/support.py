@@ -1,0 +1,188 @@
+"""A real HTTP server on 127.0.0.1 serving the outreach fixture feeds, and a newsroom with
+the fixture blogger list. Each odd case a real blog can throw at `smr outreach fetch` has
+its own path: slow, 404, redirect, HTML with autodiscovery, 304 on a conditional GET.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "outreach"
+FEEDS = DATA / "feeds"
+ETAG = '"v1-garden"'
+SLOW_SECONDS = 3
+
+
+class Handler(BaseHTTPRequestHandler):
+    requests: list = []  # (path, headers) of every request, for assertions
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def do_GET(self):
+        type(self).requests.append((self.path, dict(self.headers.items())))
+        path, _, query = self.path.partition("?")
+        delay = parse_qs(query).get("delay")
+        if delay:  # benchmarks: a server far away
+            time.sleep(min(float(delay[0]), 1.0))
+        if path == "/slow.xml":
+            time.sleep(SLOW_SECONDS)
+            return self._send(200, (FEEDS / "garden-en.xml").read_bytes(), "application/rss+xml")
+        if path == "/missing.xml":
+            return self._send(404, b"not found", "text/plain")
+        if path in ("/redirect.xml", "/temporary.xml"):
+            self.send_response(301 if path == "/redirect.xml" else 302)
+            self.send_header("Location", "/feeds/support-en.xml")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if path == "/blog/":
+            return self._send(200, (FEEDS / "blog.html").read_bytes(), "text/html; charset=utf-8")
+        if path == "/etag.xml":
+            if self.headers.get("If-None-Match") == ETAG:
+                self.send_response(304)
+                self.send_header("ETag", ETAG)
+                self.end_headers()
+                return
+            return self._send(200, (FEEDS / "garden-en.xml").read_bytes(), "application/rss+xml",
+                              {"ETag": ETAG, "Last-Modified": "Sun, 22 Nov 2026 10:00:00 GMT"})
+        if path == "/garbage.xml":  # not HTTP at all
+            self.wfile.write(b"HELLO THERE\r\n\r\n")
+            self.close_connection = True
+            return
+        if path == "/huge.xml":
+            return self._send(200, b"<rss>" + b" " * 200_000 + b"</rss>", "application/rss+xml")
+        if path.startswith("/feeds/"):
+            file = FEEDS / path[len("/feeds/"):]
+            if file.is_file() and file.parent == FEEDS:
+                kind = "text/html" if file.suffix == ".html" else "application/xml"
+                return self._send(200, file.read_bytes(), kind)
+        return self._send(404, b"not found", "text/plain")
+
+    def _send(self, status: int, body: bytes, kind: str, headers: dict | None = None):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (the slow feed): that is the point
+
+
+class FeedServer:
+    def __init__(self):
+        Handler.requests = []
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def requests(self) -> list:
+        return Handler.requests
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def fill(template: str, base: str) -> str:
+    return template.replace("{base}", base)
+
+
+def bloggers_csv(base: str) -> str:
+    return fill((DATA / "bloggers.csv").read_text("utf-8"), base)
+
+
+RELEASE_NL = """\
+title: "Testbedrijf start een webcareteam"
+language: nl
+date: 2026-11-24T09:00:00+01:00
+embargo: 2026-11-24T09:00:00+01:00
+summary: Vanaf vandaag beantwoordt een team van vijf medewerkers alle vragen van klanten via sociale media binnen een uur.
+facts:
+  - Antwoord binnen een uur via X en Facebook
+tags: [klantenservice, sociale media]
+hashtags: [webcare]
+translations: [../2026-11-24-webcare-team-en]
+"""
+
+RELEASE_EN = """\
+title: "Testbedrijf launches a webcare team"
+language: en
+date: 2026-11-24T09:00:00+01:00
+embargo: 2026-11-24T09:00:00+01:00
+summary: From today a team of five answers customer questions on social media within an hour.
+facts:
+  - An answer within the hour on X and Facebook
+tags: [customer service, social media]
+hashtags: [webcare]
+translations: [../2026-11-24-webcareteam]
+"""
+
+NL_SLUG = "2026-11-24-webcareteam"
+EN_SLUG = "2026-11-24-webcare-team-en"
+RELEASE_URL = f"https://pers.example.org/{NL_SLUG}/"
+
+OUTREACH_SETTINGS = """\
+outreach:
+  list: outreach/bloggers.csv
+  from_name: Sanne Jansen
+  from_email: pers@example.org
+"""
+
+
+# ---------------------------------------------------------------- fixtures (import them in a test module)
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def feed_server():
+    server = FeedServer()
+    yield server
+    server.close()
+
+
+def make_newsroom(root: Path, base: str):
+    from tests.conftest import NEWSROOM_YAML, Newsroom
+
+    room = Newsroom(root)
+    room.write("newsroom.yaml", NEWSROOM_YAML + OUTREACH_SETTINGS)
+    room.release(NL_SLUG, RELEASE_NL)
+    room.release(EN_SLUG, RELEASE_EN)
+    room.write("outreach/bloggers.csv", bloggers_csv(base))
+    return room
+
+
+@pytest.fixture(scope="module")
+def fetched(tmp_path_factory, feed_server):
+    """A newsroom whose feeds were fetched once from the local server (then used offline)."""
+    from generator.outreach.common import bloggers
+    from generator.outreach.fetch import fetch_all
+
+    room = make_newsroom(tmp_path_factory.mktemp("outreach") / "newsroom", feed_server.base)
+    results = fetch_all(room.root, bloggers(room.root).bloggers, timeout=1.0)
+    room.fetch_results = {r.name: r for r in results}
+    return room
+
+
+def smr(*args: str):
+    """Run `smr ARGS` with click's CliRunner, stdout and stderr kept apart."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    try:
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:  # click >= 8.2 always keeps them apart
+        runner = CliRunner()
+    return runner.invoke(main, list(args), catch_exceptions=False)

@@ -1,0 +1,138 @@
+"""`smr coverage`: posts about a release from the cached feeds into coverage.yaml, then onto
+the page; and the privacy promise: no address from the blogger list ever reaches _site/."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+from tests.outreach.support import (NL_SLUG, RELEASE_NL, feed_server, fetched,  # noqa: F401
+                                    smr)
+
+AFTER = "2026-11-27T10:00+01:00"
+LINKS_TO_IT = "https://webcare.example.nl/2026/11/testbedrijf-webcare"
+HASHTAG_AFTER = "https://care.example.org/2026/11/dutch-bakery"
+
+
+@pytest.fixture
+def room(fetched, tmp_path):
+    """A private copy of the fetched newsroom, so each test starts without coverage.yaml."""
+    target = tmp_path / "newsroom"
+    shutil.copytree(fetched.root, target, ignore=shutil.ignore_patterns("_site", "exports"))
+    return target
+
+
+def coverage_file(root, slug=NL_SLUG):
+    return root / "releases" / slug / "coverage.yaml"
+
+
+def test_posts_that_link_or_use_the_hashtag_are_found_and_others_are_not(room):
+    result = smr("coverage", "--root", str(room), NL_SLUG)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Added 2 posts to releases/{NL_SLUG}/coverage.yaml:")
+    entries = yaml.safe_load(coverage_file(room).read_text("utf-8"))
+    assert [e["url"] for e in entries] == [HASHTAG_AFTER, LINKS_TO_IT]  # newest first
+    assert entries[1] == {"url": LINKS_TO_IT, "title": "Bakkerij Testbedrijf start eigen webcareteam",
+                          "site": "Webcare Weetjes", "date": __import__("datetime").date(2026, 11, 25)}
+    urls = {e["url"] for e in entries}
+    assert "https://webcare.example.nl/2026/10/waarom-webcare" not in urls  # about webcare, no link
+    assert "https://care.example.org/2026/11/webcare-history" not in urls  # #webcare, before the news
+    assert "https://support.example.org/2026/11/social-team" not in urls
+
+
+def test_second_run_adds_nothing_and_release_yaml_is_never_touched(room):
+    release_yaml = room / "releases" / NL_SLUG / "release.yaml"
+    before = release_yaml.read_bytes()
+    smr("coverage", "--root", str(room), NL_SLUG)
+    first = coverage_file(room).read_bytes()
+    again = smr("coverage", "--root", str(room), NL_SLUG)
+    assert again.exit_code == 0
+    assert again.output.strip() == "No new coverage found (2 already listed)."
+    assert coverage_file(room).read_bytes() == first
+    assert release_yaml.read_bytes() == before
+
+
+def test_output_is_deterministic(room, tmp_path):
+    twin = tmp_path / "twin"
+    shutil.copytree(room, twin)
+    smr("coverage", "--root", str(room), NL_SLUG)
+    smr("coverage", "--root", str(twin), f"releases/{NL_SLUG}")
+    assert coverage_file(room).read_bytes() == coverage_file(twin).read_bytes()
+
+
+def test_hand_written_entries_are_kept_and_not_duplicated(room):
+    release_yaml = room / "releases" / NL_SLUG / "release.yaml"
+    release_yaml.write_text(RELEASE_NL + "coverage:\n"
+                            f"  - url: {LINKS_TO_IT}/\n"
+                            "    title: Mijn eigen titel\n", "utf-8")
+    coverage_file(room).write_text("- url: https://elders.example.nl/post\n  title: Met de hand\n", "utf-8")
+    result = smr("coverage", "--root", str(room), NL_SLUG)
+    assert result.exit_code == 0, result.output
+    entries = yaml.safe_load(coverage_file(room).read_text("utf-8"))
+    assert [e["url"] for e in entries] == [HASHTAG_AFTER, "https://elders.example.nl/post"]
+    assert f"Added 1 post to releases/{NL_SLUG}/coverage.yaml:" in result.output
+
+
+def test_a_bad_coverage_yaml_is_reported_with_its_line(room):
+    coverage_file(room).write_text("- url: javascript:alert(1)\n  title: x\n", "utf-8")
+    result = smr("coverage", "--root", str(room), NL_SLUG)
+    assert result.exit_code == 1
+    assert f"releases/{NL_SLUG}/coverage.yaml:1: coverage[0].url: must be an http:// or https:// URL" in result.output
+
+
+def test_after_a_build_coverage_is_on_the_page_once(room):
+    smr("coverage", "--root", str(room), NL_SLUG)
+    built = smr("build", "--root", str(room), "--now", AFTER)
+    assert built.exit_code == 0, built.output
+    html = (room / "_site" / NL_SLUG / "index.html").read_text("utf-8")
+    from bs4 import BeautifulSoup
+
+    section = BeautifulSoup(html, "html.parser").select_one("section.coverage")
+    hrefs = [a["href"] for a in section.select("a")]
+    assert hrefs == [HASHTAG_AFTER, LINKS_TO_IT]
+    assert "Webcare Weetjes" in section.get_text()
+
+
+def addresses(csv_path) -> list[str]:
+    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+        return [row["email"].strip() for row in csv.DictReader(fh) if "@" in row.get("email", "")]
+
+
+def scan(site) -> list[str]:
+    return [p for p in site.rglob("*") if p.is_file()]
+
+
+def assert_no_address(site, emails):
+    assert emails
+    for path in scan(site):
+        data = path.read_bytes().lower()
+        for address in emails:
+            assert address.lower().encode() not in data, f"{address} found in {path}"
+            local = address.split("@")[0].lower().encode()
+            assert local + b"@" not in data, f"{address} found in {path}"
+
+
+def test_no_address_from_the_list_ends_up_in_the_site(room):
+    smr("outreach", "export", "--root", str(room), NL_SLUG, "--now", "2026-11-20T10:00+01:00")
+    smr("outreach", "export", "--root", str(room), NL_SLUG, "--format", "eml")
+    smr("coverage", "--root", str(room), NL_SLUG)
+    built = smr("build", "--root", str(room), "--now", AFTER)
+    assert built.exit_code == 0, built.output
+    site = room / "_site"
+    assert_no_address(site, addresses(room / "outreach" / "bloggers.csv"))
+    names = {p.name for p in scan(site)}
+    assert "bloggers.csv" not in names and not any(n.endswith((".eml", ".json")) for n in names)
+    assert not any(".smr-cache" in str(p) or "outreach" in p.parts for p in scan(site))
+
+
+def test_example_newsroom_list_stays_private(tmp_path):
+    out = tmp_path / "site"
+    built = smr("build", "--root", str(REPO), "-o", str(out), "--now", AFTER)
+    assert built.exit_code == 0, built.output
+    emails = addresses(REPO / "outreach" / "bloggers.csv")
+    assert all(e.endswith(("@example.org", "@example.nl")) for e in emails)
+    assert_no_address(out, emails)

@@ -1,0 +1,161 @@
+"""The mail merge CSV and .eml drafts, read back the way the receiving programs read them."""
+
+from __future__ import annotations
+
+import csv
+import email
+import io
+from email import policy
+
+import pytest
+
+from generator.outreach.export import COLUMNS, neutralise, split_name
+from tests.outreach.support import EN_SLUG, NL_SLUG, RELEASE_URL, feed_server, fetched, smr  # noqa: F401
+
+BEFORE_EMBARGO = "2026-11-20T10:00+01:00"
+
+
+def read_csv(path, delimiter=","):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads UTF-8 only with it
+    text = raw.decode("utf-8-sig")
+    assert "\r\n" in text
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+@pytest.fixture(scope="module")
+def exported(fetched, tmp_path_factory):
+    out = tmp_path_factory.mktemp("export") / "merge.csv"
+    result = smr("outreach", "export", "--root", str(fetched.root), NL_SLUG, "--top", "10",
+                 "--now", BEFORE_EMBARGO, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return result, read_csv(out)
+
+
+def test_csv_has_plain_header_and_one_row_per_recipient(exported):
+    result, rows = exported
+    assert list(rows[0].keys()) == list(COLUMNS)
+    emails = [r["email"] for r in rows]
+    assert len(emails) == len({e.lower() for e in emails}) == 4
+    assert "lotte@example.nl" not in emails  # opted out
+    assert emails.count("anna@example.nl") == 1  # the duplicate ANNA@EXAMPLE.NL row is not there
+    assert "not-an-address" not in emails
+    assert result.output.strip().endswith(
+        "left out: 1 opted out, 2 invalid or duplicate rows (see smr outreach check), 13 without a match.")
+
+
+def test_dutch_characters_survive_and_the_pitch_is_personal(exported):
+    _, rows = exported
+    zoe = next(r for r in rows if r["email"] == "zoe.ijzerman@example.nl")
+    assert (zoe["first_name"], zoe["last_name"], zoe["blog"]) == ("Zoë", "Ĳzerman", "Café Webcare")
+    assert zoe["greeting"] == "Beste Zoë,"
+    anna = next(r for r in rows if r["email"] == "anna@example.nl")
+    assert anna["matched_post_title"] == "Bakkerij Testbedrijf start eigen webcareteam"
+    assert "Ik las je stuk ‘Bakkerij Testbedrijf start eigen webcareteam’" in anna["pitch"]
+    assert anna["release_url"] == RELEASE_URL and RELEASE_URL in anna["pitch"]
+    assert anna["embargo"] == "24 november 2026, 09:00 (UTC+01:00)"
+    assert "onder embargo tot 24 november 2026, 09:00" in anna["pitch"]
+    assert anna["subject"] == "[Embargo tot 24 november 2026, 09:00 (UTC+01:00)] Testbedrijf start een webcareteam"
+    assert anna["hashtags"] == "#webcare"
+    frank = next(r for r in rows if r["email"] == "frank@example.org")
+    assert frank["greeting"] == "Dear Frank,"  # the blogger's language
+    assert "Please note: this news is under embargo until November 24, 2026" in frank["pitch"]
+    # ... and the release's English translation: its title, summary and address
+    assert frank["subject"] == "[Embargoed until November 24, 2026, 9:00 AM (UTC+01:00)] Testbedrijf launches a webcare team"
+    assert frank["release_url"] == "https://pers.example.org/2026-11-24-webcare-team-en/"
+    assert "From today a team of five answers customer questions" in frank["pitch"]
+
+
+def test_formula_cells_are_neutralised(exported):
+    _, rows = exported
+    mallory = next(r for r in rows if r["email"] == "mallory@example.org")
+    assert mallory["name"] == "'=Mallory Formula"
+    assert mallory["first_name"] == "'=Mallory"
+    assert mallory["blog"] == "'+Webcare Hacks"
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("=1+1", "'=1+1"), ("+31 6", "'+31 6"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("Anna", "Anna"), ("a=b", "a=b"), ("", ""),
+])
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_split_name():
+    assert split_name("Jan van der Berg") == ("Jan", "van der Berg")
+    assert split_name("Cher") == ("Cher", "")
+
+
+def test_semicolon_delimiter_for_dutch_excel_and_no_embargo_after_it(fetched, tmp_path):
+    out = tmp_path / "nl.csv"
+    result = smr("outreach", "export", "--root", str(fetched.root), NL_SLUG, "--delimiter", ";",
+                 "--top", "2", "--now", "2026-11-25T10:00+01:00", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = read_csv(out, ";")
+    assert len(rows) == 2 and rows[0]["email"] == "anna@example.nl"
+    assert rows[0]["embargo"] == "" and "embargo" not in rows[0]["pitch"].lower()
+    assert "below the top 2" in result.output
+
+
+def test_eml_drafts_parse_and_open_as_unsent(fetched, tmp_path):
+    out = tmp_path / "drafts"
+    result = smr("outreach", "export", "--root", str(fetched.root), EN_SLUG, "--format", "eml",
+                 "--top", "4", "--now", BEFORE_EMBARGO, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    files = sorted(out.glob("*.eml"))
+    assert [f.name for f in files][0] == "001-frank-care.eml" and len(files) == 4
+    for path in files:
+        raw = path.read_bytes()
+        assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+        msg = email.message_from_bytes(raw, policy=policy.default)
+        assert msg["X-Unsent"] == "1"
+        assert msg["From"] == "Sanne Jansen <pers@example.org>"
+        assert msg["Subject"].endswith("Testbedrijf launches a webcare team" if "Dear" in msg.get_content()
+                                       else "Testbedrijf start een webcareteam")
+        assert msg["Date"]
+    zoe = email.message_from_bytes((out / "004-zoe-ijzerman.eml").read_bytes(), policy=policy.default)
+    assert zoe["To"].addresses[0].display_name == "Zoë Ĳzerman"
+    assert zoe["To"].addresses[0].addr_spec == "zoe.ijzerman@example.nl"
+    body = zoe.get_content().replace("\r\n", "\n")
+    assert body.startswith("Beste Zoë,\n\nIk las je stuk ‘Building a social media customer service team’")
+    assert "Met vriendelijke groet,\nSanne Jansen\nTestbedrijf" in body
+
+
+def test_export_refuses_to_write_into_the_published_site(fetched):
+    target = fetched.root / "_site" / "merge.csv"
+    result = smr("outreach", "export", "--root", str(fetched.root), NL_SLUG, "-o", str(target))
+    assert result.exit_code == 1
+    assert "inside _site/, which is published" in result.output
+    assert not target.exists()
+
+
+def test_default_export_goes_to_the_private_outreach_folder(fetched):
+    result = smr("outreach", "export", "--root", str(fetched.root), NL_SLUG, "--now", BEFORE_EMBARGO)
+    assert result.exit_code == 0, result.output
+    assert (fetched.root / "outreach" / "exports" / f"{NL_SLUG}.csv").is_file()
+    assert f"Wrote 4 recipients to outreach/exports/{NL_SLUG}.csv" in result.output
+    # a newsroom is a git repository: the exports folder keeps itself out of it
+    assert (fetched.root / "outreach" / "exports" / ".gitignore").read_text("utf-8").endswith("\n*\n")
+
+
+def test_a_newsroom_can_override_the_pitch_template(fetched, tmp_path):
+    import shutil
+
+    room = tmp_path / "newsroom"
+    shutil.copytree(fetched.root, room)
+    own = room / "templates" / "outreach" / "pitch.txt.j2"
+    own.parent.mkdir(parents=True)
+    own.write_text('{% macro subject() %}Nieuws: {{ release.title }}{% endmacro %}\n'
+                   '{% macro greeting() %}Hoi {{ first_name }}!{% endmacro %}\n'
+                   '{% macro pitch() %}{{ lang }}: {{ url }}{% endmacro %}\n'
+                   '{% macro signature() %}{{ from_name }}{% endmacro %}\n', "utf-8")
+    out = tmp_path / "own.csv"
+    result = smr("outreach", "export", "--root", str(room), NL_SLUG, "--top", "1", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    row = read_csv(out)[0]
+    assert (row["subject"], row["greeting"], row["pitch"]) == (
+        "Nieuws: Testbedrijf start een webcareteam", "Hoi Anna!", f"nl: {RELEASE_URL}")

@@ -1,0 +1,557 @@
+"""smr publish / smr preview against a real SeaweedFS S3 server, read back with boto3."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator.errors import SmrError
+from tests.conftest import NEWSROOM_YAML, RELEASE_YAML
+from tests.s3server import ACCESS_KEY, READER_KEY, READER_SECRET, SECRET_KEY
+
+SLUG = "2026-11-24-winkel"
+OTHER = "2026-11-20-fabriek"
+SECRET_SLUG = "2026-11-26-geheim"
+OTHER_YAML = """\
+title: "Testbedrijf opent een fabriek"
+date: 2026-11-20T09:00:00+01:00
+summary: Testbedrijf opent een fabriek.
+"""
+SECRET_YAML = """\
+title: "Testbedrijf koopt een concurrent"
+date: 2026-11-26T09:00:00+01:00
+embargo: 2026-11-26T09:00:00+01:00
+summary: Geheim nieuws.
+images:
+  - file: images/deal.jpg
+    alt: Handdruk
+"""
+PHOTO_YAML = RELEASE_YAML + """\
+images:
+  - file: images/Foto één.jpg
+    alt: De nieuwe winkel
+documents:
+  - file: docs/factsheet.pdf
+    title: Factsheet
+"""
+AFTER_EMBARGO = "2026-11-26T10:00:00+01:00"
+
+
+class Recorder:
+    """Records every S3 request a real client sends, in order, by wrapping its request()."""
+
+    def __init__(self, client):
+        self.client = client
+        self.lock = threading.Lock()
+        self.events: list[tuple[str, str, str]] = []   # (start|end, operation, key)
+        send = client.request
+
+        def recorded(operation, method, bucket, key="", *args, **kwargs):
+            with self.lock:
+                self.events.append(("start", operation, key))
+            try:
+                return send(operation, method, bucket, key, *args, **kwargs)
+            finally:
+                with self.lock:
+                    self.events.append(("end", operation, key))
+
+        client.request = recorded
+
+    def puts(self) -> list[str]:
+        return [k for kind, op, k in self.events if kind == "start"
+                and op in ("PutObject", "CreateMultipartUpload")]
+
+    def clear(self):
+        self.events.clear()
+
+
+@pytest.fixture
+def s3(s3server, aws_env):
+    return s3server
+
+
+@pytest.fixture
+def room(newsroom, s3):
+    """A newsroom with one photo release, publishing to two fresh buckets."""
+    site, media = s3.bucket("site"), s3.bucket("media")
+    newsroom.write("newsroom.yaml", NEWSROOM_YAML + f"""\
+publish:
+  site: s3://{site}/news/
+  media: s3://{media}/hires/
+  media_base_url: https://media.example.org/hires/
+  endpoint_url: {s3.endpoint}
+  region: us-east-1
+  path_style: true
+""")
+    newsroom.release(SLUG, PHOTO_YAML)
+    newsroom.photo(SLUG, "images/Foto één.jpg")
+    newsroom.write(f"releases/{SLUG}/docs/factsheet.pdf", b"%PDF-1.4 test\n%%EOF\n")
+    newsroom.release(OTHER, OTHER_YAML)
+    newsroom.write("outreach/bloggers.csv", "email,name\nblogger@example.net,Bea Blogger\n")
+    newsroom.site_bucket, newsroom.media_bucket = site, media
+    return newsroom
+
+
+def publish(room, now="2026-11-25T10:00:00+01:00", client=None, max_attempts=2, **kwargs):
+    from generator import clock
+    from generator.publish.deploy import publish as run
+
+    return run(room.root, now=clock.now(now), client=client, max_attempts=max_attempts, **kwargs)
+
+
+def make_client(s3):
+    from generator.publish.s3 import Connection, client
+
+    return client(Connection(s3.endpoint, "us-east-1", True, max_attempts=2))
+
+
+def head(s3, bucket, key):
+    return s3.client().head_object(Bucket=bucket, Key=key)
+
+
+def body(s3, bucket, key) -> bytes:
+    return s3.client().get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def local_files(room) -> dict[str, str]:
+    site = room.root / ".smr-cache" / "publish-site"
+    return {p.relative_to(site).as_posix(): hashlib.md5(p.read_bytes()).hexdigest()
+            for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+# ---------------------------------------------------------------- what goes where, with which headers
+
+def test_publish_puts_site_and_originals_with_headers(room, s3):
+    report = publish(room)
+    site = s3.objects(room.site_bucket)
+    media = s3.objects(room.media_bucket)
+    page = f"news/{SLUG}/index.html"
+    assert {"news/index.html", page, "news/feed.xml", "news/atom.xml", "news/sitemap.xml",
+            "news/robots.txt", f"news/{OTHER}/index.html", "news/.smr-manifest.json"} <= set(site)
+    kit = f"hires/{SLUG}/{SLUG}-photos.zip"
+    assert set(media) == {f"hires/{SLUG}/Foto één.jpg", kit, "hires/.smr-manifest.json"}
+    assert not [k for k in site if "/hires/" in k], "originals go to the media bucket only"
+    assert report.uploaded == (len(site) - 1) + (len(media) - 1) and report.skipped == 0  # not the manifests
+    assert "https://pers.example.org/" in report.summary()
+
+    def headers(key, bucket=room.site_bucket):
+        h = head(s3, bucket, key)
+        return h["ContentType"], h.get("CacheControl")
+
+    assert headers(page) == ("text/html; charset=utf-8", "public, max-age=300")
+    assert headers("news/feed.xml") == ("application/rss+xml; charset=utf-8", "public, max-age=300")
+    assert headers("news/atom.xml") == ("application/atom+xml; charset=utf-8", "public, max-age=300")
+    assert headers("news/sitemap.xml")[1] == "public, max-age=300"
+    assert headers(f"news/{SLUG}/docs/factsheet.pdf")[0] == "application/pdf"
+    assert headers(f"news/{SLUG}/sanne-jansen.vcf")[0] == "text/vcard; charset=utf-8"
+    renditions = [k for k in site if k.startswith(f"news/{SLUG}/img/")]
+    assert renditions
+    for key in renditions:
+        assert headers(key)[1] == "public, max-age=31536000, immutable"
+    original = head(s3, room.media_bucket, f"hires/{SLUG}/Foto één.jpg")
+    assert original["ContentType"] == "image/jpeg"
+    assert original["ContentDisposition"].startswith("attachment; filename=")
+    assert original["ContentDisposition"].endswith("; filename*=UTF-8''Foto%20%C3%A9%C3%A9n.jpg")
+    source = (room.root / "releases" / SLUG / "images" / "Foto één.jpg").read_bytes()
+    assert body(s3, room.media_bucket, f"hires/{SLUG}/Foto één.jpg") == source
+
+    assert head(s3, room.media_bucket, kit)["ContentType"] == "application/zip"
+
+    html = body(s3, room.site_bucket, page).decode()
+    assert f'href="https://media.example.org/hires/{SLUG}/Foto%20%C3%A9%C3%A9n.jpg"' in html
+    assert f'href="https://media.example.org/{kit}"' in html, "the media kit links to the media target"
+    assert 'href="hires/' not in html
+
+
+def test_private_and_source_files_are_never_uploaded(room, s3):
+    room.write(".smr-cache/secret.txt", "cache")
+    publish(room)
+    keys = [*s3.objects(room.site_bucket), *s3.objects(room.media_bucket)]
+    assert not [k for k in keys if re.search(r"bloggers|outreach|\.ya?ml$|smr-cache|\.smr-site|secret", k)]
+    for key in keys:
+        if key.endswith((".html", ".xml", ".txt")):
+            assert b"blogger@example.net" not in body(s3, room.site_bucket if key.startswith("news/") else room.media_bucket, key)
+
+
+def test_plain_build_keeps_local_download_links(room, s3):
+    assert room.run("build", "--now", "2026-11-25T10:00+01:00").exit_code == 0
+    html = (room.site / SLUG / "index.html").read_text("utf-8")
+    assert 'href="hires/Foto%20%C3%A9%C3%A9n.jpg"' in html
+    assert "media.example.org" not in html
+
+
+# ---------------------------------------------------------------- incremental
+
+def test_unchanged_newsroom_republishes_nothing(room, s3):
+    publish(room)
+    client = make_client(s3)
+    recorder = Recorder(client)
+    report = publish(room, client=client)
+    assert recorder.puts() == []
+    assert [op for kind, op, _ in recorder.events if kind == "start"].count("ListObjectsV2") == 2
+    assert not [op for kind, op, _ in recorder.events if op.startswith("Delete")]
+    assert report.uploaded == 0 and report.skipped > 10
+
+
+def test_changed_photo_uploads_only_what_changed(room, s3):
+    publish(room)
+    before = local_files(room)
+    room.photo(SLUG, "images/Foto één.jpg", color=(20, 200, 90))
+    client = make_client(s3)
+    recorder = Recorder(client)
+    publish(room, client=client)
+    after = local_files(room)
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert f"{SLUG}/hires/Foto één.jpg" in changed
+    assert not [k for k in changed if k.startswith(OTHER)]
+    expected = {("hires/" + k.replace("/hires/", "/") if "/hires/" in k else "news/" + k) for k in changed} | {
+        "news/.smr-manifest.json", "hires/.smr-manifest.json"}
+    assert set(recorder.puts()) == expected
+    assert not [k for k in recorder.puts() if k.startswith(f"news/{OTHER}/") or "/assets/" in k]
+
+
+def test_upload_order_originals_assets_pages_index_feeds(room, s3):
+    room.release("2026-11-21-derde", OTHER_YAML.replace("fabriek", "derde"))
+    client = make_client(s3)
+    recorder = Recorder(client)
+    publish(room, client=client)
+
+    def stage(key):
+        name = key.rsplit("/", 1)[-1]
+        if key.startswith("hires/"):
+            return 0
+        if name in ("feed.xml", "atom.xml", "sitemap.xml", "robots.txt"):
+            return 4
+        if key == "news/index.html":
+            return 3
+        if name == "index.html":
+            return 2
+        return 1
+
+    events = [(kind, stage(k)) for kind, op, k in recorder.events
+              if op == "PutObject" and not k.endswith(".smr-manifest.json")]
+    assert {s for _, s in events} == {0, 1, 2, 3, 4}
+    for s in range(1, 5):
+        first_start = min(i for i, (kind, st) in enumerate(events) if kind == "start" and st == s)
+        last_end_before = max(i for i, (kind, st) in enumerate(events) if kind == "end" and st < s)
+        assert last_end_before < first_start, f"stage {s} began before stage {s - 1} was complete"
+
+
+def test_large_files_go_multipart_and_compare_by_stored_md5(room, s3):
+    import random
+    big = random.Random(1).randbytes(9 * 1024 * 1024)
+    room.write(f"releases/{SLUG}/docs/factsheet.pdf", big)
+    publish(room)
+    key = f"news/{SLUG}/docs/factsheet.pdf"
+    etag = s3.objects(room.site_bucket)[key]["ETag"].strip('"')
+    assert etag.endswith("-2"), "9 MiB is sent in two parts"
+    stored = head(s3, room.site_bucket, key)
+    assert stored["Metadata"]["md5"] == hashlib.md5(big).hexdigest()
+    assert (stored["ContentType"], stored["CacheControl"]) == ("application/pdf", "public, max-age=300")
+    assert body(s3, room.site_bucket, key) == big
+    client = make_client(s3)
+    recorder = Recorder(client)
+    publish(room, client=client)
+    assert recorder.puts() == []
+    same_size = bytearray(big)
+    same_size[-1] ^= 0xFF
+    room.write(f"releases/{SLUG}/docs/factsheet.pdf", bytes(same_size))
+    recorder.clear()
+    publish(room, client=client)
+    assert key in recorder.puts()
+    assert body(s3, room.site_bucket, key) == bytes(same_size)
+
+
+# ---------------------------------------------------------------- deleting
+
+def test_delete_only_what_smr_uploaded_and_only_when_asked(room, s3):
+    publish(room)
+    foreign = s3.client()
+    foreign.put_object(Bucket=room.site_bucket, Key="news/not-ours.txt", Body=b"keep me")
+    foreign.put_object(Bucket=room.site_bucket, Key="elsewhere/page.html", Body=b"keep me")
+    old = [k for k in s3.objects(room.site_bucket) if k.startswith(f"news/{OTHER}/")]
+    assert old
+    import shutil
+    shutil.rmtree(room.root / "releases" / OTHER)
+
+    report = publish(room)
+    assert report.deleted == 0 and report.kept >= len(old) + 1
+    assert set(old) <= set(s3.objects(room.site_bucket))
+
+    report = publish(room, delete=True)
+    keys = set(s3.objects(room.site_bucket))
+    assert report.deleted == len(old)
+    assert not set(old) & keys
+    assert {"news/not-ours.txt", "elsewhere/page.html", f"news/{SLUG}/index.html"} <= keys
+    manifest = body(s3, room.site_bucket, "news/.smr-manifest.json").decode()
+    assert OTHER not in manifest and "not-ours" not in manifest
+
+
+def test_delete_limit_stops_before_anything_changes(room, s3):
+    publish(room)
+    import shutil
+    shutil.rmtree(room.root / "releases" / OTHER)
+    room.photo(SLUG, "images/Foto één.jpg", color=(1, 2, 3))
+    before = {k: v["ETag"] for k, v in s3.objects(room.site_bucket).items()}
+    with pytest.raises(SmrError, match=r"would remove \d+ objects, more than --max-deletes 1"):
+        publish(room, delete=True, max_deletes=1)
+    assert {k: v["ETag"] for k, v in s3.objects(room.site_bucket).items()} == before
+    report = publish(room, delete=True, max_deletes=1, yes=True)
+    assert report.deleted >= 2
+    assert not [k for k in s3.objects(room.site_bucket) if OTHER in k]
+
+
+def test_dry_run_lists_exactly_and_changes_nothing(room, s3):
+    report = publish(room, dry_run=True)
+    assert set(s3.objects(room.site_bucket)) == set() and set(s3.objects(room.media_bucket)) == set()
+    uploads = sorted(re.match(r"upload  (\S+(?: \S+)*?)  \(", line).group(1) for line in report.lines)
+    assert report.uploaded == len(uploads)
+    publish(room)
+    published = {f"s3://{room.site_bucket}/{k}" for k in s3.objects(room.site_bucket)} | {
+        f"s3://{room.media_bucket}/{k}" for k in s3.objects(room.media_bucket)}
+    assert set(uploads) == {u for u in published if not u.endswith(".smr-manifest.json")}
+
+    import shutil
+    shutil.rmtree(room.root / "releases" / OTHER)
+    report = publish(room, dry_run=True, delete=True)
+    deletes = [line.split()[1] for line in report.lines if line.startswith("delete")]
+    assert deletes and all(f"/news/{OTHER}/" in d for d in deletes)
+    assert any(OTHER in k for k in s3.objects(room.site_bucket))
+
+
+def test_cli_publish_prints_summary_and_url(room, s3):
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"upload  s3://{room.site_bucket}/news/{SLUG}/index.html" in result.output
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Uploaded \d+ files .*skipped 0 unchanged, deleted 0 in [\d.]+ s", result.output)
+    assert "https://pers.example.org/" in result.output
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert "Uploaded 0 files" in result.output
+
+
+# ---------------------------------------------------------------- embargo and preview
+
+def test_embargoed_release_is_never_published_and_preview_is_secret(room, s3):
+    room.release(SECRET_SLUG, SECRET_YAML)
+    room.photo(SECRET_SLUG, "images/deal.jpg")
+    publish(room)
+    everything = [*s3.objects(room.site_bucket), *s3.objects(room.media_bucket)]
+    assert not [k for k in everything if SECRET_SLUG in k]
+    for key in ("news/feed.xml", "news/sitemap.xml", "news/index.html"):
+        assert SECRET_SLUG.encode() not in body(s3, room.site_bucket, key)
+
+    result = room.run("preview", SECRET_SLUG, "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0, result.output
+    link = re.search(r"https://pers\.example\.org/_preview/([A-Za-z0-9_-]+)/" + SECRET_SLUG + "/", result.output)
+    assert link, result.output
+    token = link.group(1)
+    assert len(token) >= 22   # 16 random bytes, base64url
+    keys = [k for k in s3.objects(room.site_bucket) if SECRET_SLUG in k]
+    assert f"news/_preview/{token}/{SECRET_SLUG}/index.html" in keys
+    assert all(k.startswith(f"news/_preview/{token}/") for k in keys)
+    assert f"news/_preview/{token}/assets/style.css" in s3.objects(room.site_bucket)
+    assert not [k for k in s3.objects(room.media_bucket) if SECRET_SLUG in k]
+    html = body(s3, room.site_bucket, f"news/_preview/{token}/{SECRET_SLUG}/index.html").decode()
+    assert re.search(r'<meta name="robots" content="[^"]*noindex', html)
+    assert_preview_links_resolve(html, s3, room.site_bucket, f"news/_preview/{token}/{SECRET_SLUG}/")
+    for key in ("news/feed.xml", "news/sitemap.xml", "news/index.html"):
+        assert SECRET_SLUG.encode() not in body(s3, room.site_bucket, key)
+
+    again = room.run("preview", f"releases/{SECRET_SLUG}", "--now", "2026-11-25T10:00+01:00")
+    assert token in again.output, "a second preview keeps the link already sent"
+
+    publish(room, now=AFTER_EMBARGO)
+    keys = set(s3.objects(room.site_bucket))
+    assert f"news/{SECRET_SLUG}/index.html" in keys
+    assert not [k for k in keys if "_preview" in k], "publishing after the embargo removes the preview"
+    assert f"hires/{SECRET_SLUG}/deal.jpg" in s3.objects(room.media_bucket)
+
+
+def assert_preview_links_resolve(html: str, s3, bucket: str, folder: str) -> None:
+    """A journalist's every click works: files of the preview are in its upload, and links to
+    the rest of the newsroom go to the public site (the index, feeds), not into the token."""
+    from urllib.parse import unquote, urljoin
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    links = {el.get("href") or el.get("src") for el in soup.find_all(["a", "link", "img", "script", "source"])}
+    links.discard(None)
+    keys = set(s3.objects(bucket))
+    public = {link for link in links if link.startswith("https://pers.example.org/")}
+    assert {"https://pers.example.org/index.html", "https://pers.example.org/feed.xml"} <= public
+    for link in links - public:
+        if link.startswith(("http:", "https:", "mailto:", "tel:", "#", "data:")):
+            continue
+        key = unquote(urljoin("/" + folder, link.split("#")[0]).lstrip("/"))
+        assert (key + "index.html" if key.endswith("/") else key) in keys, f"{link} -> {key} is not uploaded"
+
+
+def test_preview_remove_and_refusals(room, s3):
+    room.release(SECRET_SLUG, SECRET_YAML)
+    room.photo(SECRET_SLUG, "images/deal.jpg")
+    assert room.run("preview", SECRET_SLUG, "--now", "2026-11-25T10:00+01:00").exit_code == 0
+    assert [k for k in s3.objects(room.site_bucket) if "_preview" in k]
+    result = room.run("preview", "--remove", SECRET_SLUG, "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0 and "Removed the preview" in result.output
+    assert not [k for k in s3.objects(room.site_bucket) if "_preview" in k]
+    result = room.run("preview", "--remove", SECRET_SLUG, "--now", "2026-11-25T10:00+01:00")
+    assert "There was no preview to remove." in result.output
+
+    result = room.run("preview", SLUG, "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1
+    assert f"releases/{SLUG}/release.yaml" in result.output and "not under embargo" in result.output
+    result = room.run("preview", "no-such-release", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1 and "no release 'no-such-release'" in result.output
+
+
+# ---------------------------------------------------------------- faults
+
+def test_bad_credentials_give_one_clear_line(room, s3, aws_env):
+    aws_env.setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret-value")
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert f"publish.site: s3://{room.site_bucket}/news/: credentials rejected" in lines[0]
+    assert "wrong-secret-value" not in result.output and ACCESS_KEY not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_access_denied(room, s3, aws_env):
+    aws_env.setenv("AWS_ACCESS_KEY_ID", READER_KEY)
+    aws_env.setenv("AWS_SECRET_ACCESS_KEY", READER_SECRET)
+    with pytest.raises(SmrError) as info:
+        publish(room)
+    assert str(info.value).startswith(f"newsroom.yaml: publish.media: s3://{room.media_bucket}/hires/: access denied"
+                                      f" by {s3.endpoint}") or str(info.value).startswith(
+        f"newsroom.yaml: publish.site: s3://{room.site_bucket}/news/: access denied by {s3.endpoint}")
+    assert READER_SECRET not in str(info.value)
+    assert s3.objects(room.site_bucket) == {} and s3.objects(room.media_bucket) == {}
+
+
+def test_no_credentials_and_access_key_unknown(room, s3, aws_env):
+    aws_env.delenv("AWS_ACCESS_KEY_ID")
+    aws_env.delenv("AWS_SECRET_ACCESS_KEY")
+    with pytest.raises(SmrError, match="no AWS credentials found"):
+        publish(room)
+    aws_env.setenv("AWS_ACCESS_KEY_ID", "nobody")
+    aws_env.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    with pytest.raises(SmrError, match="credentials rejected") as info:
+        publish(room)
+    assert SECRET_KEY not in str(info.value)
+
+
+def test_missing_bucket_and_wrong_endpoint(room, s3, aws_env):
+    aws_env.setenv("SMR_PUBLISH_MEDIA", "s3://no-such-bucket-here/")
+    with pytest.raises(SmrError) as info:
+        publish(room)
+    assert str(info.value) == ("newsroom.yaml: publish.media: s3://no-such-bucket-here/: bucket "
+                               f"'no-such-bucket-here' does not exist at {s3.endpoint}")
+    aws_env.delenv("SMR_PUBLISH_MEDIA")
+    from tests.s3server import free_port_pair
+    closed = f"http://127.0.0.1:{free_port_pair()}"
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--endpoint-url", closed)
+    assert result.exit_code == 1
+    assert f"cannot reach {closed}" in result.output and len(result.output.strip().splitlines()) == 1
+    aws_env.setenv("SMR_ENDPOINT_URL", "ftp://example.org")
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1 and "SMR_ENDPOINT_URL" in result.output
+
+
+def test_server_killed_mid_publish_then_rerun_completes(newsroom, own_s3server, aws_env):
+    s3 = own_s3server
+    site, media = s3.bucket("site"), s3.bucket("media")
+    newsroom.write("newsroom.yaml", NEWSROOM_YAML + f"""\
+publish:
+  site: s3://{site}/
+  media: s3://{media}/
+  endpoint_url: {s3.endpoint}
+  path_style: true
+""")
+    for n in range(4):
+        slug = f"2026-11-1{n}-nieuws-{n}"
+        newsroom.release(slug, RELEASE_YAML + "images:\n  - file: images/p.jpg\n    alt: Foto\n")
+        newsroom.photo(slug, "images/p.jpg", color=(n * 40, 80, 120))
+
+    from generator.publish.deploy import Reporter
+
+    class KillAfter(Reporter):
+        count = 0
+
+        def uploaded(self, f):
+            self.count += 1
+            if self.count == 3:
+                s3.kill()
+
+    with pytest.raises(SmrError) as info:
+        publish(newsroom, reporter=KillAfter())
+    message = str(info.value)
+    assert re.fullmatch(rf"newsroom\.yaml: publish\.(site|media): s3://({site}|{media})/: .+", message), message
+    assert "\n" not in message   # usually "cannot reach ..."; a 5xx from a dying server is also one clean line
+    s3.start()
+    report = publish(newsroom, max_attempts=5)   # the server may still be settling after its restart
+    files = local_files(newsroom)
+    assert 0 < report.uploaded <= len(files) - 3, "the files uploaded before the failure are not sent again"
+    online = s3.objects(site) | {k.replace("/", "/hires/", 1): v for k, v in s3.objects(media).items()}
+    for rel, md5 in files.items():
+        assert online[rel]["ETag"].strip('"') == md5, rel
+    again = publish(newsroom)
+    assert again.uploaded == 0
+
+
+# ---------------------------------------------------------------- small rules
+
+def test_attachment_header_and_content_types(tmp_path):
+    from generator.publish.plan import ASSETS, ORIGINALS, content_type, headers_for
+
+    kit = headers_for("r/hires/r-photos.zip", Path("x"), ORIGINALS)
+    assert kit["ContentType"] == "application/zip" and kit["ContentDisposition"].startswith("attachment;")
+    assert headers_for("r/img/a.0123abcd.960.webp", Path("x"), ASSETS) == {
+        "ContentType": "image/webp", "CacheControl": "public, max-age=31536000, immutable"}
+    assert headers_for("assets/style.css", Path("x"), ASSETS) == {
+        "ContentType": "text/css; charset=utf-8", "CacheControl": "public, max-age=300"}
+    rss = tmp_path / "feed.xml"
+    rss.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"></rss>')
+    atom = tmp_path / "tag.xml"
+    atom.write_text("<?xml version='1.0'?>\n<feed xmlns='http://www.w3.org/2005/Atom'/>")
+    assert content_type("feed.xml", rss) == "application/rss+xml; charset=utf-8"
+    assert content_type("tags/x/tag.xml", atom) == "application/atom+xml; charset=utf-8"
+    assert content_type("a/b.webp", Path("x")) == "image/webp"
+    assert content_type("a/media-kit.zip", Path("x")) == "application/zip"
+
+
+def test_no_target_configured(newsroom, aws_env):
+    result = newsroom.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1
+    assert result.output.strip() == ("error: newsroom.yaml: publish.site: no publish target: set publish.site "
+                                     "(s3://bucket/prefix/) in newsroom.yaml or SMR_PUBLISH_SITE")
+
+
+def test_media_inside_the_site_bucket(room, s3):
+    text = (room.root / "newsroom.yaml").read_text("utf-8")
+    text = re.sub(r"media: s3://\S+", f"media: s3://{room.site_bucket}/news/hires/", text)
+    (room.root / "newsroom.yaml").write_text(text, "utf-8")
+    publish(room)
+    keys = set(s3.objects(room.site_bucket))
+    assert f"news/hires/{SLUG}/Foto één.jpg" in keys and f"news/{SLUG}/index.html" in keys
+    report = publish(room, delete=True)
+    assert (report.uploaded, report.deleted, report.kept) == (0, 0, 0)
+    assert set(s3.objects(room.site_bucket)) == keys
+
+
+def test_settings_environment_overrides(room, s3, aws_env):
+    from generator.publish.deploy import settings
+
+    aws_env.setenv("SMR_PUBLISH_SITE", "s3://other-bucket/pre")
+    aws_env.setenv("SMR_MEDIA_BASE_URL", "https://cdn.example.org/x")
+    cfg = settings(room.root, endpoint_url="http://127.0.0.1:9")
+    assert (cfg.site.bucket, cfg.site.prefix) == ("other-bucket", "pre/")
+    assert cfg.media_base_url == "https://cdn.example.org/x/"
+    assert cfg.conn.endpoint_url == "http://127.0.0.1:9" and cfg.conn.path_style

@@ -1,0 +1,327 @@
+"""Feeds, sitemap and robots.txt, read back with the parsers readers and crawlers use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree, html as lxml_html
+from PIL import Image
+
+BASE = "https://pers.example.org/"
+NOW = "2026-11-25T10:00+01:00"
+AFTER_EMBARGO = "2026-11-26T10:00+01:00"
+
+OLD = """\
+title: Oude winkel sluit
+date: 2026-11-20T09:00:00+01:00
+summary: De oude winkel sluit.
+tags: [klantenservice]
+hashtags: [Oud]
+images:
+  - file: images/photo.jpg
+    alt: De oude winkel
+"""
+
+SHOP = """\
+title: "Testbedrijf opent een winkel </script> & meer"
+date: 2026-11-24T09:00:00+01:00
+summary: Vandaag opent Testbedrijf een winkel.
+facts:
+  - Tien **medewerkers**
+body: |
+  ## Waarom
+
+  Meer staat in de [factsheet](docs/factsheet.pdf).
+tags: [Sociale Media, klantenservice]
+hashtags: [Winkel]
+images:
+  - file: images/photo.jpg
+    alt: De nieuwe winkel
+    lead: true
+contacts:
+  - name: Piet Pers
+    email: piet@example.org
+translations: [../2026-11-22-shop-en]
+"""
+
+SHOP_EN = """\
+title: Testbedrijf opens a shop
+language: en
+date: 2026-11-22T09:00:00+01:00
+summary: Today Testbedrijf opens a shop.
+tags: [social media]
+translations: [../2026-11-24-winkel]
+"""
+
+MERGER = """\
+title: Testbedrijf fuseert
+date: 2026-11-26T09:00:00+01:00
+embargo: 2026-11-26T09:00:00+01:00
+summary: Geheim nieuws.
+tags: [geheime fusie]
+"""
+
+
+@pytest.fixture
+def press(newsroom):
+    """A newsroom with three public releases (two languages, tags, photos) and one under embargo."""
+    newsroom.release("2026-11-20-oud", OLD)
+    newsroom.photo("2026-11-20-oud", size=(900, 600))
+    newsroom.release("2026-11-24-winkel", SHOP)
+    newsroom.photo("2026-11-24-winkel", size=(2000, 1200))
+    newsroom.release("2026-11-22-shop-en", SHOP_EN)
+    newsroom.release("2026-11-26-fusie", MERGER)
+    return newsroom
+
+
+def build(newsroom, now=NOW, *extra):
+    result = newsroom.run("build", "--now", now, *extra)
+    assert result.exit_code == 0, result.output
+    return newsroom.site
+
+
+def parse(site: Path, path: str):
+    feed = feedparser.parse((site / path).read_bytes())
+    assert feed.bozo == 0, (path, feed.get("bozo_exception"))
+    return feed
+
+
+def links(feed) -> list[str]:
+    return [e.link for e in feed.entries]
+
+
+ALL_FEEDS = ["feed.xml", "atom.xml", "nl/feed.xml", "nl/atom.xml", "en/feed.xml", "en/atom.xml",
+             "tags/klantenservice/feed.xml", "tags/klantenservice/atom.xml",
+             "tags/sociale-media/feed.xml", "tags/sociale-media/atom.xml",
+             "tags/social-media/feed.xml", "tags/social-media/atom.xml"]
+
+
+def test_every_feed_parses_with_the_right_items_newest_first(press):
+    site = build(press)
+    expected = {
+        "": ["2026-11-24-winkel", "2026-11-22-shop-en", "2026-11-20-oud"],
+        "nl/": ["2026-11-24-winkel", "2026-11-20-oud"],
+        "en/": ["2026-11-22-shop-en"],
+        "tags/klantenservice/": ["2026-11-24-winkel", "2026-11-20-oud"],
+        "tags/sociale-media/": ["2026-11-24-winkel"],
+        "tags/social-media/": ["2026-11-22-shop-en"],
+    }
+    for folder, slugs in expected.items():
+        for name in ("feed.xml", "atom.xml"):
+            feed = parse(site, folder + name)
+            assert links(feed) == [f"{BASE}{s}/" for s in slugs], folder + name
+            assert feed.version == ("rss20" if name == "feed.xml" else "atom10")
+    written = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.xml") if p.name != "sitemap.xml")
+    assert written == sorted(ALL_FEEDS)
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
+def test_an_item_carries_everything_a_reader_shows(press, name):
+    site = build(press)
+    entry = parse(site, name).entries[0]
+    url = f"{BASE}2026-11-24-winkel/"
+    assert entry.title == "Testbedrijf opent een winkel </script> & meer"
+    assert entry.id == url  # the GUID is the permalink: stable across builds
+    assert entry.link == url
+    assert entry.summary == "Vandaag opent Testbedrijf een winkel."
+    raw = (site / name).read_text("utf-8")
+    assert ("Tue, 24 Nov 2026 09:00:00 +0100" if name == "feed.xml" else "2026-11-24T09:00:00+01:00") in raw
+    content = entry.content[0].value
+    assert "<strong>medewerkers</strong>" in content
+    assert f'href="{url}docs/factsheet.pdf"' in content  # relative links made absolute for readers
+    assert {t.term for t in entry.tags} == {"Sociale Media", "klantenservice", "#Winkel"}
+    assert "piet@example.org" in entry.author_detail.get("email", "") + entry.get("author", "")
+    assert "Piet Pers" in entry.author
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
+def test_lead_image_is_enclosure_and_media_content_matching_the_file(press, name):
+    site = build(press)
+    entry = parse(site, name).entries[0]
+    enclosure, = entry.enclosures
+    media, = entry.media_content
+    assert enclosure.href == media["url"]
+    assert enclosure.href.startswith(f"{BASE}2026-11-24-winkel/img/")
+    file = site / enclosure.href[len(BASE):]
+    assert int(enclosure.length) == file.stat().st_size
+    assert enclosure.type == "image/jpeg" == media["type"]
+    with Image.open(file) as img:
+        assert (int(media["width"]), int(media["height"])) == img.size
+    assert media["medium"] == "image"
+    en = next(e for e in parse(site, name).entries if e.link.endswith("shop-en/"))
+    assert en.enclosures == [] and "media_content" not in en  # no photo, no enclosure
+
+
+def test_atom_entries_have_one_alternate_link_and_a_typed_enclosure(press):
+    site = build(press)
+    tree = etree.parse(str(site / "atom.xml"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = tree.find("a:entry", ns)
+    rels = [(link.get("rel"), link.get("type")) for link in entry.findall("a:link", ns)]
+    assert rels == [("alternate", None), ("enclosure", "image/jpeg")]
+    feed = parse(site, "atom.xml")
+    assert [e.content[0].language for e in feed.entries] == ["nl", "en", "nl"]  # each entry its own language
+
+
+def test_embargoed_release_appears_only_after_its_embargo(press, tmp_path):
+    before = build(press, NOW)
+    for path in ALL_FEEDS:
+        assert "fusie" not in (before / path).read_text("utf-8"), path
+    assert not (before / "tags" / "geheime-fusie").exists()  # a feed's name alone would leak it
+    assert "fusie" not in (before / "sitemap.xml").read_text("utf-8")
+    assert "fusie" not in (before / "index.html").read_text("utf-8")
+
+    after = build(press, AFTER_EMBARGO)
+    assert links(parse(after, "feed.xml"))[0] == f"{BASE}2026-11-26-fusie/"
+    assert links(parse(after, "atom.xml"))[0] == f"{BASE}2026-11-26-fusie/"
+    assert links(parse(after, "tags/geheime-fusie/feed.xml")) == [f"{BASE}2026-11-26-fusie/"]
+    assert f"{BASE}2026-11-26-fusie/" in sitemap_urls(after)
+
+
+def test_preview_page_is_noindex_and_absent_from_feeds_and_sitemap(press):
+    site = build(press, NOW, "--preview")
+    page = lxml_html.parse(str(site / "2026-11-26-fusie" / "index.html"))
+    assert page.xpath("//meta[@name='robots']/@content") == ["noindex, nofollow"]
+    assert f"{BASE}2026-11-26-fusie/" not in sitemap_urls(site)
+    assert all("fusie" not in (site / p).read_text("utf-8") for p in ALL_FEEDS)
+    assert not (site / "tags" / "geheime-fusie").exists()
+    public = lxml_html.parse(str(site / "2026-11-24-winkel" / "index.html"))
+    assert public.xpath("//meta[@name='robots']") == []
+
+
+def test_newest_fifty_items_only(newsroom):
+    for day in range(1, 53):
+        date = f"2026-{10 + day // 31:02d}-{day % 31 + 1:02d}T09:00:00+01:00"
+        newsroom.release(f"r{day:02d}", f"title: Nieuws {day}\ndate: {date}\nsummary: Nummer {day}.\n"
+                                        "tags: [nieuws]\n")
+    site = build(newsroom)
+    for path in ("feed.xml", "atom.xml", "nl/feed.xml", "tags/nieuws/atom.xml"):
+        feed = parse(site, path)
+        assert len(feed.entries) == 50
+        assert [e.title for e in feed.entries[:2]] == ["Nieuws 52", "Nieuws 51"]
+        assert feed.entries[-1].title == "Nieuws 3"
+
+
+def test_empty_newsroom_has_valid_empty_feeds(newsroom):
+    site = build(newsroom)
+    for path in ("feed.xml", "atom.xml", "nl/feed.xml", "nl/atom.xml"):
+        assert parse(site, path).entries == []
+    assert sitemap_urls(site) == [BASE]
+
+
+def test_feeds_and_sitemap_are_byte_identical_across_builds(press, tmp_path):
+    first = press.run("build", "--now", NOW, "-o", str(tmp_path / "one"))
+    second = press.run("build", "--now", "2026-11-25T23:00+01:00", "-o", str(tmp_path / "two"))
+    assert first.exit_code == second.exit_code == 0
+    for path in [*ALL_FEEDS, "sitemap.xml", "robots.txt"]:
+        assert filecmp.cmp(tmp_path / "one" / path, tmp_path / "two" / path, shallow=False), path
+
+
+def test_every_page_points_readers_to_its_feeds(press):
+    site = build(press)
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) == 4
+    for page in pages:
+        doc = lxml_html.parse(str(page))
+        found = doc.xpath("//head/link[@rel='alternate'][@type]")
+        hrefs = {(link.get("type"), link.get("href")) for link in found}
+        for kind, href in hrefs:
+            assert kind in ("application/rss+xml", "application/atom+xml")
+            assert (page.parent / href).resolve().is_file(), (page, href)
+        targets = {(page.parent / href).resolve().relative_to(site).as_posix() for _, href in hrefs}
+        assert {"feed.xml", "atom.xml"} <= targets, page
+    shop = lxml_html.parse(str(site / "2026-11-24-winkel" / "index.html"))
+    hrefs = set(shop.xpath("//head/link[@rel='alternate'][@type]/@href"))
+    assert hrefs == {"../feed.xml", "../atom.xml", "../nl/feed.xml", "../nl/atom.xml",
+                     "../tags/sociale-media/feed.xml", "../tags/sociale-media/atom.xml",
+                     "../tags/klantenservice/feed.xml", "../tags/klantenservice/atom.xml"}
+    en = lxml_html.parse(str(site / "2026-11-22-shop-en" / "index.html"))
+    assert "../en/feed.xml" in en.xpath("//head/link[@rel='alternate'][@type]/@href")
+
+
+def sitemap_urls(site: Path) -> list[str]:
+    tree = etree.parse(str(site / "sitemap.xml"))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    return tree.xpath("//s:url/s:loc/text()", namespaces=ns)
+
+
+def test_sitemap_lists_exactly_the_public_pages_with_lastmod(press):
+    site = build(press)
+    tree = etree.parse(str(site / "sitemap.xml"))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = {u.findtext("s:loc", namespaces=ns): u for u in tree.xpath("//s:url", namespaces=ns)}
+    pages = {BASE} | {f"{BASE}{p.parent.name}/" for p in site.glob("*/index.html")}
+    assert set(urls) == pages == {BASE, f"{BASE}2026-11-24-winkel/", f"{BASE}2026-11-22-shop-en/",
+                                  f"{BASE}2026-11-20-oud/"}
+    assert urls[f"{BASE}2026-11-20-oud/"].findtext("s:lastmod", namespaces=ns) == "2026-11-20T09:00:00+01:00"
+    assert urls[BASE].findtext("s:lastmod", namespaces=ns) == "2026-11-24T09:00:00+01:00"
+    alternates = urls[f"{BASE}2026-11-24-winkel/"].xpath("x:link", namespaces=ns)
+    assert {(a.get("hreflang"), a.get("href")) for a in alternates} == {
+        ("nl", f"{BASE}2026-11-24-winkel/"), ("en", f"{BASE}2026-11-22-shop-en/")}
+    robots = (site / "robots.txt").read_text("utf-8")
+    assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
+
+
+def test_base_url_with_a_path_prefixes_every_absolute_url(newsroom):
+    newsroom.write("newsroom.yaml", (newsroom.root / "newsroom.yaml").read_text("utf-8")
+                   .replace("base_url: https://pers.example.org/", "base_url: https://example.org/pers"))
+    newsroom.release("2026-11-24-winkel", SHOP.replace("translations: [../2026-11-22-shop-en]\n", ""))
+    newsroom.photo("2026-11-24-winkel")
+    site = build(newsroom)
+    feed = parse(site, "atom.xml")
+    assert feed.entries[0].link == "https://example.org/pers/2026-11-24-winkel/"
+    assert feed.entries[0].enclosures[0].href.startswith("https://example.org/pers/2026-11-24-winkel/img/")
+    assert sitemap_urls(site) == ["https://example.org/pers/", "https://example.org/pers/2026-11-24-winkel/"]
+    assert "Sitemap: https://example.org/pers/sitemap.xml" in (site / "robots.txt").read_text("utf-8")
+
+
+LOOKALIKE = """\
+title: "Tags in de tekst"
+date: 2026-11-23T09:00:00+01:00
+summary: "Een regel met </item> en </entry> erin."
+tags: [klantenservice]
+body: |
+  Tekst die op een feed lijkt:
+
+      <item>
+        <title>nep</title>
+      </item>
+    <entry>
+"""
+
+
+def test_each_feed_is_what_feedgen_writes_with_all_its_entries_at_once(press):
+    """Feeds are assembled from entries built once per release; they must be byte for byte
+    the feed feedgen writes whole, lookalike text in a release included."""
+    from generator.build import pipeline as build_module
+    from generator.render import feeds
+    from generator.photos.pipeline import process_images
+    from generator.render.pages import Pages
+    from generator.newsroom.site import load_site
+
+    press.release("2026-11-23-lookalike", LOOKALIKE)
+    site_dir = build(press)
+    site = load_site(press.root, dt.datetime.fromisoformat(NOW))
+    leads = {}
+    for item in site.public:
+        images = process_images(item, press.root / "scratch" / item.slug)
+        leads[item.slug] = next((i for i in images if i.lead), None)
+    planned = Pages(site).feeds
+    assert len(planned) == 6
+    for feed in planned:
+        whole = feeds._channel(site, feed)
+        entry_links = {}
+        for item in reversed(feed.items):
+            entry = whole.add_entry()
+            feeds._entry(entry, site, item, build_module.html_content(item), leads[item.slug])
+            entry_links[entry.id()] = {"links": entry.link(), "lang": item.language}
+        assert (site_dir / feed.rss).read_bytes() == whole.rss_str(pretty=True), feed.rss
+        assert (site_dir / feed.atom).read_bytes() == feeds._atom_links(whole.atom_str(pretty=True), entry_links), feed.atom
+    for path in ("tags/klantenservice/feed.xml", "tags/klantenservice/atom.xml"):
+        assert [e.title for e in parse(site_dir, path).entries] == [
+            "Testbedrijf opent een winkel </script> & meer", "Tags in de tekst", "Oude winkel sluit"]
+        assert "Een regel met &lt;/item&gt; en &lt;/entry&gt; erin." in (site_dir / path).read_text("utf-8")
