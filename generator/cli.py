@@ -15,6 +15,7 @@ from generator.errors import SmrError
 
 ROOT_OPTION = click.option("--root", "-C", type=click.Path(file_okay=False, path_type=Path),
                            default=".", show_default=True, help="The newsroom folder.")
+QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 NOW_OPTION = click.option("--now", metavar="DATETIME",
                           help="Pretend it is this moment (e.g. 2026-11-25T10:00+01:00); default: $SMR_NOW or the clock.")
 
@@ -52,7 +53,7 @@ def run(ctx: Context, action):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="smr")
 @click.option("--debug", is_flag=True, help="Show a traceback for errors.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@QUIET_OPTION
 @click.pass_context
 def main(click_ctx, debug: bool, quiet: bool):
     """smr: social media releases from YAML press items."""
@@ -64,7 +65,7 @@ def main(click_ctx, debug: bool, quiet: bool):
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write the site (default: _site).")
 @NOW_OPTION
 @click.option("--preview", is_flag=True, help="Also write embargoed releases, with a banner and noindex.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@QUIET_OPTION
 @click.pass_obj
 def build(ctx: Context, root: Path, output: Path | None, now: str | None, preview: bool, quiet: bool):
     """Render releases/ into a static site."""
@@ -79,7 +80,7 @@ def build(ctx: Context, root: Path, output: Path | None, now: str | None, previe
 @main.command()
 @ROOT_OPTION
 @NOW_OPTION
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@QUIET_OPTION
 @click.pass_obj
 def check(ctx: Context, root: Path, now: str | None, quiet: bool):
     """Validate newsroom.yaml and every press item; print all problems at once."""
@@ -181,7 +182,7 @@ ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",
 @click.option("--max-deletes", default=25, show_default=True, type=click.IntRange(0), help="Refuse to delete more without --yes.")
 @click.option("--yes", is_flag=True, help="Allow more deletes than --max-deletes.")
 @click.option("--jobs", default=32, show_default=True, type=click.IntRange(1, 64), help="Parallel uploads.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@QUIET_OPTION
 @click.pass_obj
 def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_deletes, yes, jobs, quiet):
     """Build the public site and upload it and the hi-res originals to S3 (publish: in newsroom.yaml)."""

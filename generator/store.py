@@ -10,16 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from generator import __version__
+from generator.files import atomic_file, cache_dir
 
-CACHE_DIR = ".smr-cache"
-
-
-def cache_dir(root: Path) -> Path:
-    return root / CACHE_DIR
 
 
 def folder_signature(folder: Path, entries: list | None = None) -> str:
@@ -96,11 +91,8 @@ class PickleStore:
         if not self.dirty:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
+            with atomic_file(self.path) as tmp, open(tmp, "wb") as f:
                 pickle.dump((self.key, self.data), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
             self.dirty = False
         except OSError:
             pass

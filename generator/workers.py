@@ -21,7 +21,7 @@ def in_workers(function, args: list, parallel_from: int, context=None, chunksize
     global shared
     shared = context
     try:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        cores = cpu_count()
         if len(args) < parallel_from or cores < 2 or threading.active_count() > 1:
             return [function(arg) for arg in args]
         import multiprocessing
@@ -30,3 +30,10 @@ def in_workers(function, args: list, parallel_from: int, context=None, chunksize
             return pool.map(function, args, chunksize=chunksize or max(1, min(16, len(args) // (4 * cores))))
     finally:
         shared = None
+
+
+def cpu_count() -> int:
+    """The cores this process may use (fewer than the machine's under a CPU limit)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1

@@ -36,7 +36,7 @@ _CLEAN_URL = re.compile(r"[A-Za-z0-9" + re.escape(_URL_SAFE) + r"]*\Z")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 
 
-def _http_url(value: str) -> str:
+def check_http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an http:// or https:// URL")
@@ -60,7 +60,7 @@ def _not_blank(value: str) -> str:
     return value
 
 
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
+HttpUrl = Annotated[str, AfterValidator(check_http_url)]
 Text = Annotated[str, BeforeValidator(_text), AfterValidator(_not_blank)]
 
 
@@ -385,7 +385,7 @@ def _given(value: Any) -> Any:
 
 def _base_url(value: str) -> str:
     try:
-        _http_url(value)
+        check_http_url(value)
     except ValueError as exc:
         raise ValueError(f"{exc} (got {value!r}); give {BASE_URL_HELP}") from None
     parts = urlsplit(value)
@@ -442,10 +442,10 @@ def validate(model: type[BaseModel], doc: Parsed, context: dict) -> tuple[Any, l
     try:
         return model.model_validate(doc.data, context=context), []
     except ValidationError as exc:
-        return None, [_problem(model, doc, err) for err in exc.errors()]
+        return None, [problem_from_error(model, doc, err) for err in exc.errors()]
 
 
-def _problem(model: type[BaseModel], doc: Parsed, err: dict) -> Problem:
+def problem_from_error(model: type[BaseModel], doc: Parsed, err: dict) -> Problem:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
     kind = err["type"]
     if kind == "missing":

@@ -18,7 +18,7 @@ from pydantic import TypeAdapter
 from generator import workers
 from generator.errors import Problem, SmrError, display_path
 from generator.newsroom.loader import Document, load_yaml
-from generator.newsroom.model import Coverage, Newsroom, Release, validate, _problem
+from generator.newsroom.model import Coverage, Newsroom, Release, validate, problem_from_error
 from generator.slug import slugify
 
 from generator.newsroom.paths import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE, RELEASES_DIR,  # noqa: F401
@@ -122,7 +122,7 @@ def load_newsroom(root: Path) -> Newsroom:
     return newsroom
 
 
-def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bool = True,
+def load_site(root: Path, now: dt.datetime, preview: bool = False,
               signatures: dict[str, str] | None = None) -> Site:
     """Load and validate everything; raise one SmrError listing all problems of all files.
 
@@ -135,10 +135,10 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
     if signatures is None:
         signatures = release_signatures(root)
     newsroom = load_newsroom(root)
-    store = PackedStore(root, "items", file_digest(root / NEWSROOM_FILE)) if use_cache else None
+    store = PackedStore(root, "items", file_digest(root / NEWSROOM_FILE))
     problems: list[Problem] = []
     items: list[Item] = []
-    cached = {name: store.get(name, signature) if store else None for name, signature in signatures.items()}
+    cached = {name: store.get(name, signature) for name, signature in signatures.items()}
     loaded = dict(workers.in_workers(_load_release, [name for name, item in cached.items() if item is None],
                                      workers.PARALLEL_FROM, context=(root, newsroom)))
     for name, signature in signatures.items():
@@ -148,15 +148,13 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False, use_cache: bo
                 problems.extend(loaded[name].problems)
                 continue
             item = pickle.loads(loaded[name])
-            if store:
-                store.put_packed(name, signature, loaded[name])
+            store.put_packed(name, signature, loaded[name])
         item.translations = []
         item.signature = signature
         items.append(item)
     problems.extend(_cross_checks(root, items))
-    if store:
-        store.keep_only({i.folder.name for i in items})
-        store.save()
+    store.keep_only({i.folder.name for i in items})
+    store.save()
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
@@ -208,7 +206,7 @@ def _load_coverage(root: Path, folder: Path, context: dict) -> tuple[list[Covera
     try:
         return TypeAdapter(list[Coverage]).validate_python(doc.data, context=context), []
     except Exception as exc:  # pydantic.ValidationError
-        return [], [_problem(Release, wrapped, {**e, "loc": ("coverage",) + tuple(e["loc"])})
+        return [], [problem_from_error(Release, wrapped, {**e, "loc": ("coverage",) + tuple(e["loc"])})
                     for e in exc.errors()]
 
 

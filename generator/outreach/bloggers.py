@@ -147,7 +147,7 @@ def import_opml(root: Path, list_file: Path, opml_file: Path) -> ImportReport:
     """
     import xml.etree.ElementTree as ET
 
-    from generator.newsroom.model import _http_url
+    from generator.newsroom.model import check_http_url
 
     shown = display_path(opml_file, root)
     try:
@@ -179,9 +179,9 @@ def import_opml(root: Path, list_file: Path, opml_file: Path) -> ImportReport:
         title = (outline.get("title") or outline.get("text") or feed).strip()
         site = (outline.get("htmlUrl") or "").strip()
         try:
-            _http_url(feed)
+            check_http_url(feed)
             if site:
-                _http_url(site)
+                check_http_url(site)
         except ValueError as exc:
             report.skipped.append(f"{title}: {exc}")
             continue

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import SmrError
+from generator.text import base_language
 
 
 @dataclass
@@ -38,7 +39,7 @@ def release_context(root: Path, release: str) -> Context:
     translations = {}
     for ref in item.translation_refs:  # validated by load_item: sibling release folders
         other = load_item(root, (folder / ref).resolve(), newsroom)
-        translations.setdefault(other.language.split("-")[0].lower(), other)
+        translations.setdefault(base_language(other.language), other)
     return Context(root, newsroom, item, newsroom.base_url + item.slug + "/", translations)
 
 

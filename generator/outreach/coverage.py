@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.errors import display_path
+from generator.files import atomic_write
 from generator.outreach.bloggers import url_key
 
 
@@ -111,7 +112,6 @@ def _read_existing(root: Path, path: Path) -> list:
 
 def _write(path: Path, entries: list) -> None:
     """Newest first, then by URL: the same posts always give the same file."""
-    import os
 
     import yaml
 
@@ -125,6 +125,4 @@ def _write(path: Path, entries: list) -> None:
     text = ("# Written by `smr coverage`: blog posts about this release. You may edit entries;\n"
             "# the next run keeps them as they are and only adds posts it has not listed yet.\n")
     text += yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, text)

@@ -45,6 +45,7 @@ class ExportReport:
 def recipients(ctx, matches, now) -> list[dict]:
     """One mail-merge record per matched blogger, pitch rendered in their language."""
     from generator.render import i18n
+    from generator.text import base_language
     from generator.render.pages import environment
 
     env = environment(ctx.root)
@@ -54,10 +55,10 @@ def recipients(ctx, matches, now) -> list[dict]:
     records = []
     for match in matches:
         b = match.blogger
-        wanted = i18n.base_language(b.language or ctx.item.language)
+        wanted = base_language(b.language or ctx.item.language)
         lang = wanted if wanted in ("nl", "en") else "en"
         item = ctx.item
-        if wanted != i18n.base_language(item.language) and wanted in (ctx.translations or {}):
+        if wanted != base_language(item.language) and wanted in (ctx.translations or {}):
             item = ctx.translations[wanted]  # the same news, in the blogger's language
         release, url = item.release, newsroom.base_url + item.slug + "/"
         embargo = (i18n.date_time(release.embargo.astimezone(newsroom.tz), lang)
@@ -132,12 +133,11 @@ def write_eml(records: list[dict], folder: Path, sender: tuple[str, str], now) -
 
 
 def _write(path: Path, data: bytes) -> None:
-    import os
+    """Personal data: readable by the user only."""
+    from generator.files import atomic_write
 
     _private_folder(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write(path, data, mode=0o600)
 
 
 def export(root: Path, release: str, *, top: int | None, fmt: str = "csv", delimiter: str = ",",

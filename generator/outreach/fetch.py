@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-CACHE_DIR = Path(".smr-cache") / "feeds"
+from generator.files import atomic_write, cache_dir
+
+FEEDS_DIR = "feeds"   # in .smr-cache/
 USER_AGENT = "smr-outreach/1 (+https://github.com/; press release newsroom)"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
               "application/xml", "text/xml")
@@ -49,7 +50,7 @@ def cache_key(blogger) -> str:
 
 
 def cache_paths(root: Path, blogger) -> tuple[Path, Path]:
-    base = root / CACHE_DIR / cache_key(blogger)
+    base = cache_dir(root) / FEEDS_DIR / cache_key(blogger)
     return base.with_suffix(".xml"), base.with_suffix(".json")
 
 
@@ -67,7 +68,7 @@ def fetch_all(root: Path, bloggers: list, *, timeout: float = 10.0, max_bytes: i
         if blogger.feed_url or blogger.blog_url:
             shared.setdefault(cache_key(blogger), blogger)
     todo = list(shared.values())
-    (root / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+    (cache_dir(root) / FEEDS_DIR).mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return list(pool.map(lambda b: fetch_one(root, b, timeout=timeout, max_bytes=max_bytes), todo))
 
@@ -108,8 +109,8 @@ def fetch_one(root: Path, blogger, *, timeout: float, max_bytes: int, rediscover
                 "discovered": feed_url if not blogger.feed_url else None,
                 "etag": response.headers.get("ETag"),
                 "last_modified": response.headers.get("Last-Modified")}
-        _write_atomic(body_path, body)
-        _write_atomic(meta_path, json.dumps(meta, indent=1, sort_keys=True).encode())
+        atomic_write(body_path, body)
+        atomic_write(meta_path, json.dumps(meta, indent=1, sort_keys=True).encode())
         return Result(name, feed_url, "moved" if response.permanent else "ok", "; ".join(notes),
                       entries=len(parsed.entries))
     except FetchError as exc:
@@ -268,11 +269,3 @@ def _read_meta(path: Path) -> dict:
     except (OSError, ValueError):
         return {}
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    import threading
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

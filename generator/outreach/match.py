@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from generator.outreach import stopwords
 from generator.outreach.posts import MAX_POSTS
+from generator.text import base_language
 
 K1, B = 1.5, 0.75
 TOPIC_WEIGHT, TITLE_WEIGHT = 3, 2
@@ -32,7 +33,7 @@ _STOP = stopwords.NL | stopwords.EN
 def _stemmer(language: str):
     import snowballstemmer
 
-    name = _STEMMERS.get((language or "").split("-")[0].lower())
+    name = _STEMMERS.get(base_language(language))
     return snowballstemmer.stemmer(name) if name else None
 
 
@@ -69,7 +70,7 @@ class Analyzer:
         self.surface: dict[str, str] = {}  # stem → the first word seen with it
 
     def stems(self, text: str, language: str) -> list[str]:
-        base = (language or "").split("-")[0].lower()
+        base = base_language(language)
         if base not in self._stemmers:
             self._stemmers[base] = _stemmer(base)
             self._memo[base] = {}
@@ -165,8 +166,8 @@ def rank(release, language: str, bloggers: list, feeds: dict, *, top: int | None
                 contributions[q] = weight * idf[q] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgdl))
         score = sum(contributions.values())
         feed = feeds.get(index)
-        lang = (blogger.language or (feed.language if feed else "") or "").split("-")[0].lower()
-        if score and lang == language.split("-")[0].lower():
+        lang = base_language(blogger.language or (feed.language if feed else ""))
+        if score and lang == base_language(language):
             score *= LANGUAGE_BONUS
         if score <= 0 or score < min_score:
             continue

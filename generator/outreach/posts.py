@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from generator.text import base_language
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_POSTS = 30
@@ -76,7 +77,7 @@ def feed_of(parsed) -> Feed:
                           date=date, links=list(dict.fromkeys(links))))
     posts.sort(key=lambda p: (p.date or dt.date.min), reverse=True)
     feed = parsed.get("feed", {})
-    return Feed(title=feed.get("title", ""), language=(feed.get("language") or "").split("-")[0].lower(),
+    return Feed(title=feed.get("title", ""), language=base_language(feed.get("language")),
                 posts=posts)
 
 

@@ -23,6 +23,3 @@ while who whom why will with would you your yours yourself yourselves today new 
 day days week within
 """.split())
 
-
-def for_language(language: str) -> frozenset:
-    return NL if language.split("-")[0].lower() == "nl" else EN

@@ -6,11 +6,11 @@ fixed entry dates and order so the same photos give a byte-identical zip.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
+
+from generator.files import atomic_file
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -32,21 +32,13 @@ def credits_text(images) -> str:
 
 def write_zip(target: Path, entries: list[tuple[str, Path]], credits: str) -> None:
     """Write `entries` (name in zip, file) and credits.txt to `target`, atomically."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".zip", dir=target.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w") as zf:
-            for name, path in entries:
-                info = _info(name, zipfile.ZIP_STORED)  # photos are compressed already
-                size = path.stat().st_size
-                with open(path, "rb") as src, zf.open(info, "w", force_zip64=size > 2**31 - 1) as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-            zf.writestr(_info("credits.txt", zipfile.ZIP_DEFLATED), credits.encode("utf-8"))
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the site is public
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(target) as tmp, zipfile.ZipFile(tmp, "w") as zf:
+        for name, path in entries:
+            info = _info(name, zipfile.ZIP_STORED)  # photos are compressed already
+            size = path.stat().st_size
+            with open(path, "rb") as src, zf.open(info, "w", force_zip64=size > 2**31 - 1) as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        zf.writestr(_info("credits.txt", zipfile.ZIP_DEFLATED), credits.encode("utf-8"))
 
 
 def _info(name: str, compression: int) -> zipfile.ZipInfo:

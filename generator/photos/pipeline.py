@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import sys
@@ -19,10 +18,10 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from generator.errors import Problem, SmrError
+from generator.files import cache_dir
 from generator.photos.renditions import SETTINGS, link_or_copy, render
 from generator.slug import slugify
 
-CACHE_DIR = Path(".smr-cache") / "images"
 SIZES = "(min-width: 48rem) 48rem, 100vw"  # the photo column is at most 48rem wide
 KIT_NAME = "{slug}-photos.zip"
 
@@ -58,7 +57,7 @@ class ImageSet(list):
 
 
 def cache_root(root: Path) -> Path:
-    return Path(root) / CACHE_DIR
+    return cache_dir(root) / "images"
 
 
 def process_images(item, out_dir: Path, *, root: Path | None = None, settings: dict | None = None) -> ImageSet:
@@ -103,7 +102,9 @@ def prepare_images(items, root: Path, *, settings: dict | None = None, workers: 
                 pending.append((item, index, job))
     if not pending:
         return 0
-    workers = workers or _cores()
+    from generator.workers import cpu_count
+
+    workers = workers or cpu_count()
     problems = []
     progress = _Progress(len(pending))
     try:
@@ -137,13 +138,6 @@ def _sweep(cache: Path, age: float = 3600) -> None:
                 shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         except OSError:
             pass
-
-
-def _cores() -> int:
-    """The cores this process may use (fewer than the machine's under a CPU limit)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
 
 
 def _start_method():

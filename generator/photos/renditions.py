@@ -114,7 +114,7 @@ def _render_open(job: dict, work: Path, img) -> dict:
     renditions.reverse()
 
     meta = {"renditions": renditions, "alpha": alpha, "original_size": list(oriented),
-            "caption": info["caption"], "credit": info["credit"], "gps": info["gps"],
+            "caption": info["caption"], "credit": info["credit"],
             "og": None, "thumb": None}
     if job["lead"]:
         card_fmt = "png" if alpha else "jpeg"
@@ -285,7 +285,7 @@ def _copyright_exif(line: str | None) -> bytes:
 # ---------------------------------------------------------------- metadata of the original
 
 def read_metadata(img) -> dict:
-    """Caption, credit and copyright from IPTC, XMP or EXIF; and whether GPS is present."""
+    """Caption, credit and copyright from IPTC, XMP or EXIF."""
     iptc = _iptc(img)
     xmp = _xmp(img.info.get("xmp") or img.info.get("XML:com.adobe.xmp"))
     exif = _exif(img)
@@ -293,7 +293,6 @@ def read_metadata(img) -> dict:
         "caption": iptc.get("caption") or xmp.get("caption") or exif.get("caption"),
         "credit": iptc.get("credit") or xmp.get("credit") or exif.get("credit"),
         "copyright": iptc.get("copyright") or xmp.get("copyright") or exif.get("copyright"),
-        "gps": exif.get("gps", False),
     }
 
 
@@ -326,12 +325,10 @@ def _iptc(img) -> dict:
 def _exif(img) -> dict:
     try:
         exif = img.getexif()
-        gps = exif.get_ifd(0x8825)
     except Exception:
         return {}
     return {"caption": _clean(exif.get(0x010E)), "credit": _clean(exif.get(0x013B)),
-            "copyright": _clean(exif.get(0x8298)),
-            "gps": any(k in gps for k in (1, 2, 3, 4))}
+            "copyright": _clean(exif.get(0x8298))}
 
 
 XMP_NS = {

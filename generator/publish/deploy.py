@@ -18,8 +18,9 @@ from pathlib import Path
 from generator.publish import plan as pp
 from generator.errors import Problem, SmrError
 from generator.publish.s3 import Connection, Target, explain, public_url
+from generator.files import cache_dir
+from generator.text import human_bytes
 
-CACHE_DIR = ".smr-cache"
 PUBLISH_DIR = "publish-site"        # the build that publish uploads, inside .smr-cache/
 HASH_CACHE = "publish-hashes.json"
 ENV = {"site": "SMR_PUBLISH_SITE", "media": "SMR_PUBLISH_MEDIA", "media_base_url": "SMR_MEDIA_BASE_URL",
@@ -60,7 +61,7 @@ class PublishReport:
     def summary(self) -> str:
         verb = "Would upload" if self.dry_run else "Uploaded"
         gone = "would delete" if self.dry_run else "deleted"
-        text = (f"{verb} {self.uploaded} files ({_size(self.bytes)}), skipped {self.skipped} unchanged, "
+        text = (f"{verb} {self.uploaded} files ({human_bytes(self.bytes)}), skipped {self.skipped} unchanged, "
                 f"{gone} {self.deleted} in {self.seconds:.2f} s")
         if self.kept:
             text += f"; {self.kept} old objects kept (use --delete to remove what smr uploaded)"
@@ -120,14 +121,14 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
     started = time.perf_counter()
     root = root.resolve()
     cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
-    out = root / CACHE_DIR / PUBLISH_DIR
+    out = cache_dir(root) / PUBLISH_DIR
     out.parent.mkdir(parents=True, exist_ok=True)
     build(root, out, now=now, preview=False, media_base_url=cfg.media_base_url)
     site = load_site(root, now)
     public = {i.slug for i in site.public}
     report = publish_dir(out, cfg, releases=public, embargoed={i.slug for i in site.items} - public,
                          dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
-                         reporter=reporter, client=client, cache=root / CACHE_DIR / HASH_CACHE)
+                         reporter=reporter, client=client, cache=cache_dir(root) / HASH_CACHE)
     report.seconds = time.perf_counter() - started   # build included: what the user waited for
     return report
 
@@ -336,18 +337,10 @@ def _previews_of(site_remote: pp.Remote, public: set[str]) -> list[str]:
 
 
 def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) -> list[str]:
-    lines = [f"upload  {targets[f.target].url}{f.key}  ({_size(f.size)}, {pp.STAGES[f.stage]})"
+    lines = [f"upload  {targets[f.target].url}{f.key}  ({human_bytes(f.size)}, {pp.STAGES[f.stage]})"
              for f in plan.uploads]
     for name, keys in plan.deletes.items():
         lines += [f"delete  {targets[name].url}{k}" for k in pp.delete_order(keys, releases)]
     lines += [f"delete  {targets['site'].url}{k}  (preview of a published release)" for k in previews]
     return lines
 
-
-def _size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            break
-        value /= 1000
-    return f"{n} B" if unit == "B" else f"{value:.1f} {unit}"

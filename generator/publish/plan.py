@@ -22,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.files import atomic_write
+
 ORIGINALS_DIR = "hires"
 PREVIEW_DIR = "_preview"
 MANIFEST = ".smr-manifest.json"
@@ -224,10 +226,7 @@ class HashCache:
     def save(self) -> None:
         if not (self.path and self.dirty):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(self.entries, separators=(",", ":")), "utf-8")
-        os.replace(tmp, self.path)
+        atomic_write(self.path, json.dumps(self.entries, separators=(",", ":")))
 
 
 def digests(path: Path) -> tuple[str, str]:

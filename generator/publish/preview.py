@@ -17,7 +17,8 @@ from pathlib import Path
 
 from generator.publish import plan as pp
 from generator.errors import SmrError
-from generator.publish.deploy import CACHE_DIR, Reporter, client_for, delete_keys, fetch, preview_tokens, publish_dir, settings
+from generator.files import cache_dir
+from generator.publish.deploy import Reporter, client_for, delete_keys, fetch, preview_tokens, publish_dir, settings
 from generator.publish.s3 import Target
 
 
@@ -44,7 +45,7 @@ def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url
                        file=item.source, line=item.line_of("embargo"), field="embargo")
     token = tokens[0] if tokens else secrets.token_urlsafe(16)   # 128 random bits
     target = Target(cfg.site.bucket, f"{area.prefix}{token}/", cfg.site.field)
-    scratch = root / CACHE_DIR
+    scratch = cache_dir(root)
     scratch.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="preview-", dir=scratch))
     try:

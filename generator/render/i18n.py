@@ -10,12 +10,9 @@ from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 
 from generator.newsroom.loader import load_yaml
+from generator.text import base_language
 
 FALLBACK = "en"
-
-
-def base_language(tag: str) -> str:
-    return tag.split("-")[0].lower()
 
 
 @functools.lru_cache(maxsize=None)

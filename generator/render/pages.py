@@ -14,6 +14,7 @@ import jinja2
 from generator.render import feeds, i18n, markup, metadata, share
 from generator.newsroom.model import video_kind, vimeo_id, youtube_id
 from generator.resources import template_dirs
+from generator.text import human_bytes
 
 
 def environment(root: Path) -> jinja2.Environment:
@@ -30,7 +31,7 @@ def environment(root: Path) -> jinja2.Environment:
     env.filters.update(
         markdown=lambda text, shift=1: jinja2.utils.markupsafe.Markup(markup.block(text, shift)),
         markdown_inline=lambda text: jinja2.utils.markupsafe.Markup(markup.inline(text)),
-        filesize=filesize,
+        filesize=human_bytes,
         vcard=vcard_escape,
     )
     return env
@@ -38,7 +39,7 @@ def environment(root: Path) -> jinja2.Environment:
 
 def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
     """Compiled templates in .smr-cache/jinja (keyed by Jinja on each template's source)."""
-    from generator.store import cache_dir
+    from generator.files import cache_dir
 
     folder = cache_dir(root) / "jinja"
     try:
@@ -46,19 +47,6 @@ def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
     except OSError:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
-
-
-def filesize(size: int, language: str = "en") -> str:
-    """8712345 -> '8.3 MB' (or '8,3 MB' in Dutch)."""
-    value, unit = float(size), "B"
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            break
-        value /= 1000
-    text = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
-    if i18n.base_language(language) == "nl":
-        text = text.replace(".", ",")
-    return f"{text} {unit}"
 
 
 @functools.lru_cache(maxsize=8)
@@ -168,7 +156,7 @@ class Pages:
             "feed_links": feeds.discovery(self.feeds, language),
             "format_date": functools.partial(i18n.long_date, language=language),
             "format_datetime": functools.partial(i18n.date_time, language=language),
-            "filesize": functools.partial(filesize, language=language),
+            "filesize": functools.partial(human_bytes, language=language),
         }
 
     def release(self, item, images: list, documents: list, contacts: list) -> str:
