@@ -1,3 +1,5 @@
-from generator.cli import entry
+"""`python -m generator`: the same as the `smr` command."""
 
-entry()
+from generator.cli import main
+
+main(prog_name="smr")

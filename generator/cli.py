@@ -108,13 +108,9 @@ def check(ctx: Context, root: Path, now: str | None, quiet: bool):
 @click.pass_obj
 def serve(ctx: Context, root: Path, output: Path | None, now: str | None, preview: bool, host: str, port: int):
     """Preview the site on http://127.0.0.1:8000 and rebuild when a file changes."""
-    import gc
-
     from generator import clock
     from generator.build.pipeline import build as build_site
     from generator.build.serve import serve as serve_site
-
-    gc.enable()   # a long-lived process: the cycles of each rebuild must be collected
 
     output = (output or root / "_site").resolve()
 
@@ -334,31 +330,3 @@ def coverage(ctx: Context, root: Path, release: str):
     report = run(ctx, lambda: update(root, release))
     ctx.say(report.summary(root.resolve()))
 
-
-def entry() -> None:
-    """The `smr` command: run, flush, and leave without tearing the interpreter down.
-
-    Freeing every object of a loaded 1000-release site at exit took 0.14 s, a quarter of a
-    one-change build. Exit handlers still run (temporary folders, worker pools, logging).
-    The cycle collector is off too, as the process ends with its one command (`smr serve`,
-    which does not, turns it back on): its passes cost a one-change build 20 ms."""
-    import atexit
-    import gc
-    import os
-
-    gc.disable()
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    if code is not None and not isinstance(code, int):
-        print(code, file=sys.stderr)
-        code = 1
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):   # a closed pipe: nothing more to say
-            pass
-    os._exit(code or 0)
