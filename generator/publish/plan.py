@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.files import atomic_write
+from generator.photos.originals import ORIGINALS_DIR, media_key
 
-ORIGINALS_DIR = "hires"
 PREVIEW_DIR = "_preview"
 MANIFEST = ".smr-manifest.json"
 MULTIPART_CHUNK = 8 * 1024 * 1024     # parts of this size; files above it go multipart
@@ -131,12 +131,6 @@ def scan(site_dir: Path, releases: set[str] | None, media: bool) -> list[LocalFi
 
     walk(str(site_dir), "")
     return files
-
-
-def media_key(rel: str) -> str:
-    """An original's key in the media target: `<slug>/hires/<name>` -> `<slug>/<name>`."""
-    parts = rel.split("/")
-    return "/".join(p for i, p in enumerate(parts) if not (p == ORIGINALS_DIR and 0 < i < len(parts) - 1))
 
 
 def classify(rel: str, releases: set[str] | None) -> int:

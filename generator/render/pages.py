@@ -108,7 +108,7 @@ def media_links(images: list, slug: str, media_base_url: str | None) -> list:
     from dataclasses import replace
     from urllib.parse import quote, unquote
 
-    from generator.publish.plan import media_key
+    from generator.photos.originals import media_key
 
     def url(href: str) -> str:
         return media_base_url + quote(media_key(f"{slug}/{unquote(href)}"))
