@@ -1,4 +1,4 @@
-"""The press item contract (shared/press-item.md) as pydantic models.
+"""The press item contract (docs/press-item.md) as pydantic models.
 
 Validation lives here and only here. Models are validated with a context that says
 where the file is (`root`, `folder`) and which timezone naive dates are in (`tz`), so
