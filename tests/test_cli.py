@@ -17,7 +17,22 @@ from generator import __version__
 from generator.cli import main
 from tests.conftest import REPO
 
-COMMANDS = ["build", "check", "serve", "new"]
+
+
+def every_command(group=main, path=()) -> list[tuple[str, ...]]:
+    """Every command and subcommand click knows, found by walking the tree (none forgotten)."""
+    import click
+
+    found = [path]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found += every_command(command, (*path, name))
+        else:
+            found.append((*path, name))
+    return found
+
+
+COMMANDS = every_command()
 
 
 def test_version():
@@ -26,13 +41,19 @@ def test_version():
     assert result.output.strip() == f"smr, version {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
+def test_the_walk_finds_the_commands_a_user_knows():
+    for known in [("build",), ("check",), ("serve",), ("new",), ("publish",), ("preview",), ("coverage",),
+                  ("outreach",), ("outreach", "fetch"), ("outreach", "match"), ("outreach", "export")]:
+        assert known in COMMANDS
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "smr")
 def test_help_on_every_command(command):
-    result = CliRunner().invoke(main, [*command, "--help"])
-    assert result.exit_code == 0
-    assert "Usage: " in result.output
-    if command:
-        assert f"main {command[0]}" in result.output or f"{command[0]} [OPTIONS]" in result.output
+    result = CliRunner().invoke(main, [*command, "--help"], prog_name="smr")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Usage: {' '.join(('smr', *command))} ")
+    described = result.output.split("\n\n")[1].strip()
+    assert described and not described.startswith("Options"), "every command says what it does"
 
 
 def test_usage_error_exits_2(newsroom):
