@@ -97,6 +97,16 @@ def now() -> dt.datetime:
     return dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 
 
+@pytest.fixture(scope="module")
+def feed_server():
+    """A real HTTP server on 127.0.0.1 serving the bloggers' fixture feeds (tests/outreach/support.py)."""
+    from tests.outreach.support import FeedServer
+
+    server = FeedServer()
+    yield server
+    server.close()
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

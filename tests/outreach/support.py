@@ -140,17 +140,7 @@ outreach:
 """
 
 
-# ---------------------------------------------------------------- fixtures (import them in a test module)
-
-import pytest  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def feed_server():
-    server = FeedServer()
-    yield server
-    server.close()
-
+# ---------------------------------------------------------------- helpers
 
 def make_newsroom(root: Path, base: str):
     from tests.conftest import NEWSROOM_YAML, Newsroom
@@ -160,18 +150,6 @@ def make_newsroom(root: Path, base: str):
     room.release(NL_SLUG, RELEASE_NL)
     room.release(EN_SLUG, RELEASE_EN)
     room.write("outreach/bloggers.csv", bloggers_csv(base))
-    return room
-
-
-@pytest.fixture(scope="module")
-def fetched(tmp_path_factory, feed_server):
-    """A newsroom whose feeds were fetched once from the local server (then used offline)."""
-    from generator.outreach.common import bloggers
-    from generator.outreach.fetch import fetch_all
-
-    room = make_newsroom(tmp_path_factory.mktemp("outreach") / "newsroom", feed_server.base)
-    results = fetch_all(room.root, bloggers(room.root).bloggers, timeout=1.0)
-    room.fetch_results = {r.name: r for r in results}
     return room
 
 

@@ -10,8 +10,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from tests.outreach.support import (NL_SLUG, RELEASE_NL, feed_server, fetched,  # noqa: F401
-                                    smr)
+from tests.outreach.support import NL_SLUG, RELEASE_NL, smr
 
 AFTER = "2026-11-27T10:00+01:00"
 LINKS_TO_IT = "https://webcare.example.nl/2026/11/testbedrijf-webcare"

@@ -10,7 +10,7 @@ from email import policy
 import pytest
 
 from generator.outreach.export import COLUMNS, neutralise, split_name
-from tests.outreach.support import EN_SLUG, NL_SLUG, RELEASE_URL, feed_server, fetched, smr  # noqa: F401
+from tests.outreach.support import EN_SLUG, NL_SLUG, RELEASE_URL, smr
 
 BEFORE_EMBARGO = "2026-11-20T10:00+01:00"
 

@@ -7,7 +7,7 @@ import time
 
 from generator.newsroom.model import Blogger
 from generator.outreach.fetch import cache_paths, discover_links, fetch_one, load_cached
-from tests.outreach.support import ETAG, SLOW_SECONDS, feed_server, fetched, make_newsroom, smr  # noqa: F401
+from tests.outreach.support import ETAG, SLOW_SECONDS, make_newsroom, smr
 
 
 def blogger(url: str, **kw) -> Blogger:

@@ -6,7 +6,7 @@ import json
 
 from generator.outreach.common import match
 from generator.outreach.match import Analyzer, words
-from tests.outreach.support import EN_SLUG, NL_SLUG, feed_server, fetched, smr  # noqa: F401
+from tests.outreach.support import EN_SLUG, NL_SLUG, smr
 
 ABOUT_IT = {"Anna de Wit", "Frank Care", "Zoë Ĳzerman", "=Mallory Formula"}
 NOT_ABOUT_IT = {"Carla Fiets", "Daan Groen", "Eline Bal", "Grace Green", "Henry Goal", "Iris Lens",

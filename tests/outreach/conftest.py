@@ -1,0 +1,19 @@
+"""The outreach tests' newsroom: feeds fetched once from the local feed server (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.outreach.support import make_newsroom
+
+
+@pytest.fixture(scope="module")
+def fetched(tmp_path_factory, feed_server):
+    """A newsroom whose feeds were fetched once from the local server (then used offline)."""
+    from generator.outreach.common import bloggers
+    from generator.outreach.fetch import fetch_all
+
+    room = make_newsroom(tmp_path_factory.mktemp("outreach") / "newsroom", feed_server.base)
+    results = fetch_all(room.root, bloggers(room.root).bloggers, timeout=1.0)
+    room.fetch_results = {r.name: r for r in results}
+    return room
