@@ -15,9 +15,11 @@ from generator.text import base_language
 FALLBACK = "en"
 
 
-@functools.lru_cache(maxsize=None)
 def labels(template_dirs: tuple[Path, ...], language: str) -> dict:
-    """The label catalogue for `language` (nl, en), English for the rest and for gaps."""
+    """The label catalogue for `language` (nl, en), English for the rest and for gaps.
+
+    Read from disk on every call, never remembered here: `smr serve` builds again in the same
+    process after a newsroom edits its labels. A build asks once per language (`Pages.labels`)."""
     merged: dict = {}
     for lang in (FALLBACK, base_language(language)):
         for folder in reversed(template_dirs):  # newsroom overrides win, so read them last
