@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.publish import plan as pp
 from generator.errors import Problem, SmrError
-from generator.publish.s3 import Connection, Target, explain, public_url
 from generator.files import cache_dir
+from generator.publish import plan as pp
+from generator.publish import s3 as s3api
+from generator.publish.s3 import Connection, Target, explain
 from generator.text import human_bytes
 
 PUBLISH_DIR = "publish-site"        # the build that publish uploads, inside .smr-cache/
@@ -33,7 +34,7 @@ class Settings:
 
     site: Target
     media: Target | None
-    media_base_url: str | None
+    media_base_url: str | None     # None: the media bucket's own URL (see with_media_url)
     conn: Connection
     base_url: str
 
@@ -102,10 +103,20 @@ def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = 
     if media and (media.bucket, media.prefix) == (site.bucket, site.prefix):
         raise SmrError("must differ from publish.site", file="newsroom.yaml", field="publish.media")
     conn = Connection(publish.endpoint_url, publish.region, publish.path_style, max_attempts, jobs)
-    base = publish.media_base_url or (public_url(media, conn) if media else None)
+    base = publish.media_base_url
     if base and not base.endswith("/"):
         base += "/"
     return Settings(site, media, base, conn, newsroom.base_url)
+
+
+def with_media_url(cfg: Settings, s3) -> Settings:
+    """Without media_base_url, downloads link to the media bucket where this client puts them."""
+    if not cfg.media or cfg.media_base_url:
+        return cfg
+    try:
+        return replace(cfg, media_base_url=s3api.public_url(cfg.media, s3))
+    except Exception as exc:   # presigning needs credentials
+        raise explain(exc, cfg.media, cfg.conn) from None
 
 
 # ---------------------------------------------------------------- commands
@@ -121,6 +132,9 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
     started = time.perf_counter()
     root = root.resolve()
     cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
+    if cfg.media and not cfg.media_base_url:   # the build needs the media URL: connect first
+        client = client or client_for(cfg)
+        cfg = with_media_url(cfg, client)
     out = cache_dir(root) / PUBLISH_DIR
     out.parent.mkdir(parents=True, exist_ok=True)
     build(root, out, now=now, preview=False, media_base_url=cfg.media_base_url)
@@ -142,13 +156,16 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     started = time.perf_counter()
     reporter = reporter or Reporter()
     targets = {"site": cfg.site} | ({"media": cfg.media} if cfg.media else {})
-    with ThreadPoolExecutor(len(targets) + 1) as pool:
-        # Reading the local side overlaps with resolving credentials and with the listings' wait.
-        local = pool.submit(_local_files, site_dir, cfg, releases, embargoed, include, cache)
+
+    def remote_side():
         s3 = client or client_for(cfg)
-        listings = [pool.submit(fetch, s3, t, cfg.conn, manifest) for t in targets.values()]
-        files = local.result()
-        remotes = dict(zip(targets, (future.result() for future in listings)))
+        with ThreadPoolExecutor(len(targets)) as pool:
+            return s3, dict(zip(targets, pool.map(lambda t: fetch(s3, t, cfg.conn, manifest), targets.values())))
+
+    with ThreadPoolExecutor(1) as pool:
+        remote = pool.submit(remote_side)   # creating the client and listing overlap reading the local side
+        files = _local_files(site_dir, cfg, releases, embargoed, include, cache)
+        s3, remotes = remote.result()
     if cfg.media and cfg.media.bucket == cfg.site.bucket and cfg.media.prefix.startswith(cfg.site.prefix):
         inner = cfg.media.prefix[len(cfg.site.prefix):]   # the media area is not the site's to judge
         remotes["site"].objects = {k: v for k, v in remotes["site"].objects.items() if not k.startswith(inner)}
@@ -200,11 +217,9 @@ def _local_files(site_dir: Path, cfg: Settings, releases, embargoed, include, ca
 # ---------------------------------------------------------------- talking to S3
 
 def client_for(cfg: Settings):
-    from generator.publish import s3
-
     try:
-        return s3.client(cfg.conn)
-    except Exception as exc:   # no credentials, or a broken AWS profile
+        return s3api.client(cfg.conn)
+    except Exception as exc:   # e.g. AWS_PROFILE names no profile
         raise explain(exc, cfg.site, cfg.conn) from None
 
 
@@ -218,15 +233,16 @@ def fetch(s3, target: Target, conn: Connection, manifest: bool = True) -> pp.Rem
 
 def list_objects(s3, target: Target, conn: Connection) -> dict[str, tuple[int, str]]:
     try:
-        return {target.relative(key): value for key, value in s3.list_objects(target.bucket, target.prefix).items()}
+        listing = s3api.list_objects(s3, target.bucket, target.prefix)
     except Exception as exc:
         raise explain(exc, target, conn) from None
+    return {target.relative(key): value for key, value in listing.items()}
 
 
 def read_manifest(s3, target: Target, conn: Connection) -> dict[str, dict]:
     """smr's record of what it put in this target; none yet is an empty record."""
     try:
-        body = s3.get_object(target.bucket, target.key(pp.MANIFEST))
+        body = s3api.get_object(s3, target.bucket, target.key(pp.MANIFEST))
     except Exception as exc:
         raise explain(exc, target, conn) from None
     return pp.manifest_entries(body) if body is not None else {}
@@ -262,20 +278,15 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
 
 
 def upload_one(s3, target: Target, f: pp.LocalFile) -> str:
-    """PUT one file (multipart above the part size) with its headers; returns the new ETag."""
+    """PUT one file with its headers (boto3's managed multipart transfer above the part size);
+    returns the new ETag."""
     key, metadata = target.key(f.key), {"md5": f.md5}
-    if f.size <= pp.MULTIPART_CHUNK:
-        body = f.path.read_bytes()
-        if len(body) != f.size:
-            raise SmrError(f"{f.path}: changed while publishing; run smr publish again")
-        return s3.put_object(target.bucket, key, body, f.headers, metadata, content_md5=f.content_md5)
-
-    def parts():
-        with open(f.path, "rb") as fh:
-            while chunk := fh.read(pp.MULTIPART_CHUNK):
-                yield chunk
-
-    return s3.put_multipart(target.bucket, key, parts(), f.headers, metadata)
+    if f.size > pp.MULTIPART_CHUNK:
+        return s3api.upload_file(s3, f.path, target.bucket, key, f.headers, metadata)
+    body = f.path.read_bytes()
+    if len(body) != f.size:
+        raise SmrError(f"{f.path}: changed while publishing; run smr publish again")
+    return s3api.put_object(s3, target.bucket, key, body, f.headers, metadata, content_md5=f.content_md5)
 
 
 def delete_keys(s3, conn: Connection, target: Target, keys: list[str], reporter: Reporter) -> list[str]:
@@ -284,7 +295,7 @@ def delete_keys(s3, conn: Connection, target: Target, keys: list[str], reporter:
     for start in range(0, len(keys), 1000):
         batch = keys[start:start + 1000]
         try:
-            failed = s3.delete_objects(target.bucket, [target.key(k) for k in batch])
+            failed = s3api.delete_objects(s3, target.bucket, [target.key(k) for k in batch])
         except Exception as exc:
             raise explain(exc, target, conn) from None
         if failed:
@@ -307,8 +318,8 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
         if entries == remotes[name].manifest:
             return
         try:
-            s3.put_object(target.bucket, target.key(pp.MANIFEST), pp.manifest_body(entries),
-                          {"ContentType": "application/json", "CacheControl": "no-store"})
+            s3api.put_object(s3, target.bucket, target.key(pp.MANIFEST), pp.manifest_body(entries),
+                             {"ContentType": "application/json", "CacheControl": "no-store"})
         except Exception as exc:
             raise explain(exc, target, cfg.conn) from None
         remotes[name].manifest = entries

@@ -10,16 +10,16 @@ that area (never stored in a public file), so a second preview keeps the link al
 from __future__ import annotations
 
 import secrets
-import shutil
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from generator.publish import plan as pp
 from generator.errors import SmrError
 from generator.files import cache_dir
+from generator.publish import plan as pp
 from generator.publish.deploy import Reporter, client_for, delete_keys, fetch, preview_tokens, publish_dir, settings
 from generator.publish.s3 import Target
+
+PREVIEW_BUILD = "preview-site"   # inside .smr-cache/: one folder, rebuilt in place by every preview
 
 
 def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url: str | None = None,
@@ -45,16 +45,13 @@ def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url
                        file=item.source, line=item.line_of("embargo"), field="embargo")
     token = tokens[0] if tokens else secrets.token_urlsafe(16)   # 128 random bits
     target = Target(cfg.site.bucket, f"{area.prefix}{token}/", cfg.site.field)
-    scratch = cache_dir(root)
-    scratch.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="preview-", dir=scratch))
-    try:
-        build(root, tmp / "site", now=now, preview=True, home_url=cfg.base_url)
-        publish_dir(tmp / "site", replace(cfg, site=target, media=None), releases={item.slug},
-                    reporter=reporter, client=s3, manifest=False, remove_previews=False,
-                    include=lambda rel: rel.startswith((item.slug + "/", "assets/")))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    # Always the same folder: the build's records of it are overwritten, not piled up, and
+    # the next preview rebuilds only what changed.
+    out = cache_dir(root) / PREVIEW_BUILD
+    build(root, out, now=now, preview=True, home_url=cfg.base_url)
+    publish_dir(out, replace(cfg, site=target, media=None), releases={item.slug},
+                reporter=reporter, client=s3, manifest=False, remove_previews=False,
+                include=lambda rel: rel.startswith((item.slug + "/", "assets/")))
     return f"{cfg.base_url}{pp.PREVIEW_DIR}/{token}/{item.slug}/", 0
 
 

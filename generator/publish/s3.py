@@ -1,16 +1,34 @@
-"""S3 targets: parse `s3://bucket/prefix/`, make one client, and turn failures into SmrError.
+"""S3 through boto3: targets (`s3://bucket/prefix/`), the one client a publish shares, the
+few calls it makes, and failures turned into one line for people.
 
-Credentials come only from the standard AWS chain (environment, ~/.aws, AWS_PROFILE);
-nothing here reads, prints or stores them. Every error names the target and the cause in
-one line, because PR staff run this minutes before a press moment.
+botocore does the talking: credentials (the whole AWS chain: environment, AWS_PROFILE,
+~/.aws/config, SSO, instance roles), addressing ("auto": path style for custom endpoints
+such as 127.0.0.1 or localhost, virtual hosts on AWS), retries ("standard" mode), proxies,
+AWS_CA_BUNDLE and region redirects. What is ours: saying on stderr when it retries, not
+retrying what cannot get better, and the error lines. Nothing here reads, prints or stores
+credentials; every error names the target and the cause in one line, because PR staff run
+this minutes before a press moment.
 """
 
 from __future__ import annotations
 
+import socket
+import ssl
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from generator.errors import Problem, SmrError
+from generator.publish.plan import MULTIPART_CHUNK
+
+MAX_ATTEMPTS = 5                    # when neither the caller nor AWS_MAX_ATTEMPTS / ~/.aws/config says
+CONNECT_TIMEOUT, READ_TIMEOUT = 5, 60
+REJECTED_CREDENTIALS = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",
+                        "AuthorizationHeaderMalformed", "InvalidClientTokenId"}
+REDIRECTS = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException"}
+
 
 @dataclass(frozen=True)
 class Target:
@@ -45,70 +63,210 @@ class Connection:
 
     endpoint_url: str | None = None
     region: str | None = None
-    path_style: bool = False
-    max_attempts: int | None = None   # default: $AWS_MAX_ATTEMPTS, else 5
+    path_style: bool = False          # only an override: botocore already picks path style where needed
+    max_attempts: int | None = None   # default: AWS_MAX_ATTEMPTS or ~/.aws/config, else MAX_ATTEMPTS
     jobs: int = 32
 
 
-def client(conn: Connection):
-    """An S3 client with the standard retry policy (backoff on throttling and dropped connections)."""
-    from generator.publish.s3_client import S3Client
+# ---------------------------------------------------------------- the client
 
-    attempts = conn.max_attempts or _env_int("AWS_MAX_ATTEMPTS", 5)
-    return S3Client(conn.endpoint_url, conn.region, conn.path_style, attempts)
+def client(conn: Connection, say=None):
+    """One botocore S3 client, shared by all upload threads (a pool of `jobs` connections).
+
+    `say(line)` hears each retry (default: a line on stderr)."""
+    import boto3
+    import botocore.session
+    from botocore.config import Config
+
+    core = botocore.session.get_session()   # reads the AWS chain: environment, profile, config file
+    attempts = conn.max_attempts or core.get_config_variable("max_attempts") or MAX_ATTEMPTS
+    config = Config(max_pool_connections=conn.jobs, connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
+                    retries={"mode": "standard", "total_max_attempts": attempts},
+                    s3={"addressing_style": "path"} if conn.path_style else None,
+                    # Content-MD5 protects each PUT; extra CRC headers are more than some S3-compatible services take
+                    request_checksum_calculation="when_required", response_checksum_validation="when_required")
+    session = boto3.session.Session(botocore_session=core, region_name=conn.region)
+    s3 = session.client("s3", endpoint_url=conn.endpoint_url, config=config)
+    RetryNotices(attempts, say or say_on_stderr).register(s3.meta.events)
+    return s3
 
 
-def _env_int(name: str, default: int) -> int:
-    import os
-
-    value = os.environ.get(name, "")
-    return int(value) if value.isdigit() and int(value) > 0 else default
+def say_on_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
-def public_url(target: Target, conn: Connection) -> str:
-    """The https URL of a target's prefix when no media_base_url is configured."""
-    prefix = quote(target.prefix)
-    if conn.endpoint_url:
-        base = conn.endpoint_url.rstrip("/")
-        if conn.path_style:
-            return f"{base}/{target.bucket}/{prefix}"
-        parts = urlsplit(base)
-        return f"{parts.scheme}://{target.bucket}.{parts.netloc}/{prefix}"
-    region = conn.region or "us-east-1"
-    return f"https://{target.bucket}.s3.{region}.amazonaws.com/{prefix}"
+class RetryNotices:
+    """Hooks on botocore's events: a line each time it sends a request again, saying why; and
+    no retries for what cannot get better (a host name that does not resolve, an untrusted
+    certificate), so those fail at once. botocore's own policy decides everything else."""
 
+    QUIET_FOR = 2.0   # seconds: parallel requests failing alike make one line, not one each
+
+    def __init__(self, max_attempts: int, say):
+        self.max_attempts, self.say = max_attempts, say
+        self.last = ("", 0.0)
+        self.lock = threading.Lock()
+
+    def register(self, events) -> None:
+        events.register_first("needs-retry.s3", self.judge)   # first: its False is the answer
+        events.register("request-created.s3", self.announce)
+
+    def judge(self, request_dict, response=None, caught_exception=None, **_):
+        """After each attempt: remember why it failed, for the announcement of the next one."""
+        if caught_exception is not None and hopeless(caught_exception):
+            return False
+        request_dict["context"]["smr_retry_reason"] = failure_reason(caught_exception, response)
+        return None
+
+    def announce(self, request, **_):
+        attempt = request.context.get("retries", {}).get("attempt", 1)
+        reason = request.context.get("smr_retry_reason")
+        if attempt > 1 and reason:
+            self.say_once(f"retrying ({attempt}/{self.max_attempts}): {reason}")
+
+    def say_once(self, line: str) -> None:
+        with self.lock:
+            now = time.monotonic()
+            repeated = self.last[0] == line and now - self.last[1] < self.QUIET_FOR
+            self.last = (line, now)
+        if not repeated:
+            self.say(line)
+
+
+def failure_reason(exc: BaseException | None, response) -> str | None:
+    """Why an attempt failed, in a few words; None when it did not (or was only redirected)."""
+    if exc is not None:
+        return connection_problem(exc)
+    http, parsed = response
+    code = parsed.get("Error", {}).get("Code")
+    if http.status_code < 300 or http.status_code in (301, 302, 307) or code in REDIRECTS:
+        return None   # success, or following the bucket to its region: not a retry
+    return code or f"HTTP {http.status_code}"
+
+
+def causes(exc: BaseException | None):
+    """The exception and those it was raised from (botocore's wraps urllib3's, which wraps the socket's)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def hopeless(exc: BaseException) -> bool:
+    """Retrying will not change the answer: the name does not resolve, or the certificate is not trusted."""
+    return any(isinstance(e, (socket.gaierror, ssl.SSLCertVerificationError)) for e in causes(exc))
+
+
+def connection_problem(exc: BaseException) -> str:
+    """'connection refused', 'host name does not resolve', 'certificate not trusted (...)', ..."""
+    chain = list(causes(exc))
+    for e in chain:
+        if isinstance(e, socket.gaierror):
+            return "host name does not resolve"
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return f"TLS certificate not trusted ({e.verify_message})"
+    names = {type(e).__name__ for e in chain}
+    if "ConnectTimeoutError" in names:
+        return "connection timed out"
+    if "ReadTimeoutError" in names:
+        return "no answer in time"
+    if "ConnectionClosedError" in names:
+        return "connection closed before an answer"
+    root = chain[-1]
+    if isinstance(root, OSError) and root.strerror:
+        return root.strerror[0].lower() + root.strerror[1:]
+    return str(root).splitlines()[0] if str(root) else type(root).__name__
+
+
+def public_url(target: Target, s3) -> str:
+    """The URL of a target's prefix, as this client addresses it (path style or virtual host)."""
+    url = s3.generate_presigned_url("list_objects_v2", Params={"Bucket": target.bucket})
+    return url.split("?", 1)[0].rstrip("/") + "/" + quote(target.prefix)
+
+
+# ---------------------------------------------------------------- the calls publish makes
+
+def list_objects(s3, bucket: str, prefix: str, page_size: int = 1000) -> dict[str, tuple[int, str]]:
+    """key -> (size, ETag without quotes), every page."""
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix,
+                                                         PaginationConfig={"PageSize": page_size})
+    return {o["Key"]: (o["Size"], o["ETag"].strip('"')) for page in pages for o in page.get("Contents", ())}
+
+
+def get_object(s3, bucket: str, key: str) -> bytes | None:
+    """The body, or None when there is no such key."""
+    try:
+        return s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except s3.exceptions.NoSuchKey:
+        return None
+
+
+def put_object(s3, bucket: str, key: str, body: bytes, headers: dict, metadata: dict | None = None,
+               content_md5: str | None = None) -> str:
+    """One PUT; with Content-MD5 S3 refuses a body damaged on the way. Returns the ETag."""
+    extra = {"ContentMD5": content_md5} if content_md5 else {}
+    answer = s3.put_object(Bucket=bucket, Key=key, Body=body, Metadata=metadata or {}, **headers, **extra)
+    return answer["ETag"].strip('"')
+
+
+def upload_file(s3, path, bucket: str, key: str, headers: dict, metadata: dict | None = None) -> str:
+    """boto3's managed transfer (multipart in MULTIPART_CHUNK parts, aborted on failure); returns the ETag."""
+    from boto3.s3.transfer import TransferConfig
+
+    # The parts of one file go one after another: the files themselves already fill the connection pool.
+    config = TransferConfig(multipart_threshold=MULTIPART_CHUNK, multipart_chunksize=MULTIPART_CHUNK, use_threads=False)
+    s3.upload_file(str(path), bucket, key, ExtraArgs={**headers, "Metadata": metadata or {}}, Config=config)
+    return s3.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+
+
+def delete_objects(s3, bucket: str, keys: list[str]) -> list[str]:
+    """Delete up to 1000 keys in one request; returns the keys S3 could not delete."""
+    answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True})
+    return [e["Key"] for e in answer.get("Errors", ())]
+
+
+# ---------------------------------------------------------------- errors
 
 def explain(exc: BaseException, target: Target, conn: Connection) -> SmrError:
     """One line naming the target and the cause; never the credentials or a traceback."""
-    from generator.publish.s3_client import NoCredentials, S3Error, Unreachable
-
     if isinstance(exc, SmrError):   # already one clear line
         return exc
     endpoint = conn.endpoint_url or "AWS S3"
-    if isinstance(exc, NoCredentials):
-        cause = ("no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-                 "or AWS_PROFILE, or ~/.aws/credentials")
-    elif isinstance(exc, Unreachable):
-        cause = f"cannot reach {endpoint} ({exc}); check endpoint_url and the network"
-    elif isinstance(exc, S3Error):
-        cause = _service_error(exc, target, endpoint)
-    else:   # e.g. botocore's ProfileNotFound while resolving credentials
-        cause = f"{type(exc).__name__}: {exc}".splitlines()[0]
     return SmrError(problems=[Problem("newsroom.yaml" if target.field else "", 0, target.field,
-                                      f"{target.url}: {cause}")])
+                                      f"{target.url}: {cause(exc, target, endpoint)}")])
 
 
-def _service_error(exc, target: Target, endpoint: str) -> str:
-    code, status = exc.code, exc.status
+def cause(exc: BaseException, target: Target, endpoint: str) -> str:
+    from botocore.exceptions import (
+        ClientError, ConnectionError, HTTPClientError, NoCredentialsError, ParamValidationError,
+    )
+
+    if isinstance(exc, NoCredentialsError):
+        return ("no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                "or AWS_PROFILE, or ~/.aws/credentials")
+    if isinstance(exc, (ConnectionError, HTTPClientError)):
+        return f"cannot reach {endpoint} ({connection_problem(exc)}); check endpoint_url and the network"
+    if isinstance(exc, ClientError):
+        return service_error(exc, target, endpoint)
+    if isinstance(exc, ParamValidationError):
+        return " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]   # e.g. ProfileNotFound
+
+
+def service_error(exc, target: Target, endpoint: str) -> str:
+    """The service answered with an error: say what it means for a publish."""
+    error = exc.response.get("Error", {})
+    code, message = error.get("Code", ""), error.get("Message", "")
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
     if code == "NoSuchBucket":
         return f"bucket {target.bucket!r} does not exist at {endpoint}"
     if status == 404 and code in ("404", "NotFound", ""):
         return f"HTTP 404 from {endpoint}: no bucket {target.bucket!r} there, or not an S3 endpoint"
-    if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",
-                "AuthorizationHeaderMalformed", "InvalidClientTokenId"):
+    if code in REJECTED_CREDENTIALS:
         return (f"credentials rejected by {endpoint} ({code}); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
                 "or AWS_PROFILE")
     if code in ("AccessDenied", "AllAccessDisabled", "403") or status == 403:
         return f"access denied by {endpoint}; the credentials may not write to this bucket"
-    message = exc.message.splitlines()[0] if exc.message else "request failed"
-    return f"{code or status}: {message} ({endpoint})"
+    first_line = message.splitlines()[0] if message else "request failed"
+    return f"{code or status}: {first_line} ({endpoint})"

@@ -42,24 +42,23 @@ AFTER_EMBARGO = "2026-11-26T10:00:00+01:00"
 
 
 class Recorder:
-    """Records every S3 request a real client sends, in order, by wrapping its request()."""
+    """Records every S3 call a real botocore client makes, in order, through its event hooks."""
 
     def __init__(self, client):
-        self.client = client
         self.lock = threading.Lock()
         self.events: list[tuple[str, str, str]] = []   # (start|end, operation, key)
-        send = client.request
+        client.meta.events.register("before-parameter-build.s3", self.started)
+        client.meta.events.register("after-call.s3", self.ended)
+        client.meta.events.register("after-call-error.s3", self.ended)
 
-        def recorded(operation, method, bucket, key="", *args, **kwargs):
-            with self.lock:
-                self.events.append(("start", operation, key))
-            try:
-                return send(operation, method, bucket, key, *args, **kwargs)
-            finally:
-                with self.lock:
-                    self.events.append(("end", operation, key))
+    def started(self, params, model, context, **_):
+        context["recorded_key"] = params.get("Key", "")
+        with self.lock:
+            self.events.append(("start", model.name, context["recorded_key"]))
 
-        client.request = recorded
+    def ended(self, context, event_name, **_):
+        with self.lock:
+            self.events.append(("end", event_name.split(".")[-1], context.get("recorded_key", "")))
 
     def puts(self) -> list[str]:
         return [k for kind, op, k in self.events if kind == "start"
@@ -459,7 +458,9 @@ def test_missing_bucket_and_wrong_endpoint(room, s3, aws_env):
     closed = f"http://127.0.0.1:{free_port_pair()}"
     result = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--endpoint-url", closed)
     assert result.exit_code == 1
-    assert f"cannot reach {closed}" in result.output and len(result.output.strip().splitlines()) == 1
+    *retries, error = result.stderr.strip().splitlines()
+    assert error.startswith("error: ") and f"cannot reach {closed} (connection refused)" in error
+    assert retries and all(line.startswith("retrying (2/2): connection refused") for line in retries)
     aws_env.setenv("SMR_ENDPOINT_URL", "ftp://example.org")
     result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
     assert result.exit_code == 1 and "SMR_ENDPOINT_URL" in result.output
