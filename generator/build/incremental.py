@@ -62,41 +62,45 @@ class Record:
 class Outputs:
     """The previous build's output groups, reusable by key, and this build's new records."""
 
+    LIVE_SITE = ".live-site"  # the records' entry naming the site they describe (no group's name)
+
     def __init__(self, root: Path, output: Path, staging: Path, key: str):
+        from generator.build import swap
+
         self.staging = staging
         self.output = output
         self.after_save: list = []  # called once the new site is in place and recorded
-        self.previous = output if (output / ".smr-site").exists() else None
         name = "outputs-" + hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
         self.store = PickleStore(root, name, key)
+        live = swap.identity(output)
+        if live is None or self.store.data.pop(self.LIVE_SITE, (None,))[0] != live:
+            self.store.data = {}  # records of another site (a build killed after its swap): none to trust
+        self.previous = output if self.store.data else None
         self.new: dict[str, Record] = {}
-        # With a previous build on record, only new files are staged and then moved into the
-        # live site; otherwise the whole site is staged and swapped in.
-        self.in_place = self.previous is not None and bool(self.store.data)
+        self.folders: set[str] = set()  # made in the staging folder by `reuse`
         self.reused = 0   # pages (release pages and the index) kept from the previous build
         self.written = 0  # pages rendered by this build
 
     def reuse(self, group: str, key: str) -> Record | None:
-        """Keep the group's files from the previous site if it was built from the same inputs.
-
-        Updating in place they simply stay where they are; otherwise they are hard-linked
-        into the staging folder that replaces the site.
-        """
+        """Hard-link the group's files from the live site into the staging folder, if they
+        were built from the same inputs (successive sites share those files' inodes)."""
         record: Record | None = self.store.get(group, key)
         if record is None or self.previous is None:
             return None
         previous, staging = str(self.previous), str(self.staging)
         if not all(os.path.isfile(os.path.join(previous, f)) for f in record.files):
             return None
-        if not self.in_place:
-            for rel in record.files:
-                target = os.path.join(staging, rel)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                try:
-                    os.link(os.path.join(previous, rel), target)
-                except OSError:  # another file system, or links not allowed: copy instead
-                    import shutil
-                    shutil.copy2(os.path.join(previous, rel), target)
+        for rel in record.files:
+            target = os.path.join(staging, rel)
+            folder = os.path.dirname(target)
+            if folder not in self.folders:   # one makedirs per folder, not per file
+                os.makedirs(folder, exist_ok=True)
+                self.folders.add(folder)
+            try:
+                os.link(os.path.join(previous, rel), target)
+            except OSError:  # another file system, or links not allowed: copy instead
+                import shutil
+                shutil.copy2(os.path.join(previous, rel), target)
         self.new[group] = record
         self.reused += _is_page(group)
         return record
@@ -126,13 +130,11 @@ class Outputs:
         files = {f for record in self.new.values() for f in record.files}
         return files | set(self.files_under("assets")) | {".smr-site"}
 
-    def forget(self) -> None:
-        """Drop the records before the live site changes: a crash then means a cold build."""
-        self.store.path.unlink(missing_ok=True)
-
-    def save(self) -> None:
-        """Keep exactly this build's records: groups that no longer exist are forgotten."""
+    def save(self, live: tuple) -> None:
+        """Keep exactly this build's records (groups that no longer exist are forgotten), for
+        the site now in place: `live` is its identity (see swap.identity)."""
         self.store.data = {group: (r.key, r) for group, r in self.new.items()}
+        self.store.data[self.LIVE_SITE] = (live, None)
         self.store.dirty = True
         self.store.save()
         for callback in self.after_save:

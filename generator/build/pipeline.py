@@ -11,21 +11,20 @@ import datetime as dt
 import html
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import workers
+from generator.build import swap
 from generator.errors import Problem, SmrError
+from generator.files import cache_dir
 from generator.resources import asset_dirs
 from generator.slug import slugify
 
 if TYPE_CHECKING:
     from generator.newsroom.site import Site
-
-SITE_MARKER = ".smr-site"
 
 
 @dataclass
@@ -72,13 +71,24 @@ def _collector_paused():
 
 def _build(root: Path, output: Path | None, now: dt.datetime, preview: bool, media_base_url: str | None,
            home_url: str | None) -> BuildReport:
-    from generator.build.incremental import Outputs, digest, global_key
-    from generator.newsroom.paths import release_signatures
-
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "_site").resolve()
     check_output(root, output)
+    with swap.output_lock(cache_dir(root) / f"build-{_output_tag(output)}.lock") as locked:
+        if locked:  # no other build into `output` runs: what is left beside it was left by killed ones
+            swap.recover(output)
+            swap.remove_leftovers(output)
+        return _build_locked(root, output, now, preview, media_base_url, home_url, started)
+
+
+def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, media_base_url: str | None,
+                  home_url: str | None, started: float) -> BuildReport:
+    """Render into a staging folder beside `output` (unchanged groups linked from the live
+    site), swap it in whole, and only then record what it holds."""
+    from generator.build.incremental import Outputs, digest, global_key
+    from generator.newsroom.paths import release_signatures
+
     signatures = release_signatures(root)
     key = global_key(root, preview)
     if media_base_url or home_url:
@@ -91,20 +101,14 @@ def _build(root: Path, output: Path | None, now: dt.datetime, preview: bool, med
 
     site = load_site(root, now, preview, signatures=signatures)
     site.media_base_url, site.home_url = media_base_url, home_url
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+    staging = swap.staging_folder(output)
     try:
         outputs = Outputs(root, output, staging, key)
         images = render_site(site, staging, outputs)
-        (staging / SITE_MARKER).write_text("written by smr; replaced on every build\n", "utf-8")
-        files = outputs.site_files()
-        _record_build(outputs, key, signatures, site, files)
-        if outputs.in_place:
-            outputs.forget()  # a crash while files move leaves no record to trust: next build is cold
-            _build_state(root, output, key).path.unlink(missing_ok=True)
-            update_in_place(staging, output, files, set(previous[1]["files"]) if previous else None)
-        else:
-            swap_into_place(staging, output)
-        outputs.save()
+        live = swap.mark(staging)
+        _record_build(outputs, key, signatures, site, outputs.site_files(), live)
+        swap.swap_in(staging, output)
+        outputs.save(live)  # a build killed before this leaves records of another site: not trusted
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -112,18 +116,24 @@ def _build(root: Path, output: Path | None, now: dt.datetime, preview: bool, med
     return BuildReport(output, outputs.written, outputs.reused, images, held, time.perf_counter() - started)
 
 
-def _build_state(root: Path, output: Path, key: str):
-    """The record of the last build into `output`: its inputs, embargo clock and files."""
+def _output_tag(output: Path) -> str:
+    """Names the cache files (build record, lock) that belong to one output folder."""
     import hashlib
 
+    return hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
+
+
+def _build_state(root: Path, output: Path, key: str):
+    """The record of the last build into `output`: its inputs, embargo clock, files and site."""
     from generator.store import PickleStore
 
-    name = "build-" + hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
-    return PickleStore(root, name, key)
+    return PickleStore(root, f"build-{_output_tag(output)}", key)
 
 
-def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[str]) -> None:
-    """Remember this build's inputs, so that an identical next build can do nothing at all."""
+def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[str], live: tuple) -> None:
+    """Remember this build's inputs, so that an identical next build can do nothing at all.
+
+    Saved with the records, once the site is in place; `live` names that site."""
     from generator.build.incremental import digest
 
     state = _build_state(site.root, outputs.output, key)
@@ -133,15 +143,22 @@ def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[st
         "public": {i.slug for i in site.public},
         "pages": outputs.written + outputs.reused,
         "files": sorted(files),
+        "site": live,
     })
     outputs.after_save.append(state.save)
 
 
 def _unchanged_build(output: Path, previous: tuple | None, inputs: str, now: dt.datetime) -> int | None:
-    """The page count of the previous build when nothing changed since (inputs, clock, output)."""
-    if previous is None or previous[0] != inputs or not (output / SITE_MARKER).exists():
+    """The page count of the previous build when nothing changed since (inputs, clock, output).
+
+    Only if the live site is the one that build recorded: a build killed after its swap left
+    a newer one."""
+    if previous is None or previous[0] != inputs:
         return None
     state = previous[1]
+    live = swap.identity(output)
+    if live is None or live != state.get("site"):
+        return None
     public = {slug for slug, embargo in state["embargoes"].items() if embargo is None or embargo <= now}
     if public != state["public"]:
         return None
@@ -157,60 +174,9 @@ def check_output(root: Path, output: Path) -> None:
     if output.exists():
         if not output.is_dir():
             raise SmrError(f"--output {output}: is a file, not a folder")
-        if any(output.iterdir()) and not (output / SITE_MARKER).exists():
+        if any(output.iterdir()) and not (output / swap.SITE_MARKER).exists():
             raise SmrError(f"--output {output}: folder exists and was not written by smr; "
                            "choose another folder or empty it")
-
-
-def swap_into_place(staging: Path, output: Path) -> None:
-    os.chmod(staging, 0o755)
-    if output.exists():
-        old = output.with_name(f".{output.name}.old-{os.getpid()}")
-        output.rename(old)
-        staging.rename(output)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(output)
-
-
-
-
-def update_in_place(staging: Path, output: Path, files: set[str], previous: set[str] | None = None) -> None:
-    """Move the newly rendered files into the live site, then remove what it no longer has.
-
-    Used when only part of the site changed: every page was rendered and checked before
-    anything here runs, so a failed build still leaves the site untouched. With the previous
-    build's file list, only its files that are gone are looked at; otherwise the whole site.
-    """
-    for dirpath, _dirnames, filenames in os.walk(staging):
-        target_dir = os.path.join(output, os.path.relpath(dirpath, staging))
-        os.makedirs(target_dir, exist_ok=True)
-        for name in filenames:
-            os.replace(os.path.join(dirpath, name), os.path.join(target_dir, name))
-    shutil.rmtree(staging, ignore_errors=True)
-    if previous is not None:
-        for rel in sorted(previous - files):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(output, rel))
-            _remove_empty_parents(output, rel)
-        return
-    for dirpath, _dirnames, filenames in os.walk(output, topdown=False):
-        relative = os.path.relpath(dirpath, output)
-        for name in filenames:
-            if (name if relative == "." else f"{relative}/{name}") not in files:
-                os.unlink(os.path.join(dirpath, name))
-        if dirpath != str(output) and not os.listdir(dirpath):
-            os.rmdir(dirpath)
-
-
-def _remove_empty_parents(output: Path, rel: str) -> None:
-    parent = os.path.dirname(rel)
-    while parent:
-        try:
-            os.rmdir(os.path.join(output, parent))
-        except OSError:   # not empty (or already gone): its ancestors stay too
-            return
-        parent = os.path.dirname(parent)
 
 
 def render_site(site: Site, out: Path, outputs) -> int:

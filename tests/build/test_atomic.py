@@ -1,0 +1,319 @@
+"""Builds are atomic: a reader of `_site/` sees the old site or the new one, never a mix.
+
+The main test kills `smr build` (SIGKILL) at random moments of incremental builds of a
+150-release newsroom, while a reader walks the live site, and checks after every kill that
+`_site` is exactly the old site or exactly the new one. Seed: SMR_KILL_SEED, else random
+(printed, and named in every failure).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.build import swap
+from generator.build.pipeline import build
+from generator.clock import now as clock_now
+
+NOW_TEXT = "2026-11-25T10:00+01:00"
+NOW = clock_now(NOW_TEXT)
+REPO = Path(__file__).resolve().parents[2]
+RELEASES = 150
+KILLS = 10
+EDITED = range(0, RELEASES, 15)   # titles change in version B (r000 and r100 have a photo)
+DELETED = 50                      # in A only (it has a photo)
+ADDED = RELEASES                  # in B only
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kills with SIGKILL")
+
+
+def release_text(n: int, version: str = "A") -> str:
+    title = f"Nieuwe titel {n}" if version == "B" and n in EDITED else f"Bericht {n}"  # sizes differ too
+    text = (f"title: {title}\ndate: 2026-{n % 11 + 1:02d}-{n % 27 + 1:02d}T09:00:00+01:00\n"
+            f"summary: Samenvatting {n}.\ntags: [{('bakken', 'winkels', 'nieuws')[n % 3]}]\n"
+            f"body: |\n  ## Kop {n}\n\n  Tekst {n} met een [link](https://example.org/{n}).\n")
+    if has_photo(n):
+        text += "images:\n  - file: images/photo.jpg\n    alt: Foto\n"
+    return text
+
+
+def has_photo(n: int) -> bool:
+    return n % 50 == 0 and n != ADDED
+
+
+def slug(n: int) -> str:
+    return f"r{n:03d}"
+
+
+def make_newsroom(room, releases: int = RELEASES) -> None:
+    for n in range(releases):
+        room.release(slug(n), release_text(n))
+        if has_photo(n):
+            room.photo(slug(n), size=(400, 300), color=(n % 255, 120, 60))
+
+
+def use_version(room, version: str, aside: Path) -> None:
+    """Turn the newsroom's input into version A or B (B: titles edited, one release deleted,
+    one added)."""
+    releases = room.root / "releases"
+    for n in EDITED:
+        room.release(slug(n), release_text(n, version))
+    if version == "B":
+        os.rename(releases / slug(DELETED), aside / slug(DELETED))
+        room.release(slug(ADDED), release_text(ADDED, "B"))
+    else:
+        os.rename(aside / slug(DELETED), releases / slug(DELETED))
+        shutil.rmtree(releases / slug(ADDED))
+
+
+def snapshot(folder: Path) -> dict[str, str] | None:
+    """Relative path -> sha256 of every file; None when the folder does not exist."""
+    if not folder.is_dir():
+        return None
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}."))
+
+
+def smr_build(root: Path, stderr) -> subprocess.Popen:
+    """`smr build` in its own process group, so that the workers it forks can be ended too."""
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--root", str(root), "--now", NOW_TEXT],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+
+
+def end_group(proc: subprocess.Popen) -> None:
+    """End what is left of a killed build's process group (its forked workers)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+# -------------------------------------------------------------------- links of the live site
+
+LINK = re.compile(r'(?:href|src)="([^"]+)"|srcset="([^"]+)"')
+
+
+def local_links(page: Path, text: str) -> list[str]:
+    """The files of the same site that a page links to, as paths relative to the site."""
+    targets = []
+    for href, srcset in LINK.findall(text):
+        urls = [href] if href else [part.split()[0] for part in srcset.split(",") if part.strip()]
+        for url in urls:
+            url = html.unescape(url).split("#")[0].split("?")[0]
+            if not url or url.startswith("/") or re.match(r"[a-z][a-z0-9+.-]*:", url):
+                continue
+            targets.append(os.path.normpath(os.path.join(os.path.dirname(page), url))
+                           + ("/index.html" if url.endswith("/") else ""))
+    return targets
+
+
+def broken_links(site: Path) -> list[str]:
+    """Links of the site's pages to files that are not there (a page gone while reading counts)."""
+    broken = []
+    for dirpath, _dirs, files in os.walk(site):
+        for name in files:
+            if name.endswith(".html"):
+                page = os.path.relpath(os.path.join(dirpath, name), site)
+                try:
+                    text = (site / page).read_text("utf-8")
+                except FileNotFoundError:
+                    broken.append(f"{page} (listed, then gone)")
+                    continue
+                broken.extend(f"{page} -> {target}" for target in local_links(Path(page), text)
+                              if not (site / target).is_file())
+    return broken
+
+
+class SiteReader(threading.Thread):
+    """Reads the live site again and again, like a web server, and notes broken links seen
+    within one site: `_site` named the same folder (inode) before and after the pass."""
+
+    def __init__(self, site: Path):
+        super().__init__(daemon=True)
+        self.site = site
+        self.stop = threading.Event()
+        self.problems: list[str] = []
+        self.passes = 0   # passes that saw one site from start to end
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                before = os.stat(self.site).st_ino
+                broken = broken_links(self.site)
+                after = os.stat(self.site).st_ino
+            except FileNotFoundError:
+                self.problems.append("_site was missing")
+                continue
+            if before == after:
+                self.passes += 1
+                self.problems.extend(broken[:5])
+
+
+# -------------------------------------------------------------------- the kills
+
+
+def test_killed_builds_leave_the_old_site_or_the_new_one(newsroom, tmp_path):
+    seed = int(os.environ.get("SMR_KILL_SEED") or random.randrange(2**32))
+    print(f"SMR_KILL_SEED={seed}")
+    rng = random.Random(seed)
+    make_newsroom(newsroom)
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    build(newsroom.root, now=NOW)
+    snapshots = {"A": snapshot(newsroom.site)}
+    assert not broken_links(newsroom.site)
+    use_version(newsroom, "B", aside)
+    build(newsroom.root, tmp_path / "expected", now=NOW)  # the same input, built apart
+    snapshots["B"] = snapshot(tmp_path / "expected")
+    assert snapshots["A"] != snapshots["B"]
+    errors = tmp_path / "stderr.txt"
+    started = time.perf_counter()
+    complete_build(newsroom.root, errors)
+    duration = time.perf_counter() - started
+    assert snapshot(newsroom.site) == snapshots["B"]   # the incremental build equals the one built apart
+
+    reader = SiteReader(newsroom.site)
+    reader.start()
+    current, seen = "B", []
+    try:
+        for attempt in range(KILLS):
+            current = "B" if current == "A" else "A"   # an input unlike the live site: the build has work
+            use_version(newsroom, current, aside)
+            # Every other kill comes in the build's last quarter, where the swap is.
+            delay = rng.uniform(0 if attempt % 2 else 0.75 * duration, duration)
+            killed = killed_build(newsroom.root, errors, delay)
+            live = next((name for name, snap in snapshots.items() if snapshot(newsroom.site) == snap), None)
+            assert live is not None, (f"seed {seed}, kill {attempt} after {delay:.3f} s: _site is "
+                                      f"{describe(snapshot(newsroom.site), snapshots)}")
+            seen.append(f"{delay:.2f}{'' if killed else ' (done)'}:{live}{'+' if leftovers(newsroom.site) else ''}")
+            complete_build(newsroom.root, errors)   # the next build after a kill gives the new site
+            assert snapshot(newsroom.site) == snapshots[current], f"seed {seed}, after kill {attempt}"
+            assert leftovers(newsroom.site) == []
+    finally:
+        reader.stop.set()
+        reader.join(timeout=60)
+    print(f"build {duration:.2f} s; kills (delay s:site, + = leftovers): {', '.join(seen)}; "
+          f"reader passes: {reader.passes}")
+    assert not reader.problems, f"seed {seed}: {reader.problems[:10]}"
+    assert reader.passes > 0
+
+
+def killed_build(root: Path, errors: Path, delay: float) -> bool:
+    """Start `smr build` and SIGKILL it after `delay` s; False if it was done by then."""
+    with open(errors, "wb") as stderr:
+        proc = smr_build(root, stderr)
+        try:
+            assert proc.wait(timeout=delay) == 0, errors.read_text()
+            return False
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return True
+        finally:
+            end_group(proc)
+
+
+def complete_build(root: Path, errors: Path) -> None:
+    with open(errors, "wb") as stderr:
+        proc = smr_build(root, stderr)
+        try:
+            assert proc.wait(timeout=120) == 0, errors.read_text()
+        finally:
+            end_group(proc)
+
+
+def describe(site: dict | None, snapshots: dict) -> str:
+    if site is None:
+        return "missing"
+    parts = []
+    for name, snap in snapshots.items():
+        differ = sorted(f for f in site.keys() | snap.keys() if site.get(f) != snap.get(f))
+        parts.append(f"{len(differ)} files unlike {name} ({', '.join(differ[:4])})")
+    return "; ".join(parts)
+
+
+# -------------------------------------------------------------------- what killed builds leave
+
+
+@pytest.fixture
+def small(newsroom):
+    make_newsroom(newsroom, releases=6)
+    build(newsroom.root, now=NOW)
+    return newsroom
+
+
+def test_leftovers_of_killed_builds_are_removed(small):
+    parent = small.site.parent
+    for name in ("._site.tmp-1234abcd", "._site.old-4321", "._elsewhere.tmp-1"):
+        (parent / name / "r001").mkdir(parents=True)
+        (parent / name / "r001" / "index.html").write_text("half a site", "utf-8")
+    small.release(slug(1), release_text(1, "B").replace("Bericht", "Anders"))
+    build(small.root, now=NOW)
+    assert leftovers(small.site) == []
+    assert (parent / "._elsewhere.tmp-1").is_dir()   # another output's: not ours to remove
+
+
+def test_a_site_set_aside_by_a_killed_swap_is_put_back(small, tmp_path):
+    """Where the system cannot exchange two folders, the swap is two renames; a build killed
+    between them leaves no `_site`, and the next build puts the old one back first."""
+    before = snapshot(small.site)
+    staging = swap.staging_folder(small.site)
+    (staging / "index.html").write_text("half a site", "utf-8")
+    os.rename(small.site, small.site.with_name("._site.old-4321"))
+    report = build(small.root, now=NOW)
+    assert report.written == 0   # the site put back is the one on record: nothing to do
+    assert snapshot(small.site) == before
+    assert leftovers(small.site) == []
+
+
+def test_swap_by_renames_replaces_the_site(tmp_path):
+    site, staging = tmp_path / "_site", tmp_path / "._site.tmp-1"
+    (site / "old").mkdir(parents=True)
+    (staging / "new").mkdir(parents=True)
+    swap.swap_by_renames(staging, site)
+    assert [p.name for p in tmp_path.iterdir()] == ["_site"]
+    assert [p.name for p in site.iterdir()] == ["new"]
+
+
+def test_records_of_another_site_are_not_trusted(small, tmp_path):
+    """A build killed after its swap, before saving its records, leaves the records of the
+    site before: they must not be used for the one now live."""
+    cold_a = snapshot(small.site)
+    release = small.root / "releases" / slug(1) / "release.yaml"
+    st = release.stat()
+    cache = small.root / ".smr-cache"
+    records = {p.name: p.read_bytes() for p in cache.glob("*.pickle") if p.name.startswith(("outputs-", "build-"))}
+    release.write_text(release_text(1, "B").replace("Bericht", "Anders"), "utf-8")
+    build(small.root, now=NOW)
+    for name, data in records.items():   # as if the build had been killed after its swap
+        (cache / name).write_bytes(data)
+    release.write_text(release_text(1), "utf-8")
+    os.utime(release, ns=(st.st_atime_ns, st.st_mtime_ns))   # the input of the records, exactly
+    build(small.root, now=NOW)
+    assert snapshot(small.site) == cold_a
+
+
+def test_two_builds_at_once_into_one_output(newsroom):
+    """Builds into one output wait for each other: neither removes the other's staging folder."""
+    make_newsroom(newsroom, releases=80)
+    with open(os.devnull, "wb") as quiet:
+        procs = [smr_build(newsroom.root, quiet) for _ in range(2)]
+        codes = [proc.wait(timeout=120) for proc in procs]
+    assert codes == [0, 0]
+    assert leftovers(newsroom.site) == []
+    assert not broken_links(newsroom.site)
