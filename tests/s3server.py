@@ -27,6 +27,7 @@ SECRET_KEY = "smr-test-secret-0123456789"
 READER_KEY = "smrreaderkey"          # a second identity that may read and list, not write
 READER_SECRET = "smr-reader-secret-0123456789"
 GRPC_OFFSET = 10000
+READY_BUCKET = "smr-ready"           # where start() proves that data can be written and read back
 COMPONENTS = ("master", "volume", "filer", "s3", "admin")
 
 
@@ -68,6 +69,7 @@ class WeedServer:
             self.ports = {name: free_port_pair() for name in COMPONENTS}
         self.proc: subprocess.Popen | None = None
         self.endpoint = f"http://127.0.0.1:{self.ports['s3']}"
+        self.written: list[str] = []   # probes of earlier starts, to be read back after a restart
 
     def start(self, timeout: float = 60) -> None:
         config = self.data / "s3.json"
@@ -86,19 +88,39 @@ class WeedServer:
         self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
                                      cwd=self.data, start_new_session=True)
         log.close()
-        deadline = time.monotonic() + timeout
+        self.wait_ready(time.monotonic() + timeout)
+
+    def wait_ready(self, deadline: float) -> None:
+        """Poll until every part works, not only the S3 gateway: the answer to a listing comes
+        from the filer, but reading an object needs its volume server registered with the master
+        again, which after a restart can come later."""
         client = self.client()
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"weed exited: {(self.data / 'weed.log').read_text()[-2000:]}")
             try:
-                client.list_buckets()
+                self.probe(client)
                 return
-            except Exception:
+            except Exception as exc:
                 if time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError("weed did not answer on S3 in time")
-                time.sleep(0.2)
+                    raise RuntimeError(f"weed was not ready in time: {exc}") from None
+                time.sleep(0.1)
+
+    def probe(self, client) -> None:
+        """What was written before this start reads back whole; a new object can be written and read."""
+        client.list_buckets()
+        for key in self.written:
+            assert client.get_object(Bucket=READY_BUCKET, Key=key)["Body"].read() == key.encode()
+        if not self.written:
+            try:
+                client.create_bucket(Bucket=READY_BUCKET)
+            except client.exceptions.BucketAlreadyOwnedByYou:   # made by an earlier try of this probe
+                pass
+        key = f"probe-{len(self.written)}"
+        client.put_object(Bucket=READY_BUCKET, Key=key, Body=key.encode())
+        assert client.get_object(Bucket=READY_BUCKET, Key=key)["Body"].read() == key.encode()
+        self.written.append(key)
 
     def kill(self) -> None:
         """Stop at once, as a crash or a dropped network would."""

@@ -167,21 +167,20 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
         files = _local_files(site_dir, cfg, releases, embargoed, include, cache)
         s3, remotes = remote.result()
     if cfg.media and cfg.media.bucket == cfg.site.bucket and cfg.media.prefix.startswith(cfg.site.prefix):
-        inner = cfg.media.prefix[len(cfg.site.prefix):]   # the media area is not the site's to judge
-        remotes["site"].objects = {k: v for k, v in remotes["site"].objects.items() if not k.startswith(inner)}
+        # the media area is not the site's to judge
+        remotes["site"] = remotes["site"].without(cfg.media.prefix[len(cfg.site.prefix):])
     plan = pp.plan(files, remotes, delete=delete)
-    previews = _previews_of(remotes["site"], releases) if remove_previews and releases else []
-    n_deletes = sum(len(keys) for keys in plan.deletes.values())
-    report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped), deleted=n_deletes + len(previews),
-                           bytes=plan.upload_bytes, url=cfg.base_url, dry_run=dry_run,
-                           kept=sum(len(keys) for keys in plan.stale.values()))
-    if n_deletes > max_deletes and not yes and not dry_run:
-        raise SmrError(f"{cfg.site.url}: --delete would remove {n_deletes} objects, more than "
-                       f"--max-deletes {max_deletes}; check with --dry-run, then add --yes; nothing was uploaded")
+    previews = pp.stale_previews(remotes["site"].objects, releases) if remove_previews and releases else []
+    report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped),
+                           deleted=plan.delete_count + len(previews), bytes=plan.upload_bytes, url=cfg.base_url,
+                           dry_run=dry_run, kept=sum(len(keys) for keys in plan.stale.values()))
+    if not yes and not dry_run:
+        pp.refuse_too_many_deletes(plan, max_deletes, cfg.site.url)
     if dry_run:
         report.lines = _dry_run_lines(plan, targets, previews, releases)
-        if n_deletes > max_deletes and not yes:
-            report.lines.append(f"(a real run would stop: {n_deletes} deletes is more than --max-deletes {max_deletes}; add --yes)")
+        if plan.delete_count > max_deletes and not yes:
+            report.lines.append(f"(a real run would stop: {plan.delete_count} deletes is more than "
+                                f"--max-deletes {max_deletes}; add --yes)")
         report.seconds = time.perf_counter() - started
         return report
     reporter.start(plan)
@@ -327,24 +326,6 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
     with ThreadPoolExecutor(len(targets)) as pool:
         for future in [pool.submit(write, name) for name in targets]:
             future.result()
-
-
-def preview_tokens(remote: pp.Remote) -> dict[str, set[str]]:
-    """token -> release slugs, from a listing of the preview area (keys token/slug/...)."""
-    tokens: dict[str, set[str]] = {}
-    for key in remote.objects:
-        parts = key.split("/")
-        if len(parts) >= 3 and parts[1] != "assets":
-            tokens.setdefault(parts[0], set()).add(parts[1])
-    return tokens
-
-
-def _previews_of(site_remote: pp.Remote, public: set[str]) -> list[str]:
-    """Keys of previews whose release is now public: publishing it removes the preview."""
-    area = pp.Remote({k[len(pp.PREVIEW_DIR) + 1:]: v for k, v in site_remote.objects.items()
-                      if k.startswith(pp.PREVIEW_DIR + "/")})
-    stale = {t for t, slugs in preview_tokens(area).items() if slugs & public}
-    return sorted(pp.PREVIEW_DIR + "/" + k for k in area.objects if k.split("/")[0] in stale)
 
 
 def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) -> list[str]:

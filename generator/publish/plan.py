@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import SmrError
 from generator.files import atomic_write
 from generator.photos.originals import ORIGINALS_DIR, media_key
 
@@ -88,6 +89,10 @@ class Remote:
     objects: dict[str, tuple[int, str]]        # relative key -> (size, etag without quotes)
     manifest: dict[str, dict] = field(default_factory=dict)  # relative key -> {md5, etag, h}
 
+    def without(self, area: str) -> "Remote":
+        """The same target with the keys under `area` left out (another target lives there)."""
+        return Remote({k: v for k, v in self.objects.items() if not k.startswith(area)}, self.manifest)
+
 
 @dataclass
 class Plan:
@@ -99,6 +104,10 @@ class Plan:
     @property
     def upload_bytes(self) -> int:
         return sum(f.size for f in self.uploads)
+
+    @property
+    def delete_count(self) -> int:
+        return sum(len(keys) for keys in self.deletes.values())
 
     def by_stage(self) -> list[list[LocalFile]]:
         stages: list[list[LocalFile]] = [[] for _ in STAGES]
@@ -190,13 +199,20 @@ class HashCache:
 
     def __init__(self, path: Path | None):
         self.path = path
-        self.entries: dict[str, list] = {}
+        self.entries: dict[str, list] = self._load(path) if path else {}
         self.dirty = False
-        if path and path.is_file():
-            try:
-                self.entries = json.loads(path.read_text("utf-8"))
-            except (OSError, ValueError):
-                self.entries = {}
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, list]:
+        """Entries [size, mtime_ns, md5, etag] by path; anything unreadable or odd is a miss."""
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 4
+                and all(isinstance(x, int) for x in v[:2]) and all(isinstance(x, str) for x in v[2:])}
 
     def fill(self, files: list[LocalFile], jobs: int = 4) -> None:
         missing, kept = [], {}
@@ -266,6 +282,13 @@ def plan(files: list[LocalFile], remotes: dict[str, Remote], *, delete: bool) ->
     return Plan(uploads, skipped, deletes, stale)
 
 
+def refuse_too_many_deletes(plan: Plan, max_deletes: int, where: str) -> None:
+    """Without --yes, --delete removes at most max_deletes objects: stop before anything changes."""
+    if plan.delete_count > max_deletes:
+        raise SmrError(f"{where}: --delete would remove {plan.delete_count} objects, more than "
+                       f"--max-deletes {max_deletes}; check with --dry-run, then add --yes; nothing was uploaded")
+
+
 def delete_order(keys: list[str], releases: set[str] | None) -> list[str]:
     """Deleting runs the upload order backwards: pages go before what they link to."""
     return sorted(keys, key=lambda k: (-classify(k, releases), k))
@@ -296,3 +319,22 @@ def manifest_entries(body: bytes) -> dict[str, dict]:
         return {k: v for k, v in objects.items() if isinstance(v, dict)}
     except (ValueError, AttributeError):
         return {}
+
+
+# ---------------------------------------------------------------- previews
+
+def preview_tokens(keys) -> dict[str, set[str]]:
+    """token -> release slugs, from the keys of the preview area (token/slug/...)."""
+    tokens: dict[str, set[str]] = {}
+    for key in keys:
+        parts = key.split("/")
+        if len(parts) >= 3 and parts[1] != "assets":
+            tokens.setdefault(parts[0], set()).add(parts[1])
+    return tokens
+
+
+def stale_previews(site_keys, public: set[str]) -> list[str]:
+    """Keys of previews whose release is now public: publishing it removes the preview."""
+    area = [k[len(PREVIEW_DIR) + 1:] for k in site_keys if k.startswith(PREVIEW_DIR + "/")]
+    stale = {t for t, slugs in preview_tokens(area).items() if slugs & public}
+    return sorted(PREVIEW_DIR + "/" + k for k in area if k.split("/")[0] in stale)

@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.errors import SmrError
 from generator.files import cache_dir
 from generator.publish import plan as pp
-from generator.publish.deploy import Reporter, client_for, delete_keys, fetch, preview_tokens, publish_dir, settings
+from generator.publish.deploy import Reporter, client_for, delete_keys, fetch, publish_dir, settings
 from generator.publish.s3 import Target
 
 PREVIEW_BUILD = "preview-site"   # inside .smr-cache/: one folder, rebuilt in place by every preview
@@ -36,7 +36,7 @@ def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url
     s3 = client or client_for(cfg)
     area = Target(cfg.site.bucket, cfg.site.prefix + pp.PREVIEW_DIR + "/", cfg.site.field)
     existing = fetch(s3, area, cfg.conn, manifest=False)
-    tokens = sorted(t for t, slugs in preview_tokens(existing).items() if item.slug in slugs)
+    tokens = sorted(t for t, slugs in pp.preview_tokens(existing.objects).items() if item.slug in slugs)
     if remove:
         keys = [pp.PREVIEW_DIR + "/" + k for k in existing.objects if k.split("/")[0] in tokens]
         return None, len(delete_keys(s3, cfg.conn, cfg.site, keys, reporter or Reporter()))

@@ -166,12 +166,13 @@ def connection_problem(exc: BaseException) -> str:
             return "host name does not resolve"
         if isinstance(e, ssl.SSLCertVerificationError):
             return f"TLS certificate not trusted ({e.verify_message})"
-    names = {type(e).__name__ for e in chain}
-    if "ConnectTimeoutError" in names:
+    from botocore.exceptions import ConnectionClosedError, ConnectTimeoutError, ReadTimeoutError
+
+    if isinstance(exc, ConnectTimeoutError):
         return "connection timed out"
-    if "ReadTimeoutError" in names:
+    if isinstance(exc, ReadTimeoutError):
         return "no answer in time"
-    if "ConnectionClosedError" in names:
+    if isinstance(exc, ConnectionClosedError):
         return "connection closed before an answer"
     root = chain[-1]
     if isinstance(root, OSError) and root.strerror:

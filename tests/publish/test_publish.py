@@ -11,6 +11,7 @@ import pytest
 
 from generator.errors import SmrError
 from tests.conftest import NEWSROOM_YAML, RELEASE_YAML
+from tests.publish.proxies import FaultyProxy
 from tests.s3server import ACCESS_KEY, READER_KEY, READER_SECRET, SECRET_KEY
 
 SLUG = "2026-11-24-winkel"
@@ -392,6 +393,20 @@ def assert_preview_links_resolve(html: str, s3, bucket: str, folder: str) -> Non
         assert (key + "index.html" if key.endswith("/") else key) in keys, f"{link} -> {key} is not uploaded"
 
 
+def test_preview_leaves_nothing_behind_in_the_cache(room, s3):
+    room.release(SECRET_SLUG, SECRET_YAML)
+    room.photo(SECRET_SLUG, "images/deal.jpg")
+    cache = room.root / ".smr-cache"
+
+    def preview():
+        assert room.run("preview", SECRET_SLUG, "--now", "2026-11-25T10:00+01:00").exit_code == 0
+        return sorted(p.name for p in cache.iterdir())
+
+    first = preview()
+    assert "preview-site" in first
+    assert preview() == first and preview() == first, "each preview reuses one build folder and its records"
+
+
 def test_preview_remove_and_refusals(room, s3):
     room.release(SECRET_SLUG, SECRET_YAML)
     room.photo(SECRET_SLUG, "images/deal.jpg")
@@ -466,6 +481,44 @@ def test_missing_bucket_and_wrong_endpoint(room, s3, aws_env):
     assert result.exit_code == 1 and "SMR_ENDPOINT_URL" in result.output
 
 
+def test_retries_are_said_on_stderr(room, s3):
+    proxy = FaultyProxy(s3.endpoint, plan={3: "slowdown", 6: "drop", 9: "internal"}).start()
+    try:
+        result = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--endpoint-url", proxy.endpoint)
+    finally:
+        proxy.shutdown()
+    assert result.exit_code == 0, result.output
+    assert {"retrying (2/2): SlowDown", "retrying (2/2): connection closed before an answer",
+            "retrying (2/2): InternalError"} <= set(result.stderr.splitlines())
+    assert [f for f, _, _ in proxy.faults] == ["slowdown", "drop", "internal"]
+    assert f"news/{SLUG}/index.html" in s3.objects(room.site_bucket)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_local_endpoint_without_path_style(room, s3, host):
+    """botocore addresses such endpoints by path (BUCKET.127.0.0.1 does not exist), and the
+    download links, with no media_base_url, point where the originals were put."""
+    endpoint = s3.endpoint.replace("127.0.0.1", host)
+    text = (room.root / "newsroom.yaml").read_text("utf-8").replace("  path_style: true\n", "")
+    text = re.sub(r"  media_base_url: \S+\n", "", text).replace(s3.endpoint, endpoint)
+    (room.root / "newsroom.yaml").write_text(text, "utf-8")
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0 and "retrying" not in result.output, result.output
+    assert f"news/{SLUG}/index.html" in s3.objects(room.site_bucket)
+    assert f"hires/{SLUG}/Foto één.jpg" in s3.objects(room.media_bucket)
+    html = body(s3, room.site_bucket, f"news/{SLUG}/index.html").decode()
+    assert f'href="{endpoint}/{room.media_bucket}/hires/{SLUG}/Foto%20%C3%A9%C3%A9n.jpg"' in html
+
+
+def test_a_host_name_that_does_not_resolve_fails_at_once(room, s3):
+    endpoint = "http://s3.nergens.invalid:8333"
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--endpoint-url", endpoint)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: newsroom.yaml: publish.site: s3://{room.site_bucket}/news/: cannot reach {endpoint} "
+        "(host name does not resolve); check endpoint_url and the network"], "one line, and no retries"
+
+
 def test_server_killed_mid_publish_then_rerun_completes(newsroom, own_s3server, aws_env):
     s3 = own_s3server
     site, media = s3.bucket("site"), s3.bucket("media")
@@ -496,8 +549,8 @@ publish:
     message = str(info.value)
     assert re.fullmatch(rf"newsroom\.yaml: publish\.(site|media): s3://({site}|{media})/: .+", message), message
     assert "\n" not in message   # usually "cannot reach ..."; a 5xx from a dying server is also one clean line
-    s3.start()
-    report = publish(newsroom, max_attempts=5)   # the server may still be settling after its restart
+    s3.start()   # returns once what was written before reads back and new writes work
+    report = publish(newsroom, max_attempts=5)
     files = local_files(newsroom)
     assert 0 < report.uploaded <= len(files) - 3, "the files uploaded before the failure are not sent again"
     online = s3.objects(site) | {k.replace("/", "/hires/", 1): v for k, v in s3.objects(media).items()}

@@ -1,0 +1,230 @@
+"""The publish plan without a server: in-memory listings and manifests in, uploads, skips,
+deletes and their order out (generator/publish/plan.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.errors import SmrError
+from generator.publish import plan as pp
+from generator.publish.plan import (
+    ASSETS, FEEDS, INDEX_PAGES, MANIFEST, ORIGINALS, PREVIEW_DIR, RELEASE_PAGES, LocalFile, Remote,
+)
+
+RELEASES = {"2026-11-24-winkel", "2026-11-20-fabriek"}
+SITE = [
+    "feed.xml", "atom.xml", "sitemap.xml", "robots.txt", "index.html", "tags/brood/index.html",
+    "2026-11-24-winkel/index.html", "2026-11-20-fabriek/index.html", "assets/style.0a1b2c3d.css",
+    "2026-11-24-winkel/img/foto.3f2a9c1e.960.webp", "2026-11-24-winkel/docs/factsheet.pdf",
+    "2026-11-24-winkel/hires/Foto één.jpg", "2026-11-24-winkel/hires/2026-11-24-winkel-photos.zip",
+]
+
+
+def local(rel: str, body: bytes | None = None, media: bool = False, headers: dict | None = None) -> LocalFile:
+    """A file of a built site as scan() would describe it, without a file on disk."""
+    body = rel.encode() if body is None else body
+    stage = pp.classify(rel, RELEASES)
+    to_media = media and stage == ORIGINALS
+    md5 = hashlib.md5(body).hexdigest()
+    return LocalFile(rel=rel, key=pp.media_key(rel) if to_media else rel, path=Path("/nowhere") / rel,
+                     size=len(body), stage=stage, target="media" if to_media else "site",
+                     headers=headers or {"ContentType": "x", "CacheControl": pp.SHORT}, md5=md5, etag=md5)
+
+
+def listing(*files: LocalFile) -> dict[str, tuple[int, str]]:
+    """What a bucket lists after these files were uploaded as they are."""
+    return {f.key: (f.size, f.etag) for f in files}
+
+
+def recorded(*files: LocalFile) -> dict[str, dict]:
+    return {f.key: {"md5": f.md5, "etag": f.etag, "h": f.signature} for f in files}
+
+
+# ---------------------------------------------------------------- order
+
+def test_stages_of_a_site():
+    stages = {rel: pp.classify(rel, RELEASES) for rel in SITE}
+    assert stages == {
+        "feed.xml": FEEDS, "atom.xml": FEEDS, "sitemap.xml": FEEDS, "robots.txt": FEEDS,
+        "index.html": INDEX_PAGES, "tags/brood/index.html": INDEX_PAGES,
+        "2026-11-24-winkel/index.html": RELEASE_PAGES, "2026-11-20-fabriek/index.html": RELEASE_PAGES,
+        "assets/style.0a1b2c3d.css": ASSETS, "2026-11-24-winkel/img/foto.3f2a9c1e.960.webp": ASSETS,
+        "2026-11-24-winkel/docs/factsheet.pdf": ASSETS,
+        "2026-11-24-winkel/hires/Foto één.jpg": ORIGINALS,
+        "2026-11-24-winkel/hires/2026-11-24-winkel-photos.zip": ORIGINALS,
+    }
+    assert pp.classify("2026-12-01-later/index.html", RELEASES) == INDEX_PAGES, "not a public release's page"
+
+
+def test_uploads_go_originals_assets_release_pages_index_feeds():
+    files = [local(rel) for rel in reversed(SITE)]
+    plan = pp.plan(files, {"site": Remote({})}, delete=False)
+    order = [f.stage for f in plan.uploads]
+    assert order == sorted(order) and set(order) == {ORIGINALS, ASSETS, RELEASE_PAGES, INDEX_PAGES, FEEDS}
+    assert sorted(f.rel for f in plan.by_stage()[FEEDS]) == ["atom.xml", "feed.xml", "robots.txt", "sitemap.xml"]
+    assert plan.skipped == [] and plan.upload_bytes == sum(f.size for f in files)
+
+
+def test_within_a_stage_large_files_go_first():
+    small, large = local("assets/a.css", b"a"), local("assets/b.css", b"b" * 100)
+    assert pp.plan([small, large], {"site": Remote({})}, delete=False).uploads == [large, small]
+
+
+def test_originals_go_to_the_media_target_under_their_release():
+    files = [local(rel, media=True) for rel in SITE]
+    media = [f for f in files if f.target == "media"]
+    assert [f.key for f in media] == ["2026-11-24-winkel/Foto één.jpg", "2026-11-24-winkel/2026-11-24-winkel-photos.zip"]
+    plan = pp.plan(files, {"site": Remote({}), "media": Remote({})}, delete=False)
+    assert sorted(plan.by_stage()[ORIGINALS], key=lambda f: f.key) == sorted(media, key=lambda f: f.key)
+
+
+# ---------------------------------------------------------------- skip what the bucket has
+
+def test_unchanged_files_are_skipped_by_etag():
+    files = [local(rel) for rel in SITE]
+    remote = Remote(listing(*files))
+    plan = pp.plan(files, {"site": remote}, delete=False)
+    assert plan.uploads == [] and len(plan.skipped) == len(files)
+
+
+def test_a_change_in_size_content_or_headers_uploads_again():
+    page = local("index.html", b"<p>oud</p>")
+    remote = Remote(listing(page), recorded(page))
+    same_size = local("index.html", b"<p>new</p>")
+    longer = local("index.html", b"<p>nieuw</p>")
+    new_headers = local("index.html", b"<p>oud</p>", headers={"ContentType": "text/html", "CacheControl": pp.SHORT})
+    for f in (same_size, longer, new_headers):
+        assert pp.plan([f], {"site": remote}, delete=False).uploads == [f]
+    assert pp.unchanged(local("index.html", b"<p>oud</p>"), remote)
+
+
+def test_multipart_etags_compare_through_the_manifest():
+    """S3's ETag of a multipart upload is not the file's MD5: smr's manifest says which MD5 it had."""
+    video = local("2026-11-24-winkel/docs/film.mp4", b"x" * 100)
+    video.etag = "0123456789abcdef0123456789abcdef-2"
+    remote = Remote({video.key: (video.size, "fedcba9876543210fedcba9876543210-2")},   # as another tool cut it
+                    {video.key: {"md5": video.md5, "etag": "fedcba9876543210fedcba9876543210-2", "h": video.signature}})
+    assert pp.unchanged(video, remote)
+    remote.manifest[video.key]["md5"] = "0" * 32
+    assert not pp.unchanged(video, remote), "the manifest says it held other content"
+    stale = Remote(remote.objects, {video.key: {"md5": video.md5, "etag": "not what is there now", "h": video.signature}})
+    assert not pp.unchanged(video, stale), "replaced by someone else since smr recorded it"
+    assert pp.unchanged(video, Remote({video.key: (video.size, video.etag)})), "the ETag we predicted"
+
+
+def test_multipart_etag_of_a_local_file(tmp_path):
+    one = tmp_path / "een.bin"
+    one.write_bytes(b"a" * 1000)
+    assert pp.digests(one) == (hashlib.md5(b"a" * 1000).hexdigest(),) * 2
+    big = tmp_path / "groot.bin"
+    data = os.urandom(pp.MULTIPART_CHUNK + 10)
+    big.write_bytes(data)
+    parts = hashlib.md5(data[:pp.MULTIPART_CHUNK]).digest() + hashlib.md5(data[pp.MULTIPART_CHUNK:]).digest()
+    assert pp.digests(big) == (hashlib.md5(data).hexdigest(), hashlib.md5(parts).hexdigest() + "-2")
+
+
+# ---------------------------------------------------------------- deletes
+
+def test_only_what_smr_uploaded_is_deleted_and_only_when_asked():
+    kept = local("2026-11-24-winkel/index.html")
+    gone = [local("2026-11-20-fabriek/index.html"), local("2026-11-20-fabriek/img/a.0a1b2c3d.480.webp")]
+    foreign = {"not-ours.txt": (3, "e" * 32), f"{PREVIEW_DIR}/tok/2026-12-01-later/index.html": (3, "f" * 32)}
+    remote = Remote(listing(kept, *gone) | foreign | {MANIFEST: (10, "m" * 32)}, recorded(kept, *gone))
+    asked = pp.plan([kept], {"site": remote}, delete=True)
+    assert asked.deletes == {"site": sorted(f.key for f in gone)} and asked.delete_count == 2
+    assert asked.stale == {"site": ["not-ours.txt"]}, "neither the manifest nor previews are stale"
+    not_asked = pp.plan([kept], {"site": remote}, delete=False)
+    assert not_asked.deletes == {"site": []} and not_asked.delete_count == 0
+    assert not_asked.stale == {"site": sorted(f.key for f in gone) + ["not-ours.txt"]}
+
+
+def test_deletes_run_the_upload_order_backwards():
+    keys = ["2026-11-20-fabriek/hires/x.jpg", "2026-11-20-fabriek/img/x.0a1b2c3d.480.webp",
+            "2026-11-20-fabriek/index.html", "tags/fabriek/index.html", "tags/fabriek/feed.xml"]
+    assert pp.delete_order(keys, RELEASES) == [
+        "tags/fabriek/feed.xml", "tags/fabriek/index.html", "2026-11-20-fabriek/index.html",
+        "2026-11-20-fabriek/img/x.0a1b2c3d.480.webp", "2026-11-20-fabriek/hires/x.jpg"]
+
+
+def test_deletes_of_both_targets_count_against_the_cap():
+    files = [local(f"2026-11-2{n}-oud/index.html") for n in range(5)]
+    remote = {"site": Remote(listing(*files), recorded(*files)), "media": Remote({"a/b.jpg": (1, "a")}, {"a/b.jpg": {}})}
+    plan = pp.plan([], remote, delete=True)
+    assert plan.delete_count == 6 and plan.deletes["media"] == ["a/b.jpg"]
+    pp.refuse_too_many_deletes(plan, 6, "s3://site/")
+    with pytest.raises(SmrError, match=r"^s3://site/: --delete would remove 6 objects, more than --max-deletes 5; "):
+        pp.refuse_too_many_deletes(plan, 5, "s3://site/")
+
+
+def test_a_media_area_inside_the_site_prefix_is_left_to_the_media_target():
+    remote = Remote({"index.html": (1, "a"), "hires/x/y.jpg": (1, "b")}, {"hires/x/y.jpg": {}})
+    assert pp.plan([], {"site": remote.without("hires/")}, delete=True).deletes == {"site": []}
+
+
+# ---------------------------------------------------------------- the manifest
+
+def test_manifest_after_an_upload_and_deletes():
+    old, unchanged, new = local("a.html"), local("b.html"), local("c.html")
+    remote = Remote(listing(old, unchanged), recorded(old))
+    entries = pp.manifest_after(remote, [unchanged, new], {"c.html": "etag-of-c"}, deleted=["a.html"])
+    assert entries == {"b.html": {"md5": unchanged.md5, "etag": unchanged.etag, "h": unchanged.signature},
+                       "c.html": {"md5": new.md5, "etag": "etag-of-c", "h": new.signature}}
+    assert pp.manifest_entries(pp.manifest_body(entries)) == entries
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b"[]", json.dumps({"generator": "other", "objects": {"a": {}}}).encode(),
+                                  json.dumps({"generator": "smr", "objects": {"a": "not a dict"}}).encode()])
+def test_an_unreadable_or_foreign_manifest_claims_nothing(body):
+    assert pp.manifest_entries(body) == {}
+
+
+# ---------------------------------------------------------------- previews
+
+def test_previews_of_releases_that_are_now_public_are_removed():
+    keys = ["index.html", f"{PREVIEW_DIR}/tok1/2026-11-24-winkel/index.html", f"{PREVIEW_DIR}/tok1/assets/s.css",
+            f"{PREVIEW_DIR}/tok2/2026-12-01-later/index.html", f"{PREVIEW_DIR}/tok2/assets/s.css"]
+    assert pp.preview_tokens(k[len(PREVIEW_DIR) + 1:] for k in keys if k.startswith(PREVIEW_DIR)) == {
+        "tok1": {"2026-11-24-winkel"}, "tok2": {"2026-12-01-later"}}
+    assert pp.stale_previews(keys, RELEASES) == [f"{PREVIEW_DIR}/tok1/2026-11-24-winkel/index.html",
+                                                 f"{PREVIEW_DIR}/tok1/assets/s.css"]
+
+
+# ---------------------------------------------------------------- local files and their hashes
+
+def test_scan_skips_dotfiles_and_symlinks(tmp_path):
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "index.html").write_text("<p>")
+    (tmp_path / ".smr-site").write_text("marker")
+    (tmp_path / "link.html").symlink_to(tmp_path / "r" / "index.html")
+    assert [f.rel for f in pp.scan(tmp_path, {"r"}, media=False)] == ["r/index.html"]
+
+
+def test_hash_cache_is_reused_by_size_and_mtime_and_a_damaged_one_is_a_miss(tmp_path):
+    page = tmp_path / "site" / "index.html"
+    page.parent.mkdir()
+    page.write_text("<p>een</p>")
+    cache = tmp_path / "hashes.json"
+
+    def hashed():
+        files = pp.scan(tmp_path / "site", set(), media=False)
+        hashes = pp.HashCache(cache)
+        hashes.fill(files)
+        hashes.save()
+        return files[0].md5
+
+    assert hashed() == hashlib.md5(b"<p>een</p>").hexdigest()
+    entry = json.loads(cache.read_text())[str(page)]
+    entry[2] = "0" * 32   # a cached digest for this size and mtime is believed...
+    cache.write_text(json.dumps({str(page): entry}))
+    assert hashed() == "0" * 32
+    page.write_text("<p>twee</p>")   # ...until the file changes
+    assert hashed() == hashlib.md5(b"<p>twee</p>").hexdigest()
+    for damaged in ("{ damaged", "[]", json.dumps({str(page): [1, 2]}), json.dumps({str(page): "x"})):
+        cache.write_text(damaged)
+        assert hashed() == hashlib.md5(b"<p>twee</p>").hexdigest()
+    assert json.loads(cache.read_text())[str(page)][2] == hashlib.md5(b"<p>twee</p>").hexdigest()
