@@ -104,25 +104,31 @@ def check(ctx: Context, root: Path, now: str | None, quiet: bool):
 @NOW_OPTION
 @click.option("--preview", is_flag=True, help="Also show embargoed releases.")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.pass_obj
 def serve(ctx: Context, root: Path, output: Path | None, now: str | None, preview: bool, host: str, port: int):
-    """Preview the site on http://127.0.0.1:8000 and rebuild when a file changes."""
+    """Preview the site on http://127.0.0.1:8000 and rebuild when a source file changes."""
     from generator import clock
     from generator.build.pipeline import build as build_site
     from generator.build.serve import serve as serve_site
 
     output = (output or root / "_site").resolve()
 
-    def rebuild():
-        try:
-            ctx.say(build_site(root, output, now=clock.now(now), preview=preview).summary())
-        except SmrError as exc:
-            for problem in exc.problems:
-                click.secho(f"error: {problem}", err=True, fg="red")
+    def build():
+        ctx.say(build_site(root, output, now=clock.now(now), preview=preview).summary())
 
-    run(ctx, lambda: build_site(root, output, now=clock.now(now), preview=preview))
-    run(ctx, lambda: serve_site(root, output, rebuild, host=host, port=port, on_ready=ctx.say))
+    def failed(exc: Exception):
+        """A rebuild failed: one line per problem; the last good site is still served."""
+        if ctx.debug:
+            import traceback
+
+            traceback.print_exception(exc)
+        problems = exc.problems if isinstance(exc, SmrError) else [" ".join(f"{type(exc).__name__}: {exc}".split())]
+        for problem in problems:
+            click.secho(f"error: {problem}", err=True, fg="red")
+
+    run(ctx, lambda: serve_site(root, output, build, host=host, port=port, on_error=failed,
+                                on_ready=lambda url: ctx.say(f"Serving {output} on {url} (Ctrl+C stops)")))
 
 
 @main.command()
