@@ -6,9 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
-import time
-import urllib.request
 
 import pytest
 from click.testing import CliRunner
@@ -135,42 +132,6 @@ def test_installed_command_has_no_traceback_for_bad_input(newsroom):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "error: releases/a/release.yaml:1: date: field required" in proc.stderr
-
-
-def test_serve_previews_and_rebuilds_on_change(newsroom):
-    from generator import clock
-    from generator.build.pipeline import build
-    from generator.build.serve import serve
-
-    newsroom.release("a")
-    output = newsroom.site
-    build(newsroom.root, output, now=clock.now())
-    ready, stop, rebuilt = [], threading.Event(), threading.Event()
-
-    def rebuild():
-        build(newsroom.root, output, now=clock.now())
-        rebuilt.set()
-
-    thread = threading.Thread(target=serve, kwargs=dict(root=newsroom.root, output=output, rebuild=rebuild,
-                                                        port=0, on_ready=ready.append, stop=stop))
-    thread.start()
-    try:
-        for _ in range(50):
-            if ready:
-                break
-            time.sleep(0.1)
-        url = re.search(r"http://\S+/", ready[0]).group(0)
-        page = urllib.request.urlopen(url + "a/").read().decode()
-        assert "Testbedrijf opent een winkel" in page
-        time.sleep(1.1)  # mtime resolution
-        newsroom.release("a", (newsroom.root / "releases/a/release.yaml").read_text()
-                         .replace("opent een winkel", "opent twee winkels"))
-        assert rebuilt.wait(10)
-        page = urllib.request.urlopen(url + "a/").read().decode()
-        assert "Testbedrijf opent twee winkels" in page
-    finally:
-        stop.set()
-        thread.join(5)
 
 
 def test_new_outside_a_newsroom_is_refused(tmp_path):
