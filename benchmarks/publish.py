@@ -2,8 +2,9 @@
 
 A generated site of ~1000 release pages plus 8 originals of ~8 MB (~75 MB, ~1050 files).
 Each tool gets fresh buckets; we time a cold upload and a no-op re-run, each as its own
-process (interpreter start and imports included, as a user would see it), and print a
-table with the ratios to rclone. Not a test: run it by hand.
+process (interpreter start, boto3's import and client creation included, as a user would
+see it), and print a table with the ratios to rclone. Not a test: run it by hand. rclone
+and the AWS CLI are timed when installed (apt-get install rclone; pip install awscli).
 
     python3 benchmarks/publish.py [--pages 1000] [--originals 8] [--jobs 32] [--rounds 3]
 """

@@ -34,7 +34,7 @@ class Settings:
 
     site: Target
     media: Target | None
-    media_base_url: str | None     # None: the media bucket's own URL (see with_media_url)
+    media_base_url: str | None     # None: the media bucket's own URL (with_media_url)
     conn: Connection
     base_url: str
 
@@ -111,8 +111,6 @@ def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = 
 
 def with_media_url(cfg: Settings, s3) -> Settings:
     """Without media_base_url, downloads link to the media bucket where this client puts them."""
-    if not cfg.media or cfg.media_base_url:
-        return cfg
     try:
         return replace(cfg, media_base_url=s3api.public_url(cfg.media, s3))
     except Exception as exc:   # presigning needs credentials
@@ -132,7 +130,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
     started = time.perf_counter()
     root = root.resolve()
     cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
-    if cfg.media and not cfg.media_base_url:   # the build needs the media URL: connect first
+    if cfg.media and not cfg.media_base_url:   # the build needs the bucket's URL: connect first
         client = client or client_for(cfg)
         cfg = with_media_url(cfg, client)
     out = cache_dir(root) / PUBLISH_DIR
