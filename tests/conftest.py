@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-pytest_plugins = ["tests.s3server"]
+from tests.s3server import ACCESS_KEY, SECRET_KEY, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -105,6 +106,40 @@ def feed_server():
     server = FeedServer()
     yield server
     server.close()
+
+
+# ---------------------------------------------------------------- a real S3 server (SeaweedFS)
+
+@pytest.fixture(scope="session")
+def s3server(tmp_path_factory):
+    """One SeaweedFS for the session; tests isolate themselves with fresh buckets."""
+    server = start_server(tmp_path_factory.mktemp("weed"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_s3server(tmp_path_factory):
+    """A SeaweedFS of the test's own, for tests that kill and restart it."""
+    server = start_server(tmp_path_factory.mktemp("weed-own"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch, s3server):
+    """The standard AWS chain sees the test server's credentials and nothing from the machine."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")   # retries stay on, but a dead endpoint fails fast
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith("SMR_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
 
 
 CHROMIUM = "/usr/bin/chromium"

