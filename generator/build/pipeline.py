@@ -107,8 +107,9 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
         images = render_site(site, staging, outputs)
         live = swap.mark(staging)
         _record_build(outputs, key, signatures, site, outputs.site_files(), live)
-        swap.swap_in(staging, output)
+        old_site = swap.swap_in(staging, output)
         outputs.save(live)  # a build killed before this leaves records of another site: not trusted
+        swap.remove(old_site)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -54,23 +54,30 @@ def identity(folder: Path) -> tuple[int, int] | None:
     return st.st_ino, st.st_mtime_ns
 
 
-def swap_in(staging: Path, output: Path) -> None:
-    """Make the finished `staging` folder the site at `output`, then remove the old site."""
+def swap_in(staging: Path, output: Path) -> Path | None:
+    """Make the finished `staging` folder the site at `output`. Returns the folder that now
+    holds the old site, for the caller to remove once it has recorded the new one."""
     os.chmod(staging, 0o755)
     if not os.path.lexists(output):
         os.rename(staging, output)
-    elif exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # the exchange left the old site here
-    else:
-        swap_by_renames(staging, output)
+        return None
+    if exchange(staging, output):
+        return staging
+    return swap_by_renames(staging, output)
 
 
-def swap_by_renames(staging: Path, output: Path) -> None:
+def swap_by_renames(staging: Path, output: Path) -> Path:
     """The fallback: set the site aside, move staging in; `recover` undoes a kill between."""
     aside = output.with_name(f".{output.name}.old-{os.getpid()}")
     os.rename(output, aside)
     os.rename(staging, output)
-    shutil.rmtree(aside, ignore_errors=True)
+    return aside
+
+
+def remove(old_site: Path | None) -> None:
+    """Remove a site that was swapped out (a kill halfway leaves it to the next build)."""
+    if old_site is not None:
+        shutil.rmtree(old_site, ignore_errors=True)
 
 
 def exchange(a: Path, b: Path) -> bool:

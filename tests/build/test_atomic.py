@@ -285,9 +285,11 @@ def test_swap_by_renames_replaces_the_site(tmp_path):
     site, staging = tmp_path / "_site", tmp_path / "._site.tmp-1"
     (site / "old").mkdir(parents=True)
     (staging / "new").mkdir(parents=True)
-    swap.swap_by_renames(staging, site)
-    assert [p.name for p in tmp_path.iterdir()] == ["_site"]
+    old_site = swap.swap_by_renames(staging, site)
+    assert [p.name for p in old_site.iterdir()] == ["old"]
     assert [p.name for p in site.iterdir()] == ["new"]
+    swap.remove(old_site)
+    assert [p.name for p in tmp_path.iterdir()] == ["_site"]
 
 
 def test_records_of_another_site_are_not_trusted(small, tmp_path):
