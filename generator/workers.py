@@ -1,35 +1,75 @@
-"""Spread independent work (validating, rendering, feeds) over the cores with forked processes."""
+"""Spread independent work (validating releases, rendering them, photos) over the cores.
+
+One pool for all of it: `in_workers(function, args, context)` calls `function(context, arg)`
+for each arg, in worker processes when there is enough work. The context reaches each worker
+through the pool's initializer, so nothing depends on a forked child inheriting the parent's
+memory: the same code runs with fork, forkserver and spawn (Linux, macOS, Windows).
+"""
 
 from __future__ import annotations
 
 import os
 
 PARALLEL_FROM = 64  # items before worker processes pay for themselves
+START_METHOD_VARIABLE = "SMR_START_METHOD"  # for tests only: run the workers with this start method
 
-shared = None  # what the worker function needs: set before forking, inherited by the workers
+_task = None  # in a worker process: (function, context), set once by the pool's initializer
 
 
-def in_workers(function, args: list, parallel_from: int, context=None, chunksize: int | None = None) -> list:
-    """`map(function, args)`, in one forked process per core when there is enough work.
+def in_workers(function, args: list, context=None, *, parallel_from: int = PARALLEL_FROM,
+               processes: int | None = None, chunksize: int | None = None, each=None) -> list:
+    """`[function(context, arg) for arg in args]`, in worker processes when there is enough work.
 
-    Tasks go out `chunksize` at a time (by default a quarter of each core's share, at most
-    16). Fork hands the workers `context` (as `workers.shared`) and every cache for free. A
-    process with other threads (`smr serve`'s watcher) works serially: forking it is unsafe.
+    With fewer than `parallel_from` args, or one core, it runs here. Otherwise `processes`
+    workers (default: one per core) each receive `function` and `context` once (pickled,
+    unless forked), then take the args `chunksize` at a time (by default a quarter of each
+    worker's share, at most 16). `function` must be a module's top-level function. `each()`,
+    if given, is called as each result comes in (a progress bar).
     """
+    processes = min(processes or cpu_count(), len(args))
+    if len(args) < max(2, parallel_from) or processes < 2:
+        return [_counted(function(context, arg), each) for arg in args]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunksize = chunksize or max(1, min(16, len(args) // (4 * processes)))
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(start_method()),
+                             initializer=_start_worker, initargs=(function, context)) as pool:
+        return [_counted(result, each) for result in pool.map(_run, args, chunksize=chunksize)]
+
+
+def _counted(result, each):
+    if each is not None:
+        each()
+    return result
+
+
+def start_method() -> str:
+    """How worker processes start: the platform's default ("fork" on Linux up to Python
+    3.13, "spawn" on macOS and Windows), except that a process running other threads (`smr
+    serve` watches files in one) never forks: a child forked from it can inherit a lock
+    that another thread held, and hang. Then "forkserver" where there is one, else "spawn".
+    """
+    import multiprocessing
     import threading
 
-    global shared
-    shared = context
-    try:
-        cores = cpu_count()
-        if len(args) < parallel_from or cores < 2 or threading.active_count() > 1:
-            return [function(arg) for arg in args]
-        import multiprocessing
+    forced = os.environ.get(START_METHOD_VARIABLE)
+    if forced:
+        return forced
+    method = multiprocessing.get_start_method()
+    if method == "fork" and threading.active_count() > 1:
+        return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return method
 
-        with multiprocessing.get_context("fork").Pool(cores) as pool:
-            return pool.map(function, args, chunksize=chunksize or max(1, min(16, len(args) // (4 * cores))))
-    finally:
-        shared = None
+
+def _start_worker(function, context) -> None:
+    global _task
+    _task = (function, context)
+
+
+def _run(arg):
+    function, context = _task
+    return function(context, arg)
 
 
 def cpu_count() -> int:

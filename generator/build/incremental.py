@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.store import PickleStore, folder_signature
 from generator.resources import asset_dirs, template_dirs
 
-RECORDS_VERSION = 5   # what a record keeps besides its files; a new layout makes the old records unusable
+RECORDS_VERSION = 6   # what a record keeps besides its files; a new layout makes the old records unusable
 
 
 def digest(*parts) -> str:
@@ -28,12 +28,11 @@ def digest(*parts) -> str:
 
 
 def global_key(root: Path, preview: bool) -> str:
-    """Inputs every page depends on: a change here re-renders the whole site."""
-    from generator import __version__
-
+    """Inputs every page depends on: a change here re-renders the whole site. (smr's and the
+    libraries' versions key every store in .smr-cache, these records included.)"""
     newsroom = (root / "newsroom.yaml").read_bytes()
     folders = [folder_signature(d) for d in (*template_dirs(root), *asset_dirs(root))]
-    return digest(__version__, RECORDS_VERSION, newsroom, folders, preview, _logo_signature(root, newsroom))
+    return digest(RECORDS_VERSION, newsroom, folders, preview, _logo_signature(root, newsroom))
 
 
 def _logo_signature(root: Path, newsroom_yaml: bytes) -> tuple:

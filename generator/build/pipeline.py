@@ -6,7 +6,6 @@ byte-identical (sorted iteration, no timestamps but the content's own).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import os
@@ -49,24 +48,7 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     `media_base_url` (set by publish) makes photo downloads link to the media target;
     `home_url` (set by preview, which uploads one release) makes links to the index, the
     feeds and other releases point at the public newsroom."""
-    with _collector_paused():
-        return _build(root, output, now, preview, media_base_url, home_url)
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cycle collector, paused for one build: its passes over the thousands of
-    cached objects took a fifth of a one-change build, and a build's own garbage is freed
-    by reference counting (peak memory of a cold 1000-release build is the same without)."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return _build(root, output, now, preview, media_base_url, home_url)
 
 
 def _build(root: Path, output: Path | None, now: dt.datetime, preview: bool, media_base_url: str | None,
@@ -192,14 +174,9 @@ def render_site(site: Site, out: Path, outputs) -> int:
     from generator.render.pages import Pages
     from generator.render.sitemap import entries as sitemap_entries, write_sitemap
 
-    from generator.render import markup
-    from generator.store import PickleStore
-
-    rendered_markdown = PickleStore(site.root, "markdown", markup.RENDER_VERSION)
-    markup.remember(rendered_markdown)
     pages = Pages(site)
     keys = {item.slug: release_key(site, pages, item) for item in site.rendered}
-    results: dict[str, dict] = {}
+    results: dict[str, dict] = {}   # slug -> what its record keeps: index card, feed entries
     todo = []
     for item in site.rendered:
         record = outputs.reuse(f"release:{item.slug}", keys[item.slug])
@@ -208,26 +185,18 @@ def render_site(site: Site, out: Path, outputs) -> int:
         else:
             todo.append(item)
     photos = prepare_images(todo, site.root)  # every photo to render, at once, in parallel
-    new_markdown = markup.take_new()
-    rendered, blocks = render_releases(site, pages, out, todo)
-    fresh_entries = {}   # feed entries of the releases rendered now
-    for slug, extra, entry in rendered:
+    for slug, extra in render_releases(site, pages, out, todo):
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra
-        if entry:
-            fresh_entries[slug] = entry
-    markup.keep(rendered_markdown, new_markdown | blocks | markup.take_new())
-    outputs.after_save.append(rendered_markdown.save)
 
     index_key = digest("index", [(i.slug, keys[i.slug]) for i in site.public])
     if not outputs.reuse("index", index_key):
         write_index(site, pages, out, outputs, index_key, results, keys)
     for feed in pages.feeds:
-        listed = [(i.slug, keys[i.slug]) for i in feed.items]
-        feed_key = digest("feed", feed.path, feed.title, feed.language, listed)
+        feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
-            entries = feed_entries(site, feed, listed, fresh_entries, outputs, results)
-            outputs.record(f"feed:{feed.path}", feed_key, write_feed(site, feed, out, entries), {"listed": listed})
+            entries = {i.slug: results[i.slug]["entry"] for i in feed.items}
+            outputs.record(f"feed:{feed.path}", feed_key, write_feed(site, feed, out, entries))
     sitemap_key = digest("sitemap", sitemap_entries(site))
     if not outputs.reuse("sitemap", sitemap_key):
         write_sitemap(site, pages, out)
@@ -251,30 +220,6 @@ def write_index(site: Site, pages, out: Path, outputs, index_key: str, results: 
     outputs.record("index", index_key, ["index.html"], {"first": first})
 
 
-def feed_entries(site: Site, feed, listed: list, fresh: dict, outputs, results: dict) -> dict:
-    """The entries `feed` lists, by slug: made in this build (`fresh`, with the pages rendered
-    now), or taken from the feed as the previous build wrote it (when that release did not
-    change), or else made here and added to `fresh` for the next feed that lists them."""
-    from generator.render import feeds
-
-    entries = {slug: fresh[slug] for slug, _ in listed if slug in fresh}
-    before = outputs.previous_extra(f"feed:{feed.path}").get("listed", [])
-    kept = {pair for pair in listed if pair[0] not in entries} & set(before)
-    if kept and outputs.previous is not None:
-        try:
-            written = feeds.read_entries((outputs.previous / feed.rss).read_bytes(),
-                                         (outputs.previous / feed.atom).read_bytes())
-        except OSError:
-            written = []
-        if len(written) == len(before):   # the file is as that build wrote it
-            entries.update((slug, entry) for (slug, key), entry in zip(before, written) if (slug, key) in kept)
-    missing = [site.by_slug(slug) for slug, _ in listed if slug not in entries]
-    made = dict(zip((i.slug for i in missing),
-                    feeds.entry_texts(site, [(i, html_content(i), results[i.slug]["lead"]) for i in missing])))
-    fresh.update(made)
-    return entries | made
-
-
 def release_key(site: Site, pages, item) -> str:
     """Everything a release's folder in the site is made from, besides the global inputs."""
     from generator.render import feeds
@@ -289,47 +234,60 @@ def release_key(site: Site, pages, item) -> str:
 RENDER_BATCH = 20  # releases per worker task: their feed entries are built as one feed
 
 
-def render_releases(site: Site, pages, out: Path, items: list) -> tuple[list, dict]:
+class RenderContext:
+    """What rendering releases needs, here or in a worker process: the site, the staging
+    folder and the pages. A worker gets it pickled without the pages (a Jinja environment
+    does not pickle) and makes its own, once."""
+
+    def __init__(self, site: Site, out: Path, pages=None):
+        from generator.render.pages import Pages
+
+        self.site, self.out = site, out
+        self.pages = pages or Pages(site)
+
+    def __reduce__(self):
+        return RenderContext, (self.site, self.out)
+
+
+def render_releases(site: Site, pages, out: Path, items: list) -> list[tuple[str, dict]]:
     """Render the given releases' folders, in worker processes when there are many.
 
-    Returns [slug, extra kept with its record, its feed entries] for each release, and
-    the Markdown rendered on the way."""
+    Returns (slug, what its record keeps) for each release."""
     slugs = [i.slug for i in items]
     batches = [slugs[at:at + RENDER_BATCH] for at in range(0, len(slugs), RENDER_BATCH)]
-    done = workers.in_workers(_render_batch, batches, parallel_from=workers.PARALLEL_FROM // RENDER_BATCH,
-                              context=(site, pages, out), chunksize=1)
+    done = workers.in_workers(_render_batch, batches, RenderContext(site, out, pages),
+                              parallel_from=workers.PARALLEL_FROM // RENDER_BATCH, chunksize=1)
+    results: list[tuple[str, dict]] = []
     problems: list[Problem] = []
-    results, markdown = [], {}
-    for batch_results, batch_problems, blocks in done:
+    for batch_results, batch_problems in done:
         results.extend(batch_results)
         problems.extend(batch_problems)
-        markdown.update(blocks)
     SmrError.collect(problems)
-    return results, markdown
+    return results
 
 
-def _render_batch(slugs: list[str]):
-    """Some releases' folders, their index cards and feed entries; plus the Markdown
-    rendered here, for the parent's cache."""
-    from generator.render import feeds, markup
+def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[Problem]]:
+    """Some releases' folders, with what their records keep: the index card, and the RSS
+    item and Atom entry that every feed listing the release splices in as they are."""
+    from generator.render import feeds
 
-    site, pages, out = workers.shared
+    site, pages = context.site, context.pages
     results, problems, listed = [], [], []
     for slug in slugs:
         item = site.by_slug(slug)
         try:
-            card, lead = _render_release(site, pages, out, item)
+            card, lead = _render_release(site, pages, context.out, item)
         except SmrError as exc:
             problems.extend(exc.problems)
             continue
-        extra = {"card": card, "card_html": None, "lead": lead}
-        results.append([slug, extra, None])
+        extra = {"card": card, "card_html": None, "entry": None}
+        results.append((slug, extra))
         if not item.embargoed(site.now):   # an embargoed release is on no index and in no feed
             extra["card_html"] = pages.card({"item": item, "href": f"{slug}/", "image": card})
-            listed.append((results[-1], (item, html_content(item), lead)))
-    for (result, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
-        result[2] = entry
-    return results, problems, markup.take_new()
+            listed.append((extra, (item, html_content(item), lead)))
+    for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
+        extra["entry"] = entry
+    return results, problems
 
 
 def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, object]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from generator.newsroom.paths import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE
                               release_signatures)
 
 
-@dataclass(eq=False)   # items are the same only when they are one: comparing would unpack them
+@dataclass(eq=False)   # an item is itself only: two loads of one release are two items
 class Item:
     """One validated release with everything derived from where it lives."""
 
@@ -36,51 +35,35 @@ class Item:
     language: str
     body: str
     coverage: list[Coverage]
-    lines: dict | bytes = field(default_factory=dict)  # location in release.yaml -> line
+    lines: dict = field(default_factory=dict)  # location in release.yaml -> line
     signature: str = ""  # of the release folder's files: changes whenever any of them does
     translations: list[str] = field(default_factory=list)  # slugs
-    # What lists of releases (index, feeds, sitemap, checks) read, kept beside the release.
-    date: dt.datetime = field(init=False)
-    embargo: dt.datetime | None = field(init=False)
-    title: str = field(init=False)
-    tags: tuple[str, ...] = field(init=False)
-    translation_refs: tuple[str, ...] = field(init=False)
 
-    def __post_init__(self) -> None:
-        release = self.release
-        self.date, self.embargo, self.title = release.date, release.embargo, release.title
-        self.tags, self.translation_refs = tuple(release.tags), tuple(release.translations)
+    @property
+    def date(self) -> dt.datetime:
+        return self.release.date
+
+    @property
+    def embargo(self) -> dt.datetime | None:
+        return self.release.embargo
+
+    @property
+    def title(self) -> str:
+        return self.release.title
+
+    @property
+    def tags(self) -> list[str]:
+        return self.release.tags
+
+    @property
+    def translation_refs(self) -> list[str]:
+        return self.release.translations
 
     def line_of(self, *loc) -> int:
-        if isinstance(self.lines, bytes):
-            self.lines = pickle.loads(self.lines)
         return Document(None, self.lines).line_of(loc)
-
-    def __getstate__(self) -> dict:
-        """A cached item keeps its release, text and coverage packed, and its line map too:
-        a build after one change reads them only for the releases it renders, and unpacking
-        a thousand validated models took a fifth of such a build."""
-        state = dict(self.__dict__)
-        if isinstance(state["lines"], dict):
-            state["lines"] = pickle.dumps(state["lines"], protocol=pickle.HIGHEST_PROTOCOL)
-        if "_packed" not in state:
-            state["_packed"] = pickle.dumps({name: state.pop(name) for name in _PACKED}, protocol=pickle.HIGHEST_PROTOCOL)
-        return state
-
-    def __getattr__(self, name: str):
-        """Unpack the release (with its text and coverage) the first time it is read."""
-        packed = self.__dict__.get("_packed")
-        if name not in _PACKED or packed is None:
-            raise AttributeError(name)
-        self.__dict__.update(pickle.loads(packed))
-        del self.__dict__["_packed"]
-        return self.__dict__[name]
 
     def embargoed(self, now: dt.datetime) -> bool:
         return self.embargo is not None and self.embargo > now
-
-
-_PACKED = ("release", "body", "coverage")
 
 
 @dataclass
@@ -129,26 +112,25 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     Validated releases are cached by their folder's signature, so only changed releases are
     parsed again; a change to newsroom.yaml invalidates them all.
     """
-    from generator.store import PackedStore, file_digest
+    from generator.store import PickleStore, file_digest
 
     root = root.resolve()
     if signatures is None:
         signatures = release_signatures(root)
     newsroom = load_newsroom(root)
-    store = PackedStore(root, "items", file_digest(root / NEWSROOM_FILE))
+    store = PickleStore(root, "items", file_digest(root / NEWSROOM_FILE))
+    cached = {name: store.get(name, signature) for name, signature in signatures.items()}
+    todo = [name for name, item in cached.items() if item is None]
+    loaded = dict(zip(todo, workers.in_workers(_load_release, todo, (root, newsroom))))
     problems: list[Problem] = []
     items: list[Item] = []
-    cached = {name: store.get(name, signature) for name, signature in signatures.items()}
-    loaded = dict(workers.in_workers(_load_release, [name for name, item in cached.items() if item is None],
-                                     workers.PARALLEL_FROM, context=(root, newsroom)))
     for name, signature in signatures.items():
-        item = cached[name]
-        if item is None:
-            if isinstance(loaded[name], SmrError):
-                problems.extend(loaded[name].problems)
-                continue
-            item = pickle.loads(loaded[name])
-            store.put_packed(name, signature, loaded[name])
+        item = cached[name] or loaded[name]
+        if isinstance(item, SmrError):
+            problems.extend(item.problems)
+            continue
+        if cached[name] is None:
+            store.put(name, signature, item)
         item.translations = []
         item.signature = signature
         items.append(item)
@@ -160,15 +142,13 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
 
 
-def _load_release(name: str) -> tuple[str, "bytes | SmrError"]:
-    """One release folder, validated (in a worker process when there are many) and pickled:
-    the bytes both travel back to the parent and go into the cache as they are."""
-    root, newsroom = workers.shared
+def _load_release(context: tuple, name: str) -> "Item | SmrError":
+    """One release folder, validated (in a worker process when there are many)."""
+    root, newsroom = context
     try:
-        item = load_item(root, root / RELEASES_DIR / name, newsroom)
+        return load_item(root, root / RELEASES_DIR / name, newsroom)
     except SmrError as exc:
-        return name, exc
-    return name, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        return exc
 
 
 def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:

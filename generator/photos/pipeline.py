@@ -2,8 +2,10 @@
 
 `process_images(item, out_dir)` is the one entry point the build calls per release.
 `prepare_images(items, root)` does the heavy work for a whole build first, in parallel,
-into the content-hash cache (`.smr-cache/images/`), so `process_images` only links cached
-files into the site. Pillow is imported only in the functions (and workers) that decode.
+into the content-hash cache (`.smr-cache/images/`), so `process_images` only copies cached
+files into the site, each checked against the digest recorded when it was made (a copy, not
+a link: editing the site must not change the cache). Pillow is imported only in the
+functions (and workers) that decode.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from urllib.parse import quote, unquote
 
 from generator.errors import Problem, SmrError
 from generator.files import cache_dir
-from generator.photos.renditions import SETTINGS, link_or_copy, render
+from generator.store import versions
+from generator.photos.renditions import SETTINGS, cached_meta, copy_out, render
 from generator.slug import slugify
 
 SIZES = "(min-width: 48rem) 48rem, 100vw"  # the photo column is at most 48rem wide
@@ -69,20 +72,39 @@ def process_images(item, out_dir: Path, *, root: Path | None = None, settings: d
     root = Path(root) if root else item.folder.parent.parent
     settings = settings or SETTINGS
     jobs = [_job(item, index, image, root, settings) for index, image in enumerate(item.release.images)]
-    metas, problems = {}, []
+    metas, problems = [], []
     for index, job in enumerate(jobs):
-        result = render(job)
+        result = _copy_renditions(job, out_dir / "img")
         if "error" in result:
             problems.append(_problem(item, index, result["error"]))
         else:
-            metas[index] = result["ok"]
+            metas.append(result["ok"])
     SmrError.collect(problems)
     images, used = ImageSet(), set()
-    for index, image in enumerate(item.release.images):
-        images.append(_place(item, image, jobs[index], metas[index], out_dir, used))
+    for image, job, meta in zip(item.release.images, jobs, metas):
+        images.append(_place(item, image, job, meta, out_dir, used))
     if images:
-        images.media_kit = write_media_kit(item, images, out_dir, root)
+        images.media_kit = write_media_kit(item, images, out_dir)
     return images
+
+
+def _copy_renditions(job: dict, img_dir: Path) -> dict:
+    """Copy one photo's renditions from its cache folder into `img_dir`, each checked against
+    its recorded digest; a folder whose files fail the check is made again, once."""
+    img_dir.mkdir(parents=True, exist_ok=True)
+    for again in (False, True):
+        result = render(job, again=again)
+        if "error" in result:
+            return result
+        meta = result["ok"]
+        if all(copy_out(Path(job["target"]), meta, name, img_dir / name) for name in _rendition_names(meta)):
+            return result
+    raise SmrError(f"{job['target']}: the photo cache changed while this build read it; build again")
+
+
+def _rendition_names(meta: dict) -> list[str]:
+    names = [name for rendition in meta["renditions"] for name in rendition["files"].values()]
+    return names + [meta[kind]["src"] for kind in ("og", "thumb") if meta[kind]]
 
 
 def prepare_images(items, root: Path, *, settings: dict | None = None, workers: int | None = None) -> int:
@@ -91,70 +113,42 @@ def prepare_images(items, root: Path, *, settings: dict | None = None, workers: 
     One process per core; a progress bar on stderr when it is a terminal. Raises one
     SmrError naming every bad photo. Returns the number of photos that needed work.
     """
+    from generator.workers import in_workers
+
     settings = settings or SETTINGS
     _sweep(cache_root(root))
     pending, targets = [], set()
     for item in items:
         for index, image in enumerate(item.release.images):
             job = _job(item, index, image, Path(root), settings)
-            if job["target"] not in targets and not (Path(job["target"]) / "meta.json").is_file():
+            if job["target"] not in targets and cached_meta(Path(job["target"])) is None:
                 targets.add(job["target"])  # the same photo twice is worked on once
                 pending.append((item, index, job))
-    if not pending:
-        return 0
-    from generator.workers import cpu_count
-
-    workers = workers or cpu_count()
-    problems = []
     progress = _Progress(len(pending))
     try:
-        if workers == 1 or len(pending) == 1:
-            for p in pending:
-                _collect(p, render(p[2]), problems)
-                progress.step()
-        else:
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            import PIL.Image  # noqa: F401  imported once here, inherited by forked workers
-
-            with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=_start_method()) as pool:
-                futures = {pool.submit(render, p[2]): p for p in pending}
-                for future in as_completed(futures):
-                    _collect(futures[future], future.result(), problems)
-                    progress.step()
+        results = in_workers(_render_job, [job for _, _, job in pending], parallel_from=2, processes=workers,
+                             each=progress.step)
     finally:
         progress.close()
-    SmrError.collect(problems)
+    SmrError.collect(_problem(item, index, result["error"])
+                     for (item, index, _), result in zip(pending, results) if "error" in result)
     return len(pending)
+
+
+def _render_job(_context, job: dict) -> dict:
+    return render(job)
 
 
 def _sweep(cache: Path, age: float = 3600) -> None:
     """Remove work folders an interrupted build left in the cache (older than an hour)."""
     import time
 
-    for leftover in [*cache.glob(".tmp-*"), *cache.glob("kits/.tmp-*")]:
+    for leftover in cache.glob(".tmp-*"):
         try:
             if time.time() - leftover.stat().st_mtime > age:
                 shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         except OSError:
             pass
-
-
-def _start_method():
-    """fork starts workers fastest, but is unsafe when other threads run (`smr serve`)."""
-    import multiprocessing
-    import threading
-
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-def _collect(pending, result: dict, problems: list) -> None:
-    item, index, _ = pending
-    if "error" in result:
-        problems.append(_problem(item, index, result["error"]))
 
 
 def _problem(item, index: int, message: str) -> Problem:
@@ -181,7 +175,8 @@ def _job(item, index: int, image, root: Path, settings: dict) -> dict:
     source = item.folder / image.file
     lead = image is item.release.lead_image
     key_input = {"content": content_hash(source), "settings": settings, "lead": lead,
-                 "focus": list(image.focus) if lead and image.focus else None, "credit": image.credit}
+                 "focus": list(image.focus) if lead and image.focus else None, "credit": image.credit,
+                 "pillow": versions(root)["pillow"]}   # new encoders, new bytes: new file names
     key = hashlib.sha256(json.dumps(key_input, sort_keys=True).encode()).hexdigest()[:20]
     cache = cache_root(root)
     cache.mkdir(parents=True, exist_ok=True)
@@ -197,16 +192,7 @@ def _stem(name: str) -> str:
 
 
 def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set) -> "WebImage":
-    """Link the cached renditions into the site, copy the original, describe both."""
-    cached = Path(job["target"])
-    (out_dir / "img").mkdir(parents=True, exist_ok=True)
-    for rendition in meta["renditions"]:
-        for name in rendition["files"].values():
-            _put(cached / name, out_dir / "img" / name)
-    for kind in ("og", "thumb"):
-        if meta[kind]:
-            _put(cached / meta[kind]["src"], out_dir / "img" / meta[kind]["src"])
-
+    """Copy the original into the site, describe it and its renditions (copied already)."""
     source = item.folder / image.file
     hires = f"hires/{source.name}" if source.name not in used else f"hires/{job['tag']}/{source.name}"
     used.add(source.name)
@@ -236,31 +222,21 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set) -> "Web
     )
 
 
-def _put(cached: Path, target: Path) -> None:
-    if not target.exists():
-        link_or_copy(cached, target)
-
-
 # ---------------------------------------------------------------- media kit
 
-def write_media_kit(item, images: list, out_dir: Path, root: Path) -> dict:
-    """One zip with every original and a credits.txt; cached by content, written by streaming."""
+def write_media_kit(item, images: list, out_dir: Path) -> dict:
+    """One zip with every original and a credits.txt, written by streaming into the site.
+
+    Not cached: copying a cached zip into the site (checked, as every cached file) reads and
+    writes as many bytes as making it again from the originals just copied to hires/."""
     from generator.photos.media_kit import credits_text, write_zip
 
     entries = [(PurePosixPath(unquote(i.original)).relative_to("hires").as_posix(), item.folder / img.file)
                for i, img in zip(images, item.release.images)]
-    credits = credits_text(images)
-    key_input = [[name, content_hash(path)] for name, path in entries] + [credits]
-    key = hashlib.sha256(json.dumps(key_input).encode()).hexdigest()[:20]
-    kits = cache_root(root) / "kits"
-    kits.mkdir(parents=True, exist_ok=True)
-    cached = kits / f"{key}.zip"
-    if not cached.is_file():
-        write_zip(cached, entries, credits)
     name = KIT_NAME.format(slug=item.slug)
-    (out_dir / "hires").mkdir(parents=True, exist_ok=True)
-    _put(cached, out_dir / "hires" / name)
-    return {"href": f"hires/{name}", "name": name, "bytes": cached.stat().st_size, "count": len(entries)}
+    kit = out_dir / "hires" / name
+    write_zip(kit, entries, credits_text(images))
+    return {"href": f"hires/{name}", "name": name, "bytes": kit.stat().st_size, "count": len(entries)}
 
 
 # ---------------------------------------------------------------- for publishing

@@ -3,10 +3,16 @@
 This runs in a worker process, so it takes and returns plain data only (paths, dicts,
 strings). Its output goes into a fresh cache folder that is renamed into place when
 complete; an error leaves nothing behind and comes back as a one-line message.
+
+A cache folder is trusted only as far as it proves itself: its meta.json carries its own
+checksum, the folder's key (its name) and the sha256 of every file, and each file is checked
+against that digest when it is copied into a site (`copy_out`). Anything else is made again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import json
 import math
@@ -37,24 +43,23 @@ class BadImage(Exception):
     """A photo we cannot use; the message is for people."""
 
 
-def render(job: dict) -> dict:
+def render(job: dict, *, again: bool = False) -> dict:
     """Make every file of one photo in the cache folder `job["target"]`; return its metadata.
 
     `job` holds: source (path), target (cache folder), stem (file name stem), tag (hash
     for file names), lead (bool), focus (x, y) or None, credit (YAML credit or None),
-    settings. Returns {"ok": meta} or {"error": message}.
+    settings. A folder already there is used when its meta.json is sound (see `cached_meta`),
+    unless `again`: then it is replaced. Returns {"ok": meta} or {"error": message}.
     """
     target = Path(job["target"])
-    if (target / META).is_file():
-        return {"ok": json.loads((target / META).read_text("utf-8"))}
+    meta = None if again else cached_meta(target)
+    if meta is not None:
+        return {"ok": meta}
     work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     try:
-        meta = _render_into(job, work)
+        meta = _sealed(_render_into(job, work), target.name, work)
         (work / META).write_text(json.dumps(meta, sort_keys=True), "utf-8")
-        try:
-            work.rename(target)
-        except OSError:  # another build got there first: same key, same content
-            shutil.rmtree(work, ignore_errors=True)
+        _move_into_place(work, target)
         return {"ok": meta}
     except BadImage as exc:
         shutil.rmtree(work, ignore_errors=True)
@@ -62,6 +67,55 @@ def render(job: dict) -> dict:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+def cached_meta(folder: Path) -> dict | None:
+    """The metadata of a cache folder, when its meta.json is whole and about this folder."""
+    try:
+        meta = json.loads((folder / META).read_text("utf-8"))
+        if meta["checksum"] == _checksum(meta) and meta["key"] == folder.name:
+            return meta
+    except (OSError, ValueError, TypeError, KeyError):   # unreadable, not JSON, not a dict
+        pass
+    return None
+
+
+def copy_out(folder: Path, meta: dict, name: str, target: Path) -> bool:
+    """Copy a file of a cache folder to `target` if its bytes are those meta.json records:
+    a site never shares a file with the cache, and never gets a damaged one."""
+    try:
+        data = (folder / name).read_bytes()
+    except OSError:
+        return False
+    if hashlib.sha256(data).hexdigest() != meta["files"].get(name):
+        return False
+    target.write_bytes(data)
+    return True
+
+
+def _sealed(meta: dict, key: str, work: Path) -> dict:
+    """`meta` with what proves the folder later: its key, every file's sha256, a checksum."""
+    files = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(work.iterdir())}
+    meta = {**meta, "key": key, "files": files}
+    return {**meta, "checksum": _checksum(meta)}
+
+
+def _checksum(meta: dict) -> str:
+    body = {k: v for k, v in meta.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _move_into_place(work: Path, target: Path) -> None:
+    """Rename the finished folder to its key, replacing a damaged one whole."""
+    if target.exists():
+        damaged = target.with_name(f".tmp-damaged-{target.name}-{os.getpid()}")
+        with contextlib.suppress(OSError):
+            os.rename(target, damaged)
+        shutil.rmtree(damaged, ignore_errors=True)
+    try:
+        work.rename(target)
+    except OSError:  # another build got there first: same key, same content
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _render_into(job: dict, work: Path) -> dict:
@@ -371,11 +425,3 @@ def _xmp(data) -> dict:
     return {"caption": first(".//dc:description"),
             "credit": first(".//photoshop:Credit") or attr(credit_attr) or first(".//dc:creator"),
             "copyright": first(".//dc:rights")}
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """Put a cached file into the site: a hard link when possible (no bytes copied)."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)

@@ -129,8 +129,9 @@ def entry_texts(site, releases: list[tuple]) -> list[tuple[bytes, bytes]]:
     `releases` holds (item, content HTML, lead photo) tuples. A release is in up to four
     feeds (the newsroom's, its language's, its tags'): building its entry once, with its
     page, and splicing the text into each feed halves the work of building every feed
-    whole; an unchanged release's entry is read back from the feed it is in. feedgen pretty-prints
-    an entry the same whatever stands around it, so the feeds are byte for byte the same."""
+    whole; the build keeps the entry with the release's record until the release changes.
+    feedgen pretty-prints an entry the same whatever stands around it, so the feeds are byte
+    for byte the same."""
     if not releases:
         return []
     fg = _channel(site, Feed("", site.newsroom.title, site.newsroom.language, "all"))
@@ -139,17 +140,10 @@ def entry_texts(site, releases: list[tuple]) -> list[tuple[bytes, bytes]]:
         entry = fg.add_entry()
         _entry(entry, site, item, content, lead)
         links[entry.id()] = {"links": entry.link(), "lang": item.language}
-    entries = read_entries(fg.rss_str(pretty=True), _atom_links(fg.atom_str(pretty=True), links))
-    assert len(entries) == len(releases)
-    return entries
-
-
-def read_entries(rss: bytes, atom: bytes) -> list[tuple[bytes, bytes]]:
-    """The entries of a feed this module wrote, as `entry_texts` made them ([] if the two
-    files do not hold the same number)."""
-    items = _split(rss, b"    <item>\n", b"    </item>\n")
-    entries = _split(atom, b"  <entry", b"  </entry>\n")
-    return list(zip(items, entries)) if len(items) == len(entries) else []
+    items = _split(fg.rss_str(pretty=True), b"    <item>\n", b"    </item>\n")
+    entries = _split(_atom_links(fg.atom_str(pretty=True), links), b"  <entry", b"  </entry>\n")
+    assert len(items) == len(entries) == len(releases)
+    return list(zip(items, entries))
 
 
 def _split(xml: bytes, opening: bytes, closing: bytes) -> list[bytes]:

@@ -40,18 +40,11 @@ _HREFLESS_LINK = re.compile(r'<a(?:\s+(?!href=)[a-z-]+="[^"]*")*\s*>(.*?)</a>', 
 
 
 def block(text: str | None, shift_headings: int = 0) -> str:
-    """Markdown paragraphs to sanitised HTML; headings shift down so the page keeps one h1.
-
-    Results are remembered by content hash, across builds when `remembered()` was loaded."""
-    if not text:
-        return ""
-    key = _key(text, shift_headings)
-    html = _STORED.get(key) or _NEW.get(key)
-    if html is None:
-        html = _NEW[key] = _render(text, shift_headings)
-    return html
+    """Markdown paragraphs to sanitised HTML; headings shift down so the page keeps one h1."""
+    return _render(text, shift_headings) if text else ""
 
 
+@functools.lru_cache(maxsize=1024)   # a release's text is on its page and in its feed entry
 def _render(text: str, shift_headings: int) -> str:
     html = _fast_block(text, shift_headings)
     return _render_markdown(text, shift_headings) if html is None else html
@@ -112,43 +105,6 @@ def _fast_block(text: str, shift_headings: int) -> str | None:
             out.append(f"<ul>\n{lis}</ul>")
         list_before = out[-1].startswith("<ul>")
     return sanitise("\n".join(out))
-
-
-# ---------------------------------------------------------------- the rendered-Markdown cache
-
-RENDER_VERSION = "1"  # change when the extensions or the allow list change
-MAX_STORED = 50_000
-_STORED: dict[str, str] = {}  # rendered by earlier builds
-_NEW: dict[str, str] = {}     # rendered by this process since the last take_new()
-
-
-def _key(text: str, shift_headings: int) -> str:
-    import hashlib
-
-    return hashlib.blake2b(f"{RENDER_VERSION}\0{shift_headings}\0{text}".encode(), digest_size=16).hexdigest()
-
-
-def remember(store) -> None:
-    """Use a PickleStore's rendered blocks (.smr-cache/markdown.pickle) in this process."""
-    _STORED.clear()
-    _STORED.update(store.data.get("blocks", (None, {}))[1])
-
-
-def take_new() -> dict[str, str]:
-    """The blocks rendered since the last call (worker processes hand them to the parent)."""
-    new = dict(_NEW)
-    _NEW.clear()
-    return new
-
-
-def keep(store, new: dict[str, str]) -> None:
-    """Add newly rendered blocks to the store; start afresh when it grows too large."""
-    if not new:
-        return
-    blocks = {} if len(_STORED) + len(new) > MAX_STORED else dict(_STORED)
-    blocks.update(new)
-    store.put("blocks", None, blocks)
-    _STORED.update(new)
 
 
 _MARKUP = re.compile(r"[*_`\[\]<>&\\!#|~]|^\s*([-+]|\d+\.)\s|  $|https?:", re.M)

@@ -315,6 +315,38 @@ def test_second_build_does_no_image_work(newsroom):
     assert prepare_images(site.rendered, site.root) == 1
 
 
+def test_a_cache_folder_proves_itself_or_is_made_again(newsroom):
+    """meta.json names the folder's key and every file's sha256; a rendition that no longer
+    matches is noticed when it is copied into the site, and the folder is made again whole."""
+    import hashlib
+    import json
+    import shutil
+
+    from generator.photos.renditions import cached_meta
+
+    newsroom.photo("r", "images/a.jpg", size=(900, 600))
+    release_with(newsroom, "r", "file: images/a.jpg\nalt: A")
+    assert build(newsroom).exit_code == 0
+    expected = {p.name: p.read_bytes() for p in (newsroom.site / "r/img").iterdir()}
+    [folder] = [d for d in (newsroom.root / ".smr-cache/images").iterdir() if not d.name.startswith(".")]
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    assert meta["key"] == folder.name
+    assert meta["files"] == {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                             for p in folder.iterdir() if p.name != "meta.json"}
+    assert set(meta["files"]) == set(expected)
+
+    rendition = folder / meta["renditions"][0]["files"]["jpeg"]
+    rendition.write_bytes(rendition.read_bytes()[:200])   # cut short: meta.json itself is fine
+    assert cached_meta(folder) == meta
+    shutil.rmtree(newsroom.site)
+    assert build(newsroom).exit_code == 0
+    assert {p.name: p.read_bytes() for p in (newsroom.site / "r/img").iterdir()} == expected
+    assert rendition.read_bytes() == expected[rendition.name], "the cache folder was made again"
+
+    twin = shutil.copytree(folder, folder.with_name("f" * 20))   # a sound folder under another key
+    assert cached_meta(folder) == meta and cached_meta(twin) is None
+
+
 def test_cold_builds_are_byte_identical(newsroom, tmp_path):
     import shutil
 
