@@ -109,7 +109,7 @@ def _library_versions() -> dict[str, str]:
 
 # ---------------------------------------------------------------- checked pickles
 
-_DIGEST_SIZE = 32
+_CHECKSUM_SIZE = 32  # sha256
 
 
 def write_checked(path: Path, key: bytes, value) -> bool:
@@ -133,7 +133,7 @@ def read_checked(path: Path, key: bytes):
             data = f.read()
     except OSError:
         return None
-    checksum, payload = data[:_DIGEST_SIZE], data[_DIGEST_SIZE:]
+    checksum, payload = data[:_CHECKSUM_SIZE], memoryview(data)[_CHECKSUM_SIZE:]
     if checksum != _checksum(key, payload):
         return None
     try:
@@ -143,7 +143,11 @@ def read_checked(path: Path, key: bytes):
 
 
 def _checksum(key: bytes, payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=_DIGEST_SIZE, key=hashlib.blake2b(key).digest()).digest()
+    """sha256 of the key and the payload (twice as fast as blake2b where the CPU has SHA
+    instructions: a build after one change reads and writes 15 MB for 1000 releases)."""
+    h = hashlib.sha256(hashlib.sha256(key).digest())
+    h.update(payload)
+    return h.digest()
 
 
 class PickleStore:
