@@ -52,7 +52,8 @@ def _sign_folder(h, path: str, relative: str, entries: list | None = None) -> No
 
 
 def file_digest(*paths: Path) -> str:
-    """Content hash of a few small files (config, templates), missing files included as such."""
+    """Content hash of a few small files (config, templates), missing files included as such,
+    and of their paths: a newsroom copied elsewhere does not reuse what names the original's."""
     h = hashlib.blake2b(digest_size=16)
     for path in paths:
         h.update(str(path).encode() + b"\0")

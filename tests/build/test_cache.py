@@ -60,6 +60,13 @@ def test_cached_item_is_a_plain_pickle_that_knows_its_lines(newsroom, now):
     assert cached.line_of("quotes", 0, "by") == 7
 
 
+def test_a_copied_newsroom_does_not_use_releases_cached_with_the_originals_paths(newsroom, now, tmp_path):
+    newsroom.release("a")
+    load_site(newsroom.root, now)
+    copy = shutil.copytree(newsroom.root, tmp_path / "copy", copy_function=shutil.copy2)  # cache and mtimes too
+    assert load_site(copy, now).items[0].folder == copy / "releases" / "a"
+
+
 # ---------------------------------------------------------------- checked pickles
 
 
