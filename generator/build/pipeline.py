@@ -48,11 +48,6 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     `media_base_url` (set by publish) makes photo downloads link to the media target;
     `home_url` (set by preview, which uploads one release) makes links to the index, the
     feeds and other releases point at the public newsroom."""
-    return _build(root, output, now, preview, media_base_url, home_url)
-
-
-def _build(root: Path, output: Path | None, now: dt.datetime, preview: bool, media_base_url: str | None,
-           home_url: str | None) -> BuildReport:
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "_site").resolve()
