@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,7 +120,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
         signatures = release_signatures(root)
     newsroom = load_newsroom(root)
     store = PickleStore(root, "items", file_digest(root / NEWSROOM_FILE))
-    cached = {name: store.get(name, signature) for name, signature in signatures.items()}
+    cached = {name: _unpickled(store.get(name, signature)) for name, signature in signatures.items()}
     todo = [name for name, item in cached.items() if item is None]
     loaded = dict(zip(todo, workers.in_workers(_load_release, todo, (root, newsroom))))
     problems: list[Problem] = []
@@ -130,7 +131,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
             problems.extend(item.problems)
             continue
         if cached[name] is None:
-            store.put(name, signature, item)
+            store.put(name, signature, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
         item.translations = []
         item.signature = signature
         items.append(item)
@@ -140,6 +141,19 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
+
+
+def _unpickled(packed: bytes | None) -> Item | None:
+    """A cached release. Each is kept as its own pickle inside the (checked) store, so that
+    saving after one change copies the other releases' bytes instead of pickling a thousand
+    validated models again. Bytes that do not unpickle are a miss."""
+    if packed is None:
+        return None
+    try:
+        item = pickle.loads(packed)
+    except Exception:  # noqa: BLE001 - written by another smr whose classes changed
+        return None
+    return item if isinstance(item, Item) else None
 
 
 def _load_release(context: tuple, name: str) -> "Item | SmrError":
