@@ -5,6 +5,7 @@
 Generates seeded photos (quality 92, fine noise, about 8 MB each), then times, each in a
 fresh process so memory figures do not mix:
   naive      for each of 480/960/1600: open the original, resize(LANCZOS) at full size, save
+             (as JPEG, and again with WebP too: each smr row is compared with the same work)
   smr jpeg   smr's pipeline, cold cache, the same three JPEG widths (plus the lead's og/thumb)
   smr full   smr's pipeline, cold cache, JPEG + WebP, as `smr build` does
   smr warm   the same again with the cache filled (no image work)
@@ -107,7 +108,7 @@ def _tree_rss(root: int) -> int:
 
 # ---------------------------------------------------------------- phases (each in its own process)
 
-def phase_naive(photos: list[Path], out: Path) -> None:
+def phase_naive(photos: list[Path], out: Path, formats: tuple[str, ...]) -> None:
     from PIL import Image
 
     from generator.photos.renditions import SETTINGS
@@ -120,6 +121,8 @@ def phase_naive(photos: list[Path], out: Path) -> None:
                 small = img.resize((width, height), Image.LANCZOS)
                 small.save(out / f"{path.stem}.{width}.jpg", "JPEG", quality=SETTINGS["jpeg_quality"],
                            optimize=True, progressive=True)
+                if "webp" in formats:
+                    small.save(out / f"{path.stem}.{width}.webp", "WEBP", quality=SETTINGS["webp_quality"])
 
 
 def phase_smr(photos: list[Path], out: Path, formats: tuple[str, ...]) -> None:
@@ -150,8 +153,8 @@ def run_phase(args: argparse.Namespace) -> None:
     if not args.warm:
         shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()  # single-threaded on purpose: smr then forks its workers as in `smr build`
-    if args.phase == "naive":
-        phase_naive(photos, out)
+    if args.phase.startswith("naive"):
+        phase_naive(photos, out, ("jpeg",) if args.phase == "naive" else ("jpeg", "webp"))
     else:
         phase_smr(photos, out, ("jpeg",) if args.phase == "smr-jpeg" else ("jpeg", "webp"))
     print(json.dumps({"seconds": time.perf_counter() - started}))
@@ -203,17 +206,21 @@ def main() -> None:
     megapixels = SIZE[0] * SIZE[1] / 1e6
     rows = [
         ("naive, 3 JPEG widths", measure(args.dir, "naive", args.photos, repeat=args.repeat), args.photos),
+        ("naive, JPEG + WebP", measure(args.dir, "naive-full", args.photos, repeat=args.repeat), args.photos),
         ("smr, 3 JPEG widths, cold cache", measure(args.dir, "smr-jpeg", args.photos, repeat=args.repeat), args.photos),
         ("smr, JPEG + WebP, cold cache", measure(args.dir, "smr-full", args.photos, repeat=args.repeat), args.photos),
         ("smr, JPEG + WebP, warm cache", measure(args.dir, "smr-full", args.photos, warm=True, repeat=args.repeat), args.photos),
         (f"smr, 3 JPEG widths, cold, {args.memory_photos} photos", measure(args.dir, "smr-jpeg", args.memory_photos, repeat=args.repeat),
          args.memory_photos),
     ]
-    naive, naive_cpu = rows[0][1]["seconds"], rows[0][1]["cpu"]  # ratios compare time per photo
+    # Ratios compare time per photo with the naive loop doing the same work (JPEG, or JPEG + WebP).
+    baselines = {"JPEG + WebP": rows[1][1], "JPEG": rows[0][1]}
     print(f"{'run':44} {'photos':>6} {'seconds':>8} {'MP/s':>7} {'vs naive':>9} "
           f"{'CPU s':>7} {'CPU vs naive':>13} {'peak RSS':>9}")
     for name, result, count in rows:
         seconds, cpu = result["seconds"], result["cpu"]
+        same_work = next(base for work, base in baselines.items() if work in name)
+        naive, naive_cpu = same_work["seconds"], same_work["cpu"]
         print(f"{name:44} {count:>6} {seconds:>8.2f} {count * megapixels / seconds:>7.1f} "
               f"{(naive / args.photos) / (seconds / count):>8.1f}x "
               f"{cpu:>7.2f} {(naive_cpu / args.photos) / (cpu / count):>12.1f}x "
