@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.store import PickleStore, folder_signature
 from generator.resources import asset_dirs, template_dirs
+from generator.build.swap import SITE_MARKER
 
 RECORDS_VERSION = 6   # what a record keeps besides its files; a new layout makes the old records unusable
 
@@ -127,7 +128,7 @@ class Outputs:
     def site_files(self) -> set[str]:
         """Every file of the new site: the groups' files, plus the assets and the marker."""
         files = {f for record in self.new.values() for f in record.files}
-        return files | set(self.files_under("assets")) | {".smr-site"}
+        return files | set(self.files_under("assets")) | {SITE_MARKER}
 
     def save(self, live: tuple) -> None:
         """Keep exactly this build's records (groups that no longer exist are forgotten), for
