@@ -83,15 +83,13 @@ def build(ctx: Context, root: Path, output: Path | None, now: str | None, previe
 @QUIET_OPTION
 @click.pass_obj
 def check(ctx: Context, root: Path, now: str | None, quiet: bool):
-    """Validate newsroom.yaml and every press item; print all problems at once."""
+    """Validate newsroom.yaml and every press item, open every photo; print all problems at once."""
     from generator import clock
-    from generator.newsroom.site import load_site
+    from generator.build.pipeline import check as check_site
 
     ctx.quiet = ctx.quiet or quiet
-    site = run(ctx, lambda: load_site(root, clock.now(now)))
-    from generator.photos.pipeline import gps_warnings
-
-    for warning in gps_warnings(site.items, site.root):
+    site, warnings = run(ctx, lambda: check_site(root, clock.now(now)))
+    for warning in warnings:
         click.secho(f"warning: {warning}", err=True, fg="yellow")
     held = len(site.items) - len(site.public)
     ctx.say(f"OK: {len(site.items)} releases checked"

@@ -65,6 +65,7 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     site), swap it in whole, and only then record what it holds."""
     from generator.build.incremental import Outputs, digest, global_key
     from generator.newsroom.paths import release_signatures
+    from generator.photos.pipeline import check_photos
 
     signatures = release_signatures(root)
     key = global_key(root, preview)
@@ -77,6 +78,7 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     from generator.newsroom.site import load_site  # the model, loaded only when something changed
 
     site = load_site(root, now, preview, signatures=signatures)
+    check_photos(site.items, root)  # as `smr check` does: every photo, embargoed releases' too
     site.media_base_url, site.home_url = media_base_url, home_url
     staging = swap.staging_folder(output)
     try:
@@ -92,6 +94,18 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
         raise
     held = 0 if preview else len(site.items) - len(site.public)
     return BuildReport(output, outputs.written, outputs.reused, images, held, time.perf_counter() - started)
+
+
+def check(root: Path, now: dt.datetime) -> tuple[Site, list[Problem]]:
+    """`smr check`: refuse what a build would refuse, writing no site. Validates every
+    press item (`load_site`) and opens every photo (`check_photos`, as each build does);
+    returns the site and warnings about what a build would publish as given."""
+    from generator.newsroom.site import load_site
+    from generator.photos.pipeline import check_photos, gps_warnings
+
+    site = load_site(root, now)
+    check_photos(site.items, site.root)
+    return site, gps_warnings(site.items, site.root)
 
 
 def _output_tag(output: Path) -> str:

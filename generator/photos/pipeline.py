@@ -154,7 +154,7 @@ def _sweep(cache: Path, age: float = 3600) -> None:
 def _problem(item, index: int, message: str) -> Problem:
     image = item.release.images[index]
     return Problem(item.source, item.line_of("images", index, "file"), f"images[{index}].file",
-                   f"{image.file}: {message}")
+                   f"{image.file} {message}")
 
 
 _digests: dict = {}
@@ -261,7 +261,53 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-# ---------------------------------------------------------------- smr check
+# ---------------------------------------------------------------- smr check (and every build)
+
+CHECK_PARALLEL_FROM = 8  # photos to open before worker processes pay for themselves
+
+
+def check_photos(items, root: Path, *, workers: int | None = None) -> None:
+    """Open every photo of `items` the way a build will; one SmrError naming each that
+    cannot be used (file:line, `images[N].file`, what is wrong in plain words).
+
+    `smr check` and `smr build` both call this, on every release (embargoed ones too), so
+    they accept the same photos. Each outcome is kept in `.smr-cache/` by the photo's path,
+    size and mtime: only new or changed photos are opened again, in worker processes."""
+    from generator.photos.inspect import MAX_PIXELS, VERSION
+    from generator.store import PickleStore
+    from generator.workers import in_workers
+
+    signatures = {}  # path -> size and mtime
+    for item in items:
+        for image in item.release.images:
+            stat = (item.folder / image.file).stat()
+            signatures[str(item.folder / image.file)] = f"{stat.st_size}:{stat.st_mtime_ns}"
+    store = PickleStore(Path(root), "photo-checks", f"{VERSION}:{MAX_PIXELS}")
+    todo = sorted(path for path, signature in signatures.items() if store.get(path, signature) is None)
+    progress = _Progress(len(todo), "Checking photos")
+    try:
+        outcomes = in_workers(_inspect_job, todo, parallel_from=CHECK_PARALLEL_FROM, processes=workers,
+                              each=progress.step)
+    finally:
+        progress.close()
+    for path, outcome in zip(todo, outcomes):
+        store.put(path, signatures[path], outcome or "")  # "": usable (None is a miss)
+    store.keep_only(set(signatures))
+    store.save()
+    problems = []
+    for item in items:
+        for index, image in enumerate(item.release.images):
+            path = str(item.folder / image.file)
+            if store.get(path, signatures[path]):
+                problems.append(_problem(item, index, store.get(path, signatures[path])))
+    SmrError.collect(problems)
+
+
+def _inspect_job(_context, path: str) -> str | None:
+    from generator.photos.inspect import inspect_photo
+
+    return inspect_photo(Path(path))
+
 
 def gps_warnings(items, root: Path) -> list[Problem]:
     """Photos whose original carries GPS coordinates: published as given, so tell the user.
@@ -282,15 +328,15 @@ def gps_warnings(items, root: Path) -> list[Problem]:
 class _Progress:
     """A one-line progress bar on stderr, only when stderr is a terminal."""
 
-    def __init__(self, total: int):
-        self.total, self.done = total, 0
+    def __init__(self, total: int, label: str = "Photos"):
+        self.total, self.done, self.label = total, 0, label
         self.shown = sys.stderr.isatty() and total > 1
 
     def step(self) -> None:
         self.done += 1
         if self.shown:
             filled = round(30 * self.done / self.total)
-            sys.stderr.write(f"\rPhotos [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
             sys.stderr.flush()
 
     def close(self) -> None:

@@ -19,8 +19,9 @@ import math
 import os
 import shutil
 import tempfile
-import warnings
 from pathlib import Path
+
+from generator.photos.inspect import JPEG, BadImage, decode, open_image
 
 # Bump when the way renditions are made changes: every cache key changes with it.
 VERSION = 1
@@ -35,12 +36,7 @@ SETTINGS = {
     "thumb": (600, 400),
 }
 
-FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "GIF", "MPO"}  # what a photographer may deliver
 META = "meta.json"
-
-
-class BadImage(Exception):
-    """A photo we cannot use; the message is for people."""
 
 
 def render(job: dict, *, again: bool = False) -> dict:
@@ -123,21 +119,22 @@ def _render_into(job: dict, work: Path) -> dict:
         try:
             return _render_open(job, work, original)
         except (OSError, ValueError, SyntaxError, EOFError) as exc:  # what Pillow raises for odd files
-            raise BadImage(f"cannot convert this image ({exc})") from None
+            raise BadImage(f"cannot be converted for the web ({exc}): export it again as an "
+                           "ordinary RGB JPEG or PNG") from None
 
 
 def _render_open(job: dict, work: Path, img) -> dict:
     from PIL import Image
 
     settings = job["settings"]
-    if img.format not in ("JPEG", "MPO"):
-        _load(img)  # reading their EXIF decodes them anyway; only JPEG can be drafted
+    if img.format not in JPEG:
+        decode(img)  # reading their EXIF decodes them anyway; only JPEG can be drafted
     info = read_metadata(img)
     oriented = _oriented_size(img)
     credit = job["credit"] or info["credit"]
     copyright_line = info["copyright"] or credit
     _draft(img, _needed_scale(oriented, settings, job["lead"]))
-    _load(img)
+    decode(img)
     orientation = _orientation(img)
     img = _upright(to_srgb(img), orientation)
     img.info = {}
@@ -180,45 +177,6 @@ def _render_open(job: dict, work: Path, img) -> dict:
     return meta
 
 
-def _load(img) -> None:
-    try:
-        img.load()
-    except Exception as exc:  # OSError, SyntaxError, zlib.error...: the file is damaged
-        raise BadImage(f"broken or truncated image ({exc})") from None
-
-
-class open_image:
-    """Open an image (header only) and turn every way it can be broken into BadImage."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.img = None
-
-    def __enter__(self):
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                self.img = Image.open(self.path)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise BadImage(f"too many pixels (more than Pillow's limit of {Image.MAX_IMAGE_PIXELS}; "
-                           "a decompression bomb?); scale it down before adding it") from None
-        except UnidentifiedImageError:
-            raise BadImage("not an image file (JPEG, PNG, WebP, TIFF or GIF expected)") from None
-        except Exception as exc:  # OSError, SyntaxError, struct.error...: the file is damaged
-            raise BadImage(f"broken or truncated image ({exc})") from None
-        if self.img.format not in FORMATS:
-            fmt = self.img.format
-            self.img.close()
-            raise BadImage(f"unsupported image format {fmt}; use JPEG, PNG, WebP, TIFF or GIF")
-        return self.img
-
-    def __exit__(self, *exc):
-        if self.img is not None:
-            self.img.close()
-
-
 def _orientation(img) -> int:
     try:
         return int(img.getexif().get(0x0112, 1))
@@ -255,7 +213,7 @@ def _needed_scale(oriented: tuple[int, int], settings: dict, lead: bool) -> floa
 
 def _draft(img, scale: float) -> None:
     """Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding (DCT scaling)."""
-    if img.format not in ("JPEG", "MPO") or scale >= 0.5:
+    if img.format not in JPEG or scale >= 0.5:
         return
     w, h = img.size  # stored orientation; the scale is the same on both sides
     img.draft(None, (math.ceil(w * scale), math.ceil(h * scale)))
