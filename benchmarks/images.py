@@ -15,6 +15,20 @@ CPU seconds (all processes) are printed too: on a shared, busy machine wall-cloc
 swing with other load, while CPU time shows how much work each way does.
 Each row is the fastest of --repeat runs (cold rows start from an empty cache every run).
 It prints a table. Not a test: run it by hand on a quiet machine.
+
+    python3 benchmarks/images.py --big [--compare /tmp/smr-before] [--dir /tmp/smr-bench]
+
+builds a newsroom holding one 150 MP JPEG (14144 x 10608, photo-like, quality 90; made once
+and kept in --dir) with `smr build` and `smr check` in a child process each, and prints
+each one's peak RSS (the child's ru_maxrss from wait4, and the sum over its process tree
+sampled every 20 ms) against a 400 MB budget. `--compare DIR` runs another smr checkout
+(say `git archive main | tar -x -C /tmp/smr-before`) on the same photo: as it is, and once
+more with Pillow's pixel limit lifted, to see what its decoding would have cost.
+
+    python3 benchmarks/images.py --check 1000 [--dir /tmp/smr-bench]
+
+times `smr check` on a newsroom of that many releases with one 6000 x 4000 photo each: cold
+(every photo opened, in worker processes) and warm (outcomes read from .smr-cache).
 """
 
 from __future__ import annotations
@@ -184,6 +198,120 @@ def measure_once(dir: Path, phase: str, count: int, warm: bool = False) -> dict:
     return {**json.loads(out.strip().splitlines()[-1]), "cpu": cpu, "peak": rss.peak}
 
 
+# ---------------------------------------------------------------- one very large photo
+
+BIG = (14144, 10608)  # 150 MP, 4:3 like medium-format backs (an 11648 x 8736 file is 102 MP)
+BIG_BUDGET = 400 * 2**20
+NEWSROOM_YAML = "title: Bench\nbase_url: https://example.org/\norganization:\n  name: Bench\n"
+
+
+def make_big_photo(path: Path) -> Path:
+    """A photo-like 150 MP JPEG: gradients and shapes under fine noise (about 1.5 GB of
+    memory to make, once; the file is kept)."""
+    from PIL import Image, ImageDraw
+
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(7)
+    base = Image.linear_gradient("L").resize(BIG)
+    img = Image.merge("RGB", (base, base.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+                              base.transpose(Image.Transpose.FLIP_TOP_BOTTOM)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(60):
+        x, y, s = rng.randrange(BIG[0]), rng.randrange(BIG[1]), rng.randrange(300, 4000)
+        draw.ellipse((x, y, x + s, y + s * 2 // 3), fill=tuple(rng.randrange(256) for _ in range(3)))
+    noise = Image.effect_noise(BIG, 40).convert("RGB")
+    Image.blend(img, noise, 0.1).save(path, "JPEG", quality=90)
+    return path
+
+
+def big_newsroom(root: Path, photo: Path) -> Path:
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "releases/big/images").mkdir(parents=True)
+    os.link(photo, root / "releases/big/images" / photo.name)
+    (root / "newsroom.yaml").write_text(NEWSROOM_YAML, "utf-8")
+    (root / "releases/big/release.yaml").write_text(
+        "title: Groot\ndate: 2026-11-24\nsummary: Een foto van 150 megapixel.\n"
+        f"images:\n  - file: images/{photo.name}\n    alt: Groot\n", "utf-8")
+    return root
+
+
+LIFT_LIMIT = ("import sys, PIL.Image; PIL.Image.MAX_IMAGE_PIXELS = None; sys.argv[0] = 'smr'; "
+              "from generator.cli import main; main()")
+
+
+FULL_DECODE = ("import sys; from PIL import Image; Image.MAX_IMAGE_PIXELS = None; "
+               "Image.open(sys.argv[1]).load()")  # what decoding without draft() costs: the reference
+
+
+def run_child(cmd: list[str], repo: Path) -> dict:
+    """Run `cmd` in `repo`; its exit code, last stderr line, seconds and peak memory: the
+    child's own ru_maxrss (wait4: the largest process of its tree) and the sampled tree sum."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=repo,
+                            env={**os.environ, "PYTHONPATH": str(repo)})
+    with PeakRss(proc.pid) as rss:
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace").strip().splitlines()
+    proc.stderr.close()
+    return {"code": proc.returncode, "said": err[-1] if err else "", "seconds": time.perf_counter() - started,
+            "maxrss": usage.ru_maxrss * 1024, "tree": rss.peak}
+
+
+def run_big(args: argparse.Namespace) -> None:
+    photo = args.dir / "big" / "big-150mp.jpg"
+    # made in a child: a child's ru_maxrss starts at what its parent held when it forked
+    subprocess.run([sys.executable, __file__, "--make-big", str(photo)], check=True)
+    print(f"one JPEG of {BIG[0]} x {BIG[1]} ({BIG[0] * BIG[1] / 1e6:.0f} MP), "
+          f"{photo.stat().st_size / 1e6:.0f} MB; budget {BIG_BUDGET // 2**20} MB; {os.cpu_count()} cores\n")
+    checkouts = [("smr", REPO)] + ([("before", args.compare.resolve())] if args.compare else [])
+    rows = []
+    for name, repo in checkouts:
+        commands = [("build", [sys.executable, "-m", "generator", "build"]),
+                    ("check", [sys.executable, "-m", "generator", "check"])]
+        if name == "before":
+            commands.append(("build, Pillow limit lifted", [sys.executable, "-c", LIFT_LIMIT, "build"]))
+        for what, cmd in commands:
+            root = big_newsroom(args.dir / "big" / "newsroom", photo)  # cold: no cache, no site
+            rows.append((f"{name} {what}", run_child(cmd + ["--root", str(root), "--now", "2026-11-25T10:00Z"], repo)))
+    rows.append(("naive: decode at full size", run_child([sys.executable, "-c", FULL_DECODE, str(photo)], REPO)))
+    print(f"{'run':34} {'exit':>4} {'seconds':>8} {'ru_maxrss':>10} {'tree peak':>10} {'budget':>7}")
+    for name, r in rows:
+        verdict = "ok" if r["maxrss"] <= BIG_BUDGET and r["tree"] <= BIG_BUDGET else "OVER"
+        print(f"{name:34} {r['code']:>4} {r['seconds']:>8.1f} {r['maxrss'] / 2**20:>7.0f} MB "
+              f"{r['tree'] / 2**20:>7.0f} MB {verdict:>7}")
+    for name, r in rows:
+        if r["code"]:
+            print(f"\n{name} said: {r['said']}")
+
+
+# ---------------------------------------------------------------- smr check on many releases
+
+def run_check(args: argparse.Namespace) -> None:
+    photos = make_photos(args.dir / "photos", 8)
+    root = args.dir / f"check-{args.check}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    (root / "newsroom.yaml").write_text(NEWSROOM_YAML, "utf-8")
+    for n in range(args.check):
+        folder = root / "releases" / f"r{n:04d}"
+        (folder / "images").mkdir(parents=True)
+        photo = photos[n % len(photos)]
+        os.link(photo, folder / "images" / photo.name)  # a path of its own: opened on its own
+        (folder / "release.yaml").write_text(
+            f"title: R {n}\ndate: 2026-11-24\nsummary: S.\nimages:\n  - file: images/{photo.name}\n    alt: A\n",
+            "utf-8")
+    cmd = [sys.executable, "-m", "generator", "check", "--root", str(root), "--now", "2026-11-25T10:00Z"]
+    cold = run_child(cmd, REPO)
+    warm = [run_child(cmd, REPO) for _ in range(3)]
+    print(f"smr check, {args.check} releases with one {SIZE[0]} x {SIZE[1]} JPEG each; {os.cpu_count()} cores\n")
+    print(f"{'run':34} {'exit':>4} {'seconds':>8} {'tree peak':>10}")
+    for name, r in [("cold (opens every photo)", cold), ("warm (best of 3)", min(warm, key=lambda r: r["seconds"]))]:
+        print(f"{name:34} {r['code']:>4} {r['seconds']:>8.2f} {r['tree'] / 2**20:>7.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=int, default=8)
@@ -193,10 +321,20 @@ def main() -> None:
     parser.add_argument("--count", type=int)
     parser.add_argument("--warm", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="runs per row; the fastest is shown")
+    parser.add_argument("--big", action="store_true", help="peak memory of smr build and check on one 150 MP JPEG")
+    parser.add_argument("--make-big", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--compare", type=Path, metavar="DIR", help="with --big: another smr checkout on the same photo")
+    parser.add_argument("--check", type=int, metavar="RELEASES", help="time smr check, cold and warm, on this many releases")
     args = parser.parse_args()
     if args.phase:
         sys.path.insert(0, str(REPO))
         return run_phase(args)
+    if args.make_big:
+        return make_big_photo(args.make_big)
+    if args.big:
+        return run_big(args)
+    if args.check:
+        return run_check(args)
 
     started = time.perf_counter()
     photos = make_photos(args.dir / "photos", max(args.photos, args.memory_photos))
