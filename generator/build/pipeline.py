@@ -65,7 +65,6 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     site), swap it in whole, and only then record what it holds."""
     from generator.build.incremental import Outputs, digest, global_key
     from generator.newsroom.paths import release_signatures
-    from generator.photos.pipeline import check_photos
 
     signatures = release_signatures(root)
     key = global_key(root, preview)
@@ -78,7 +77,6 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     from generator.newsroom.site import load_site  # the model, loaded only when something changed
 
     site = load_site(root, now, preview, signatures=signatures)
-    check_photos(site.items, root)  # as `smr check` does: every photo, embargoed releases' too
     site.media_base_url, site.home_url = media_base_url, home_url
     staging = swap.staging_folder(output)
     try:
@@ -193,7 +191,8 @@ def render_site(site: Site, out: Path, outputs) -> int:
             results[item.slug] = record.extra
         else:
             todo.append(item)
-    photos = prepare_images(todo, site.root)  # every photo to render, at once, in parallel
+    # every photo to render, at once, in parallel; the others opened as `smr check` does
+    photos = prepare_images(todo, site.root, every=site.items)
     for slug, extra in render_releases(site, pages, out, todo):
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra

@@ -107,36 +107,94 @@ def _rendition_names(meta: dict) -> list[str]:
     return names + [meta[kind]["src"] for kind in ("og", "thumb") if meta[kind]]
 
 
-def prepare_images(items, root: Path, *, settings: dict | None = None, workers: int | None = None) -> int:
+def prepare_images(items, root: Path, *, every=None, settings: dict | None = None,
+                   workers: int | None = None) -> int:
     """Make the renditions of every photo of `items` that the cache lacks, in parallel.
 
-    One process per core; a progress bar on stderr when it is a terminal. Raises one
-    SmrError naming every bad photo. Returns the number of photos that needed work.
+    With `every` (all releases of the site, `items` among them), the photos of the others
+    are opened in the same pass as `smr check` opens them (`check_photos`); a photo being
+    rendered is opened by its rendering, in the same words, so a cold build decodes each
+    photo once. One process per core; a progress bar on stderr when it is a terminal.
+    Raises one SmrError naming every photo that cannot be used. Returns the number of
+    photos that needed rendering.
     """
-    from generator.workers import in_workers
-
     settings = settings or SETTINGS
     _sweep(cache_root(root))
-    pending, targets = [], set()
+    return _open_photos(items, every if every is not None else items, Path(root), settings, workers)
+
+
+def check_photos(items, root: Path, *, workers: int | None = None) -> None:
+    """Open every photo of `items` the way a build will (`inspect.inspect_photo`); one
+    SmrError naming each that cannot be used (file:line, `images[N].file`, what is wrong in
+    plain words). `smr check` calls this on every release, embargoed ones too, and every
+    build opens the same photos (`prepare_images(..., every=site.items)`), so both accept
+    the same photos. Outcomes are kept in `.smr-cache/` by each photo's path, size and
+    mtime: only new or changed photos are opened again, in worker processes."""
+    _open_photos([], items, Path(root), SETTINGS, workers)
+
+
+CHECK_PARALLEL_FROM = 8  # photos to open (not render) before worker processes pay for themselves
+
+
+def _open_photos(render_items, items, root: Path, settings: dict, workers: int | None) -> int:
+    """Render the photos of `render_items` the cache lacks, open those of `items` not known
+    to be usable, all in one pool; raise for every photo of `items` that cannot be used."""
+    from generator.photos.inspect import MAX_PIXELS, VERSION
+    from generator.store import PickleStore
+    from generator.workers import in_workers
+
+    signatures = {}  # path -> size and mtime: what an outcome is kept under
     for item in items:
+        for image in item.release.images:
+            stat = (item.folder / image.file).stat()
+            signatures[str(item.folder / image.file)] = f"{stat.st_size}:{stat.st_mtime_ns}"
+    known = PickleStore(root, "photo-checks", f"{VERSION}:{MAX_PIXELS}")
+    renders, first = {}, {}  # path -> job; cache folder -> the first path rendered into it
+    same = {}  # path -> the path with the same content that is rendered instead
+    for item in render_items:
         for index, image in enumerate(item.release.images):
-            job = _job(item, index, image, Path(root), settings)
-            if job["target"] not in targets and cached_meta(Path(job["target"])) is None:
-                targets.add(job["target"])  # the same photo twice is worked on once
-                pending.append((item, index, job))
-    progress = _Progress(len(pending))
+            path, job = str(item.folder / image.file), _job(item, index, image, root, settings)
+            if job["target"] in first:  # the same photo twice is worked on once
+                same[path] = first[job["target"]]
+            elif cached_meta(Path(job["target"])) is None:
+                first[job["target"]] = path
+                renders[path] = job
+            else:  # rendered before, so it opens and decodes
+                known.put(path, signatures[path], "")
+    opens = sorted(path for path, signature in signatures.items()
+                   if path not in renders and path not in same and known.get(path, signature) is None)
+    tasks = [("render", job) for job in renders.values()] + [("open", path) for path in opens]
+    progress = _Progress(len(tasks), "Photos" if renders else "Checking photos")
     try:
-        results = in_workers(_render_job, [job for _, _, job in pending], parallel_from=2, processes=workers,
-                             each=progress.step)
+        results = in_workers(_photo_task, tasks, parallel_from=2 if renders else CHECK_PARALLEL_FROM,
+                             processes=workers, each=progress.step)
     finally:
         progress.close()
-    SmrError.collect(_problem(item, index, result["error"])
-                     for (item, index, _), result in zip(pending, results) if "error" in result)
-    return len(pending)
+    outcome = dict(zip(list(renders) + opens, results))  # path -> why it cannot be used, or ""
+    outcome.update((path, outcome[other]) for path, other in same.items())
+    for path, message in outcome.items():
+        known.put(path, signatures[path], message)
+    known.keep_only(set(signatures))
+    known.save()
+    problems = []
+    for item in items:  # render_items are among them
+        for index, image in enumerate(item.release.images):
+            path = str(item.folder / image.file)
+            message = known.get(path, signatures[path])
+            if message:
+                problems.append(_problem(item, index, message))
+    SmrError.collect(problems)
+    return len(renders)
 
 
-def _render_job(_context, job: dict) -> dict:
-    return render(job)
+def _photo_task(_context, task: tuple) -> str:
+    """In a worker: render one photo, or only open it; why it cannot be used, or ""."""
+    from generator.photos.inspect import inspect_photo
+
+    kind, arg = task
+    if kind == "render":
+        return render(arg).get("error", "")
+    return inspect_photo(Path(arg)) or ""
 
 
 def _sweep(cache: Path, age: float = 3600) -> None:
@@ -261,53 +319,7 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-# ---------------------------------------------------------------- smr check (and every build)
-
-CHECK_PARALLEL_FROM = 8  # photos to open before worker processes pay for themselves
-
-
-def check_photos(items, root: Path, *, workers: int | None = None) -> None:
-    """Open every photo of `items` the way a build will; one SmrError naming each that
-    cannot be used (file:line, `images[N].file`, what is wrong in plain words).
-
-    `smr check` and `smr build` both call this, on every release (embargoed ones too), so
-    they accept the same photos. Each outcome is kept in `.smr-cache/` by the photo's path,
-    size and mtime: only new or changed photos are opened again, in worker processes."""
-    from generator.photos.inspect import MAX_PIXELS, VERSION
-    from generator.store import PickleStore
-    from generator.workers import in_workers
-
-    signatures = {}  # path -> size and mtime
-    for item in items:
-        for image in item.release.images:
-            stat = (item.folder / image.file).stat()
-            signatures[str(item.folder / image.file)] = f"{stat.st_size}:{stat.st_mtime_ns}"
-    store = PickleStore(Path(root), "photo-checks", f"{VERSION}:{MAX_PIXELS}")
-    todo = sorted(path for path, signature in signatures.items() if store.get(path, signature) is None)
-    progress = _Progress(len(todo), "Checking photos")
-    try:
-        outcomes = in_workers(_inspect_job, todo, parallel_from=CHECK_PARALLEL_FROM, processes=workers,
-                              each=progress.step)
-    finally:
-        progress.close()
-    for path, outcome in zip(todo, outcomes):
-        store.put(path, signatures[path], outcome or "")  # "": usable (None is a miss)
-    store.keep_only(set(signatures))
-    store.save()
-    problems = []
-    for item in items:
-        for index, image in enumerate(item.release.images):
-            path = str(item.folder / image.file)
-            if store.get(path, signatures[path]):
-                problems.append(_problem(item, index, store.get(path, signatures[path])))
-    SmrError.collect(problems)
-
-
-def _inspect_job(_context, path: str) -> str | None:
-    from generator.photos.inspect import inspect_photo
-
-    return inspect_photo(Path(path))
-
+# ---------------------------------------------------------------- smr check
 
 def gps_warnings(items, root: Path) -> list[Problem]:
     """Photos whose original carries GPS coordinates: published as given, so tell the user.

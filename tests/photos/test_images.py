@@ -415,7 +415,9 @@ def test_bad_image_is_one_line_error(newsroom, name, data, message):
     assert lines[0].startswith(f"error: releases/r/release.yaml:7: images[1].file: images/{name} {message}")
     assert "Traceback" not in result.output
     assert not newsroom.site.exists()  # nothing half-written
-    assert not (newsroom.root / ".smr-cache/images").exists()  # refused before any photo was rendered
+    cache = newsroom.root / ".smr-cache/images"
+    assert not list(cache.glob(".tmp-*"))
+    assert all((d / "meta.json").is_file() for d in cache.iterdir() if d.is_dir() and d.name != "kits")
 
 
 def test_all_bad_images_of_all_releases_reported_at_once(newsroom):
