@@ -120,7 +120,7 @@ def check(ctx: Context, root: Path, now: str | None, quiet: bool):
 @ROOT_OPTION
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write the site (default: _site).")
 @NOW_OPTION
-@click.option("--preview", is_flag=True, help="Also show embargoed releases.")
+@click.option("--preview", is_flag=True, help="Also show drafts and embargoed releases.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.pass_obj
