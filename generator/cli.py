@@ -13,8 +13,17 @@ import click
 from generator import __version__
 from generator.errors import SmrError
 
+def _newsroom_root(click_ctx, param, value: Path | None) -> Path:
+    """Without --root: the folder with newsroom.yaml at or above the current one, as git does."""
+    from generator.newsroom.paths import find_root
+
+    return value if value is not None else find_root(Path.cwd())
+
+
 ROOT_OPTION = click.option("--root", "-C", type=click.Path(file_okay=False, path_type=Path),
-                           default=".", show_default=True, help="The newsroom folder.")
+                           callback=_newsroom_root,
+                           help="The newsroom folder  [default: the nearest folder with newsroom.yaml, "
+                                "here or above]")
 QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 NOW_OPTION = click.option("--now", metavar="DATETIME",
                           help="Pretend it is this moment (e.g. 2026-11-25T10:00+01:00); default: $SMR_NOW or the clock.")
@@ -28,6 +37,12 @@ class Context:
     def say(self, message: str) -> None:
         if not self.quiet:
             click.echo(message)
+
+    def warn(self, problems) -> None:
+        """Problems that block nothing (drafts, leftover template text): stderr, unless -q."""
+        if not self.quiet:
+            for problem in problems:
+                click.secho(f"warning: {problem}", err=True, fg="yellow")
 
 
 def run(ctx: Context, action):
@@ -64,7 +79,7 @@ def main(click_ctx, debug: bool, quiet: bool):
 @ROOT_OPTION
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write the site (default: _site).")
 @NOW_OPTION
-@click.option("--preview", is_flag=True, help="Also write embargoed releases, with a banner and noindex.")
+@click.option("--preview", is_flag=True, help="Also write drafts and embargoed releases, with a banner and noindex.")
 @QUIET_OPTION
 @click.pass_obj
 def build(ctx: Context, root: Path, output: Path | None, now: str | None, preview: bool, quiet: bool):
@@ -74,6 +89,7 @@ def build(ctx: Context, root: Path, output: Path | None, now: str | None, previe
 
     ctx.quiet = ctx.quiet or quiet
     report = run(ctx, lambda: build_site(root, output, now=clock.now(now), preview=preview))
+    ctx.warn(report.warnings)
     ctx.say(report.summary())
 
 
@@ -89,18 +105,18 @@ def check(ctx: Context, root: Path, now: str | None, quiet: bool):
 
     ctx.quiet = ctx.quiet or quiet
     site, warnings = run(ctx, lambda: check_site(root, clock.now(now)))
-    for warning in warnings:
-        click.secho(f"warning: {warning}", err=True, fg="yellow")
-    held = len(site.items) - len(site.public)
+    ctx.warn(warnings)
+    drafts = sum(1 for i in site.items if i.draft)
+    held = len(site.items) - len(site.public) - drafts
     ctx.say(f"OK: {len(site.items)} releases checked"
-            + (f", {held} under embargo" if held else "") + ".")
+            + (f", {held} under embargo" if held else "") + (f", {drafts} draft{'s' if drafts > 1 else ''}" if drafts else "") + ".")
 
 
 @main.command()
 @ROOT_OPTION
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write the site (default: _site).")
 @NOW_OPTION
-@click.option("--preview", is_flag=True, help="Also show embargoed releases.")
+@click.option("--preview", is_flag=True, help="Also show drafts and embargoed releases.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.pass_obj
@@ -130,17 +146,60 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
 
 
 @main.command()
-@ROOT_OPTION
-@click.argument("title")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help="The newsroom's name, e.g. 'Brood & Co press room'.")
+@click.option("--base-url", help="Its public address, e.g. https://press.example.org/.")
+@click.option("--organization", help="The organisation's name.")
+@click.option("--language", help="Language of the releases, e.g. nl, en.")
+@click.option("--timezone", help="Time zone of dates, e.g. Europe/Amsterdam.")
 @NOW_OPTION
 @click.pass_obj
-def new(ctx: Context, root: Path, title: str, now: str | None):
-    """Create releases/<date>-<slug>/release.yaml from a commented template."""
+def init(ctx: Context, folder: Path, title, base_url, organization, language, timezone, now):
+    """Start a newsroom in FOLDER: newsroom.yaml, releases/, outreach/bloggers.csv, .gitignore.
+
+    Asks for what the options do not give when run on a terminal. Never overwrites a file."""
+    from generator import clock
+    from generator.newsroom.init import Settings, describe, init_newsroom
+
+    folder = folder.resolve()
+    asking = sys.stdin.isatty() and not (folder / "newsroom.yaml").exists()
+
+    def ask(value, question: str, default: str) -> str:
+        return value or (click.prompt(question, default=default) if asking else default)
+
+    name = folder.name.replace("-", " ").replace("_", " ").strip() or "Our organisation"
+    organization = ask(organization, "Organisation", name)
+    settings = Settings(title=ask(title, "Newsroom title", f"{organization} press room"),
+                        base_url=ask(base_url, "Public address (base URL)", "https://press.example.org/"),
+                        organization=organization, language=ask(language, "Language", "en"),
+                        timezone=ask(timezone, "Time zone", "UTC"))
+    report = run(ctx, lambda: init_newsroom(folder, settings, clock.now(now).date()))
+    for line in describe(report):
+        ctx.say(line)
+    if "newsroom.yaml" in report.created:
+        if not base_url and not asking:
+            ctx.say("base_url in newsroom.yaml is an example: set the newsroom's public address before publishing.")
+        ctx.say(f"Newsroom ready in {folder}. Next: smr new \"Your headline\"")
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("title")
+@click.option("--date", help="Release date (2026-11-24 or 2026-11-24T09:00+01:00); default: today.")
+@click.option("--language", help="Language of this release, e.g. en (default: the newsroom's).")
+@click.option("--embargo", help="Not public before this moment, e.g. 2026-11-24T09:00+01:00.")
+@click.option("--translation-of", "translation_of", metavar="RELEASE",
+              help="Start as a translation of this release, prefilled and linked both ways.")
+@NOW_OPTION
+@click.pass_obj
+def new(ctx: Context, root: Path, title: str, date, language, embargo, translation_of, now: str | None):
+    """Create releases/<date>-<slug>/release.yaml, a draft, from a commented template."""
     from generator import clock
     from generator.newsroom.new import new_release
 
-    path = run(ctx, lambda: new_release(root, title, clock.now(now)))
-    ctx.say(f"Created {path.relative_to(root.resolve())}")
+    path = run(ctx, lambda: new_release(root, title, clock.now(now), date=date, language=language,
+                                        embargo=embargo, translation_of=translation_of))
+    ctx.say(f"Created {path.relative_to(root.resolve())} (a draft: delete `draft: true` when it is final)")
 
 
 class _Progress:

@@ -104,14 +104,16 @@ def test_new_creates_a_commented_release_that_checks(newsroom):
     result = newsroom.run("new", "Brood & Co opent één winkel", "--now", "2026-11-20T12:00+01:00")
     assert result.exit_code == 0, result.output
     path = newsroom.root / "releases" / "2026-11-20-brood-co-opent-een-winkel" / "release.yaml"
-    assert result.output.strip() == f"Created {path.relative_to(newsroom.root)}"
+    assert result.output.startswith(f"Created {path.relative_to(newsroom.root)} (a draft")
     text = path.read_text()
     assert 'title: "Brood & Co opent één winkel"' in text
     assert "date: 2026-11-20" in text
+    assert "\ndraft: true" in text
     assert text.count("\n#") > 10  # commented fields to fill in
     check = newsroom.run("check")
     assert check.exit_code == 0, check.output
-    assert "OK: 1 releases checked." in check.output
+    assert "OK: 1 releases checked, 1 draft." in check.output
+    assert "summary: still holds the example text of `smr new`" in check.output
 
 
 def test_new_never_overwrites(newsroom):

@@ -11,7 +11,7 @@ import html
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,11 +34,15 @@ class BuildReport:
     images: int
     embargoed: int
     seconds: float
+    drafts: int = 0
+    warnings: list = field(default_factory=list)   # Problems that block nothing (drafts, template text)
 
     def summary(self) -> str:
-        held = f", {self.embargoed} under embargo (not written)" if self.embargoed else ""
+        held = [f"{self.embargoed} under embargo"] if self.embargoed else []
+        held += [f"{self.drafts} draft{'s' if self.drafts > 1 else ''}"] if self.drafts else []
+        held_text = f", {' and '.join(held)} (not written)" if held else ""
         return (f"Built {self.output}: {self.written} pages written, {self.unchanged} unchanged, "
-                f"{self.images} photos processed, in {self.seconds:.2f} s{held}")
+                f"{self.images} photos processed, in {self.seconds:.2f} s{held_text}")
 
 
 def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: bool = False,
@@ -73,7 +77,8 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     previous = _build_state(root, output, key).data.get("build")   # (inputs digest, record) or None
     unchanged = _unchanged_build(output, previous, digest(key, signatures), now)
     if unchanged is not None:
-        return BuildReport(output, 0, unchanged, 0, 0, time.perf_counter() - started)
+        pages, embargoed, drafts, warnings = unchanged
+        return BuildReport(output, 0, pages, 0, embargoed, time.perf_counter() - started, drafts, warnings)
     from generator.newsroom.site import load_site  # the model, loaded only when something changed
 
     site = load_site(root, now, preview, signatures=signatures)
@@ -90,20 +95,29 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    held = 0 if preview else len(site.items) - len(site.public)
-    return BuildReport(output, outputs.written, outputs.reused, images, held, time.perf_counter() - started)
+    embargoed, drafts = _held(site)
+    return BuildReport(output, outputs.written, outputs.reused, images, embargoed, time.perf_counter() - started,
+                       drafts, site.warnings)
+
+
+def _held(site: Site) -> tuple[int, int]:
+    """How many releases were not written: (under embargo, drafts); none in preview."""
+    if site.preview:
+        return 0, 0
+    drafts = sum(1 for i in site.items if i.draft)
+    return len(site.items) - len(site.public) - drafts, drafts
 
 
 def check(root: Path, now: dt.datetime) -> tuple[Site, list[Problem]]:
     """`smr check`: refuse what a build would refuse, writing no site. Validates every
     press item (`load_site`) and opens every photo (`check_photos`, as each build does);
-    returns the site and warnings about what a build would publish as given."""
+    returns the site and the warnings (drafts' problems, what a build would publish as given)."""
     from generator.newsroom.site import load_site
     from generator.photos.pipeline import check_photos, gps_warnings
 
     site = load_site(root, now)
-    check_photos(site.items, site.root)
-    return site, gps_warnings(site.items, site.root)
+    drafts = check_photos(site.items, site.root)
+    return site, sorted(site.warnings + drafts) + gps_warnings(site.items, site.root)
 
 
 def _output_tag(output: Path) -> str:
@@ -129,9 +143,11 @@ def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[st
     state = _build_state(site.root, outputs.output, key)
     state.data = {}
     state.put("build", digest(key, signatures), {
-        "embargoes": {i.slug: i.embargo for i in site.items},
+        "embargoes": {i.slug: i.embargo for i in site.items if not i.draft},
         "public": {i.slug for i in site.public},
         "pages": outputs.written + outputs.reused,
+        "held": _held(site),
+        "warnings": site.warnings,
         "files": sorted(files),
         "site": live,
     })
@@ -139,7 +155,7 @@ def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[st
 
 
 def _unchanged_build(output: Path, previous: tuple | None, inputs: str, now: dt.datetime) -> int | None:
-    """The page count of the previous build when nothing changed since (inputs, clock, output).
+    """(pages, embargoed, drafts, warnings) of the previous build when nothing changed since (inputs, clock, output).
 
     Only if the live site is the one that build recorded: a build killed after its swap left
     a newer one."""
@@ -154,7 +170,7 @@ def _unchanged_build(output: Path, previous: tuple | None, inputs: str, now: dt.
         return None
     if not all(os.path.isfile(os.path.join(output, f)) for f in state["files"]):
         return None
-    return state["pages"]
+    return (state["pages"], *state["held"], state["warnings"])
 
 
 def check_output(root: Path, output: Path) -> None:
@@ -192,7 +208,7 @@ def render_site(site: Site, out: Path, outputs) -> int:
         else:
             todo.append(item)
     # every photo to render, at once, in parallel; the others opened as `smr check` does
-    photos = prepare_images(todo, site.root, every=site.items)
+    photos = prepare_images(todo, site.root, every=site.items, warnings=site.warnings)
     for slug, extra in render_releases(site, pages, out, todo):
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra
@@ -234,7 +250,7 @@ def release_key(site: Site, pages, item) -> str:
     from generator.build.incremental import digest
 
     others = [site.by_slug(s) for s in item.translations]
-    translations = [(o.slug, o.title, o.language, o.embargoed(site.now)) for o in others if o]
+    translations = [(o.slug, o.title, o.language, o.public_at(site.now)) for o in others if o]
     return digest(item.signature, item.embargoed(site.now), translations,
                   feeds.discovery(pages.feeds, item.language, item.tags))
 
@@ -290,7 +306,7 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
             continue
         extra = {"card": card, "card_html": None, "entry": None}
         results.append((slug, extra))
-        if not item.embargoed(site.now):   # an embargoed release is on no index and in no feed
+        if item.public_at(site.now):   # a draft or embargoed release is on no index and in no feed
             extra["card_html"] = pages.card({"item": item, "href": f"{slug}/", "image": card})
             listed.append((extra, (item, html_content(item), lead)))
     for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):

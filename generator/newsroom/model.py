@@ -212,6 +212,7 @@ class Release(Strict):
     title: Text
     subtitle: Optional[Text] = None
     language: Optional[Language] = None
+    draft: bool = False
     date: When
     embargo: Optional[When] = None
     dateline: Optional[Text] = None
@@ -298,6 +299,9 @@ class Blogger(Strict):
     language: Optional[Language] = None
     notes: Optional[str] = None
     opt_out: Annotated[bool, BeforeValidator(_yes_no)] = False
+
+
+BLOGGER_COLUMNS = tuple(Blogger.model_fields)   # the header of outreach/bloggers.csv, in order
 
 
 # ---------------------------------------------------------------- the newsroom

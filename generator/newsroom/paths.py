@@ -26,3 +26,13 @@ def release_signatures(root: Path) -> dict[str, str]:
             if any(e.name == RELEASE_FILE and e.is_file() for e in entries):
                 signatures[folder.name] = folder_signature(folder.path, entries)
     return signatures
+
+
+def find_root(start: Path) -> Path:
+    """The newsroom a command run in `start` means: the nearest folder at or above it that
+    holds newsroom.yaml, as git finds its repository; `start` itself when there is none."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / NEWSROOM_FILE).is_file():
+            return folder
+    return start

@@ -10,14 +10,15 @@ import datetime as dt
 import functools
 import os
 import pickle
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import TypeAdapter
 
 from generator import workers
 from generator.errors import Problem, SmrError, display_path
-from generator.newsroom.loader import Document, load_yaml
+from generator.newsroom.loader import Document, dotted, load_yaml
 from generator.newsroom.model import Coverage, Newsroom, Release, validate, problem_from_error
 from generator.slug import slugify
 
@@ -63,8 +64,16 @@ class Item:
     def line_of(self, *loc) -> int:
         return Document(None, self.lines).line_of(loc)
 
+    @property
+    def draft(self) -> bool:
+        return self.release.draft
+
     def embargoed(self, now: dt.datetime) -> bool:
         return self.embargo is not None and self.embargo > now
+
+    def public_at(self, now: dt.datetime) -> bool:
+        """Anyone may see it: finished (not a draft) and past its embargo."""
+        return not self.draft and not self.embargoed(now)
 
 
 @dataclass
@@ -76,15 +85,16 @@ class Site:
     preview: bool = False
     media_base_url: str | None = None  # set by publish: photo downloads link to the media target
     home_url: str | None = None  # set by preview: links to the index, feeds and releases go to the public site
+    warnings: list[Problem] = field(default_factory=list)  # said by check and build; block nothing
 
     @property
     def public(self) -> list[Item]:
         """Releases anyone may see now, newest first: index, feeds and sitemap use these."""
-        return [i for i in self.items if not i.embargoed(self.now)]
+        return [i for i in self.items if i.public_at(self.now)]
 
     @property
     def rendered(self) -> list[Item]:
-        """Releases whose page is written: the public ones, plus embargoed ones in preview."""
+        """Releases whose page is written: the public ones, plus drafts and embargoed ones in preview."""
         return self.items if self.preview else self.public
 
     def by_slug(self, slug: str) -> Item | None:
@@ -124,9 +134,14 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     todo = [name for name, item in cached.items() if item is None]
     loaded = dict(zip(todo, workers.in_workers(_load_release, todo, (root, newsroom))))
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     items: list[Item] = []
     for name, signature in signatures.items():
         item = cached[name] or loaded[name]
+        if isinstance(item, DraftProblems):   # an unfinished draft never blocks the others
+            warnings.extend(replace(p, message=f"{p.message} (a draft: not built until fixed)")
+                            for p in item.problems)
+            continue
         if isinstance(item, SmrError):
             problems.extend(item.problems)
             continue
@@ -140,7 +155,9 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     store.save()
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
-    return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview)
+    warnings.extend(p for item in items for p in template_leftovers(item))
+    return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview,
+                warnings=sorted(warnings))
 
 
 def _unpickled(packed: bytes | None) -> Item | None:
@@ -156,13 +173,47 @@ def _unpickled(packed: bytes | None) -> Item | None:
     return item if isinstance(item, Item) else None
 
 
+class DraftProblems(SmrError):
+    """What is wrong with a release marked `draft: true`: said as warnings, never blocking."""
+
+
+_DRAFT_LINE = re.compile(r"^draft[ \t]*:[ \t]*(true|yes|on)[ \t]*(#.*)?$", re.IGNORECASE | re.MULTILINE)
+
+
 def _load_release(context: tuple, name: str) -> "Item | SmrError":
     """One release folder, validated (in a worker process when there are many)."""
     root, newsroom = context
+    folder = root / RELEASES_DIR / name
     try:
-        return load_item(root, root / RELEASES_DIR / name, newsroom)
+        return load_item(root, folder, newsroom)
     except SmrError as exc:
-        return exc
+        return DraftProblems(problems=exc.problems) if declares_draft(folder) else exc
+
+
+def declares_draft(folder: Path) -> bool:
+    """Whether release.yaml says `draft: true`, read from its text: a draft too broken to
+    parse as YAML is still a draft."""
+    try:
+        text = (folder / RELEASE_FILE).read_text("utf-8", errors="replace")
+    except OSError:
+        return False
+    return _DRAFT_LINE.search(text) is not None
+
+
+def template_leftovers(item: Item) -> list[Problem]:
+    """Placeholder text of `smr new` still in a release: a warning, draft or not."""
+    from generator.newsroom.new import PLACEHOLDERS
+
+    release = item.release
+    fields = [("summary", release.summary), ("body", release.body or "")]
+    fields += [(("facts", i), fact) for i, fact in enumerate(release.facts)]
+    found = []
+    for loc, text in fields:
+        loc = loc if isinstance(loc, tuple) else (loc,)
+        if any(placeholder in text for placeholder in PLACEHOLDERS.values()):
+            found.append(Problem(item.source, item.line_of(*loc), dotted(loc),
+                                 "still holds the example text of `smr new`; write your own"))
+    return found
 
 
 def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
@@ -227,4 +278,9 @@ def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
             elif not (target / RELEASE_FILE).is_file():  # checked here, not in the model: never cached
                 problems.append(Problem(item.source, item.line_of("translations", index), "translations",
                                         f"{ref!r}: no {RELEASE_FILE} there"))
+    for item in items:   # declaring one side links both: hreflang must be reciprocal
+        for slug in list(item.translations):
+            other = seen[slug]
+            if item.slug not in other.translations:
+                other.translations.append(item.slug)
     return problems

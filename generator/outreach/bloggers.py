@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.errors import Problem, SmrError, display_path
+from generator.newsroom.model import BLOGGER_COLUMNS as COLUMNS
 
-COLUMNS = ("email", "name", "blog", "blog_url", "feed_url", "topics", "language", "notes", "opt_out")
 REQUIRED = ("email", "name")
 
 

@@ -35,11 +35,16 @@ class ExportReport:
     path: Path
     written: int
     left_out: dict[str, int] = field(default_factory=dict)  # reason → count
+    preview: str | None = None   # under embargo: the confidential link the pitches give
 
     def summary(self, root: Path) -> str:
         reasons = ", ".join(f"{n} {why}" for why, n in self.left_out.items() if n)
         text = f"Wrote {self.written} recipients to {display_path(self.path, root)}"
-        return text + (f"; left out: {reasons}" if reasons else "") + "."
+        text += (f"; left out: {reasons}" if reasons else "") + "."
+        if self.preview:
+            text += (f"\nUnder embargo: the pitches link the confidential preview {self.preview}, "
+                     "not the public page (it appears when the embargo lifts).")
+        return text
 
 
 def recipients(ctx, matches, now) -> list[dict]:
@@ -53,21 +58,26 @@ def recipients(ctx, matches, now) -> list[dict]:
     newsroom = ctx.newsroom
     from_name = newsroom.outreach.from_name or (newsroom.contacts[0].name if newsroom.contacts else "")
     records = []
+    links = {ctx.item.slug: pitch_link(ctx, ctx.item, now)}   # refuses a release nobody may see yet
     for match in matches:
         b = match.blogger
         wanted = base_language(b.language or ctx.item.language)
         lang = wanted if wanted in ("nl", "en") else "en"
         item = ctx.item
-        if wanted != base_language(item.language) and wanted in (ctx.translations or {}):
-            item = ctx.translations[wanted]  # the same news, in the blogger's language
-        release, url = item.release, newsroom.base_url + item.slug + "/"
+        other = (ctx.translations or {}).get(wanted)
+        if wanted != base_language(item.language) and other is not None and not other.draft:
+            if other.slug not in links:
+                links[other.slug] = pitch_link(ctx, other, now, required=False)
+            if links[other.slug]:
+                item = other  # the same news, in the blogger's language
+        release, url = item.release, links[item.slug]
         embargo = (i18n.date_time(release.embargo.astimezone(newsroom.tz), lang)
                    if release.embargo and release.embargo > now else None)
         post = match.posts[0] if match.posts else None
         first, last = split_name(b.name)
         module = template.make_module({
             "lang": lang, "blogger": b, "first_name": first, "release": release, "url": url,
-            "embargo": embargo, "post": post, "topics": match.topics,
+            "embargo": embargo, "preview": embargo is not None, "post": post, "topics": match.topics,
             "hashtags": " ".join("#" + h for h in release.hashtags),
             "organization": newsroom.organization.name, "from_name": from_name,
         })
@@ -81,6 +91,24 @@ def recipients(ctx, matches, now) -> list[dict]:
             "matched_post_url": post.url if post else "",
         })
     return records
+
+
+def pitch_link(ctx, item, now, required: bool = True) -> str | None:
+    """Where a pitch sends journalists: the public page, or under embargo the secret preview
+    (the public address is a 404 until the embargo lifts). A draft is never pitched."""
+    from generator import previews
+
+    if item.draft:
+        raise SmrError(f"{item.slug} is a draft: pitch it when it is final (delete `draft: true`)",
+                       file=item.source, line=item.line_of("draft"), field="draft")
+    if not item.embargoed(now):
+        return ctx.newsroom.base_url + item.slug + "/"
+    link = previews.link(ctx.root, item.slug)
+    if link is None and required:
+        raise SmrError(f"{item.slug} is under embargo, so its public page does not exist yet: run "
+                       f"`smr preview {item.slug}` first; the pitches then link that confidential preview",
+                       file=item.source, line=item.line_of("embargo"), field="embargo")
+    return link
 
 
 def _one_line(text: str) -> str:
@@ -164,7 +192,8 @@ def export(root: Path, release: str, *, top: int | None, fmt: str = "csv", delim
         write_csv(records, path, delimiter)
     else:
         write_eml(records, path, _sender(ctx.newsroom), now)
-    return ExportReport(path, len(records), left_out)
+    preview = ctx.item.embargoed(now) and pitch_link(ctx, ctx.item, now)
+    return ExportReport(path, len(records), left_out, preview or None)
 
 
 def _sender(newsroom) -> tuple[str, str]:

@@ -107,38 +107,45 @@ def _rendition_names(meta: dict) -> list[str]:
     return names + [meta[kind]["src"] for kind in ("og", "thumb") if meta[kind]]
 
 
-def prepare_images(items, root: Path, *, every=None, settings: dict | None = None,
-                   workers: int | None = None) -> int:
+def prepare_images(items, root: Path, *, every=None, warnings: list | None = None,
+                   settings: dict | None = None, workers: int | None = None) -> int:
     """Make the renditions of every photo of `items` that the cache lacks, in parallel.
 
     With `every` (all releases of the site, `items` among them), the photos of the others
     are opened in the same pass as `smr check` opens them (`check_photos`); a photo being
     rendered is opened by its rendering, in the same words, so a cold build decodes each
     photo once. One process per core; a progress bar on stderr when it is a terminal.
-    Raises one SmrError naming every photo that cannot be used. Returns the number of
-    photos that needed rendering.
+    Raises one SmrError naming every photo that cannot be used; those of drafts not
+    rendered now are appended to `warnings` instead. Returns the number of photos that
+    needed rendering.
     """
     settings = settings or SETTINGS
     _sweep(cache_root(root))
-    return _open_photos(items, every if every is not None else items, Path(root), settings, workers)
+    rendered, draft_problems = _open_photos(items, every if every is not None else items, Path(root), settings,
+                                            workers)
+    if warnings is not None:
+        warnings.extend(draft_problems)
+    return rendered
 
 
-def check_photos(items, root: Path, *, workers: int | None = None) -> None:
+def check_photos(items, root: Path, *, workers: int | None = None) -> list[Problem]:
     """Open every photo of `items` the way a build will (`inspect.inspect_photo`); one
     SmrError naming each that cannot be used (file:line, `images[N].file`, what is wrong in
     plain words). `smr check` calls this on every release, embargoed ones too, and every
     build opens the same photos (`prepare_images(..., every=site.items)`), so both accept
     the same photos. Outcomes are kept in `.smr-cache/` by each photo's path, size and
-    mtime: only new or changed photos are opened again, in worker processes."""
-    _open_photos([], items, Path(root), SETTINGS, workers)
+    mtime: only new or changed photos are opened again, in worker processes. A draft's
+    photos are warnings (returned), as its other problems are."""
+    return _open_photos([], items, Path(root), SETTINGS, workers)[1]
 
 
 CHECK_PARALLEL_FROM = 8  # photos to open (not render) before worker processes pay for themselves
 
 
-def _open_photos(render_items, items, root: Path, settings: dict, workers: int | None) -> int:
+def _open_photos(render_items, items, root: Path, settings: dict, workers: int | None) -> tuple[int, list]:
     """Render the photos of `render_items` the cache lacks, open those of `items` not known
-    to be usable, all in one pool; raise for every photo of `items` that cannot be used."""
+    to be usable, all in one pool; raise for every photo of `items` that cannot be used,
+    except those of drafts not rendered now: (photos rendered, those drafts' problems)."""
     from generator.photos.inspect import MAX_PIXELS, VERSION
     from generator.store import PickleStore
     from generator.workers import in_workers
@@ -176,15 +183,17 @@ def _open_photos(render_items, items, root: Path, settings: dict, workers: int |
         known.put(path, signatures[path], message)
     known.keep_only(set(signatures))
     known.save()
-    problems = []
+    problems, draft_problems = [], []
+    rendering = {id(item) for item in render_items}
     for item in items:  # render_items are among them
         for index, image in enumerate(item.release.images):
-            path = str(item.folder / image.file)
-            message = known.get(path, signatures[path])
-            if message:
+            message = known.get(str(item.folder / image.file), signatures[str(item.folder / image.file)])
+            if message and item.draft and id(item) not in rendering:  # never blocks the others
+                draft_problems.append(_problem(item, index, f"{message} (a draft: not built until fixed)"))
+            elif message:
                 problems.append(_problem(item, index, message))
     SmrError.collect(problems)
-    return len(renders)
+    return len(renders), draft_problems
 
 
 def _photo_task(_context, task: tuple) -> str:

@@ -1,4 +1,4 @@
-"""`smr preview RELEASE`: an embargoed release online under an unguessable link.
+"""`smr preview RELEASE`: an embargoed release (or a draft) online under an unguessable link.
 
 The release is built with preview=True and only its own folder and the shared assets are
 uploaded, under `<site prefix>_preview/<token>/` with a 128-bit random token; the page
@@ -13,6 +13,7 @@ import secrets
 from dataclasses import replace
 from pathlib import Path
 
+from generator import previews
 from generator.errors import SmrError
 from generator.files import cache_dir
 from generator.publish import plan as pp
@@ -39,8 +40,9 @@ def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url
     tokens = sorted(t for t, slugs in pp.preview_tokens(existing.objects).items() if item.slug in slugs)
     if remove:
         keys = [pp.PREVIEW_DIR + "/" + k for k in existing.objects if k.split("/")[0] in tokens]
+        previews.forget(root, item.slug)
         return None, len(delete_keys(s3, cfg.conn, cfg.site, keys, reporter or Reporter()))
-    if not item.embargoed(now):
+    if item.public_at(now):
         raise SmrError(f"{item.slug} is not under embargo (anymore); publish it with `smr publish`",
                        file=item.source, line=item.line_of("embargo"), field="embargo")
     token = tokens[0] if tokens else secrets.token_urlsafe(16)   # 128 random bits
@@ -52,7 +54,9 @@ def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url
     publish_dir(out, replace(cfg, site=target, media=None), releases={item.slug},
                 reporter=reporter, client=s3, manifest=False, remove_previews=False,
                 include=lambda rel: rel.startswith((item.slug + "/", "assets/")))
-    return f"{cfg.base_url}{pp.PREVIEW_DIR}/{token}/{item.slug}/", 0
+    link = f"{cfg.base_url}{pp.PREVIEW_DIR}/{token}/{item.slug}/"
+    previews.remember(root, item.slug, link)   # for the pitch: outreach export links it
+    return link, 0
 
 
 def find_release(site, release: str):

@@ -224,8 +224,8 @@ class Pages:
         translations = []
         for slug in item.translations:
             other = self.site.by_slug(slug)
-            # An embargoed translation is linked only from pages that are themselves previews.
-            visible = other is not None and (not other.embargoed(self.site.now) or item.embargoed(self.site.now))
+            # A draft or embargoed translation is linked only from pages that are themselves previews.
+            visible = other is not None and (other.public_at(self.site.now) or not item.public_at(self.site.now))
             if visible and other in self.site.rendered:
                 translations.append({"lang": other.language, "title": other.title,
                                      "href": f"{self.home(depth=1)}{slug}/", "url": self.url(f"{slug}/")})
@@ -234,7 +234,8 @@ class Pages:
             "release": release,
             "url": url,
             "embargoed": item.embargoed(self.site.now),
-            "noindex": item.embargoed(self.site.now),
+            "draft": item.draft,
+            "noindex": not item.public_at(self.site.now),   # a preview: no indexing, no share buttons
             "images": images,
             "lead": next((i for i in images if i.lead), None),
             "videos": [{"title": v.title, "url": v.url, **video_embed(v.url)} for v in release.videos],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.outreach.support import make_newsroom
+from generator import previews
+from tests.outreach.support import EN_PREVIEW, EN_SLUG, NL_PREVIEW, NL_SLUG, make_newsroom
 
 
 @pytest.fixture(scope="module")
@@ -16,4 +17,6 @@ def fetched(tmp_path_factory, feed_server):
     room = make_newsroom(tmp_path_factory.mktemp("outreach") / "newsroom", feed_server.base)
     results = fetch_all(room.root, bloggers(room.root).bloggers, timeout=1.0)
     room.fetch_results = {r.name: r for r in results}
+    for slug, link in ((NL_SLUG, NL_PREVIEW), (EN_SLUG, EN_PREVIEW)):   # both under embargo, previewed
+        previews.remember(room.root, slug, link)
     return room

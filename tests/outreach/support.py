@@ -131,6 +131,8 @@ translations: [../2026-11-24-webcareteam]
 NL_SLUG = "2026-11-24-webcareteam"
 EN_SLUG = "2026-11-24-webcare-team-en"
 RELEASE_URL = f"https://pers.example.org/{NL_SLUG}/"
+NL_PREVIEW = f"https://pers.example.org/_preview/nl-token/{NL_SLUG}/"   # as `smr preview` records them
+EN_PREVIEW = f"https://pers.example.org/_preview/en-token/{EN_SLUG}/"
 
 OUTREACH_SETTINGS = """\
 outreach:

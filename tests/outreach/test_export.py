@@ -10,7 +10,7 @@ from email import policy
 import pytest
 
 from generator.outreach.export import COLUMNS, neutralise, split_name
-from tests.outreach.support import EN_SLUG, NL_SLUG, RELEASE_URL, smr
+from tests.outreach.support import EN_PREVIEW, EN_SLUG, NL_PREVIEW, NL_SLUG, RELEASE_URL, make_newsroom, smr
 
 BEFORE_EMBARGO = "2026-11-20T10:00+01:00"
 
@@ -40,7 +40,7 @@ def test_csv_has_plain_header_and_one_row_per_recipient(exported):
     assert "lotte@example.nl" not in emails  # opted out
     assert emails.count("anna@example.nl") == 1  # the duplicate ANNA@EXAMPLE.NL row is not there
     assert "not-an-address" not in emails
-    assert result.output.strip().endswith(
+    assert result.output.splitlines()[0].endswith(
         "left out: 1 opted out, 2 invalid or duplicate rows (see smr outreach check), 13 without a match.")
 
 
@@ -52,7 +52,8 @@ def test_dutch_characters_survive_and_the_pitch_is_personal(exported):
     anna = next(r for r in rows if r["email"] == "anna@example.nl")
     assert anna["matched_post_title"] == "Bakkerij Testbedrijf start eigen webcareteam"
     assert "Ik las je stuk ‘Bakkerij Testbedrijf start eigen webcareteam’" in anna["pitch"]
-    assert anna["release_url"] == RELEASE_URL and RELEASE_URL in anna["pitch"]
+    assert anna["release_url"] == NL_PREVIEW and NL_PREVIEW in anna["pitch"], "under embargo: the preview"
+    assert "vertrouwelijk" in anna["pitch"] and RELEASE_URL not in anna["pitch"]
     assert anna["embargo"] == "24 november 2026, 09:00 (UTC+01:00)"
     assert "onder embargo tot 24 november 2026, 09:00" in anna["pitch"]
     assert anna["subject"] == "[Embargo tot 24 november 2026, 09:00 (UTC+01:00)] Testbedrijf start een webcareteam"
@@ -62,7 +63,7 @@ def test_dutch_characters_survive_and_the_pitch_is_personal(exported):
     assert "Please note: this news is under embargo until November 24, 2026" in frank["pitch"]
     # ... and the release's English translation: its title, summary and address
     assert frank["subject"] == "[Embargoed until November 24, 2026, 9:00 AM (UTC+01:00)] Testbedrijf launches a webcare team"
-    assert frank["release_url"] == "https://pers.example.org/2026-11-24-webcare-team-en/"
+    assert frank["release_url"] == EN_PREVIEW and "confidential preview" in frank["pitch"]
     assert "From today a team of five answers customer questions" in frank["pitch"]
 
 
@@ -125,6 +126,26 @@ def test_eml_drafts_parse_and_open_as_unsent(fetched, tmp_path):
     assert "Met vriendelijke groet,\nSanne Jansen\nTestbedrijf" in body
 
 
+def test_embargoed_release_without_a_preview_is_not_pitched(tmp_path, feed_server):
+    room = make_newsroom(tmp_path / "newsroom", feed_server.base)
+    result = smr("outreach", "export", "--root", str(room.root), NL_SLUG, "--now", BEFORE_EMBARGO)
+    assert result.exit_code == 1
+    assert f"is under embargo, so its public page does not exist yet: run `smr preview {NL_SLUG}` first" \
+        in result.output
+    assert not (room.root / "outreach" / "exports").exists()
+    after = smr("outreach", "export", "--root", str(room.root), NL_SLUG, "--now", "2026-11-24T09:00+01:00")
+    assert after.exit_code == 0, after.output
+    assert "confidential preview" not in after.output
+
+
+def test_a_draft_is_not_pitched(tmp_path, feed_server):
+    room = make_newsroom(tmp_path / "newsroom", feed_server.base)
+    release = room.root / "releases" / NL_SLUG / "release.yaml"
+    release.write_text(release.read_text() + "draft: true\n")
+    result = smr("outreach", "export", "--root", str(room.root), NL_SLUG, "--now", "2026-11-25T09:00+01:00")
+    assert result.exit_code == 1 and "is a draft: pitch it when it is final" in result.output
+
+
 def test_export_refuses_to_write_into_the_published_site(fetched):
     target = fetched.root / "_site" / "merge.csv"
     result = smr("outreach", "export", "--root", str(fetched.root), NL_SLUG, "-o", str(target))
@@ -138,6 +159,7 @@ def test_default_export_goes_to_the_private_outreach_folder(fetched):
     assert result.exit_code == 0, result.output
     assert (fetched.root / "outreach" / "exports" / f"{NL_SLUG}.csv").is_file()
     assert f"Wrote 4 recipients to outreach/exports/{NL_SLUG}.csv" in result.output
+    assert f"Under embargo: the pitches link the confidential preview {NL_PREVIEW}" in result.output
     # a newsroom is a git repository: the exports folder keeps itself out of it
     assert (fetched.root / "outreach" / "exports" / ".gitignore").read_text("utf-8").endswith("\n*\n")
 

@@ -163,3 +163,17 @@ def test_check_opens_many_photos_in_worker_processes(newsroom):
     [problem] = caught.value.problems  # the outcome came back from a worker process
     assert str(problem) == (f"releases/r/release.yaml:{5 + 2 * len(names)}: images[{len(names)}].file: "
                             "images/cut.jpg is cut short (truncated): export or copy it again")
+
+
+def test_a_drafts_broken_photo_is_a_warning_that_blocks_nothing(newsroom):
+    newsroom.photo("done", "images/good.jpg")
+    release_with(newsroom, "done", "good.jpg")
+    newsroom.write("releases/wip/images/cut.jpg", jpeg_bytes()[:20000])
+    newsroom.release("wip", HEAD + "draft: true\nimages:\n  - file: images/cut.jpg\n    alt: Foto\n")
+    said = ("warning: releases/wip/release.yaml:6: images[0].file: images/cut.jpg is cut short (truncated): "
+            "export or copy it again (a draft: not built until fixed)")
+    checked = newsroom.run("check", *NOW)
+    assert checked.exit_code == 0 and said in checked.stderr
+    built = newsroom.run("build", *NOW)
+    assert built.exit_code == 0 and said in built.stderr
+    assert (newsroom.site / "done/index.html").is_file() and not (newsroom.site / "wip").exists()
