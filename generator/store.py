@@ -80,7 +80,22 @@ def versions(root: Path) -> dict[str, str]:
     else:
         libraries = _library_versions()
         write_checked(path, b"versions", (installed, libraries))
-    return {"smr": __version__, **libraries}
+    return {"smr": __version__, "smr-code": _code_stamp(), **libraries}
+
+
+def _code_stamp() -> str:
+    """Size and mtime of smr's own source files: a checkout or an edit between two runs of
+    the same version (a development install) changes the classes that cached pickles hold,
+    so it makes every cached entry a miss instead of an object of an older shape."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    h = hashlib.blake2b(digest_size=12)
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                h.update(f"{folder[len(package):]}/{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()
 
 
 def _installation() -> tuple:
