@@ -151,6 +151,10 @@ class _Progress:
     def __init__(self, ctx: Context):
         self.ctx, self.bar, self.done, self.total = ctx, None, 0, 0
 
+    def waiting(self, message):
+        if not self.ctx.quiet:
+            click.echo(message, err=True)
+
     def start(self, plan):
         if not self.ctx.quiet and plan.uploads:
             self.total = len(plan.uploads)
@@ -199,6 +203,8 @@ def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_de
                                                reporter=progress))
     finally:
         progress.close()
+    for line in report.takedowns:   # even with -q: someone must hear that news went offline
+        click.secho(line, err=True, fg="yellow")
     for line in report.lines:
         click.echo(line)
     ctx.say(report.summary())

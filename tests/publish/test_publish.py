@@ -273,14 +273,15 @@ def test_delete_only_what_smr_uploaded_and_only_when_asked(room, s3):
     foreign = s3.client()
     foreign.put_object(Bucket=room.site_bucket, Key="news/not-ours.txt", Body=b"keep me")
     foreign.put_object(Bucket=room.site_bucket, Key="elsewhere/page.html", Body=b"keep me")
-    old = [k for k in s3.objects(room.site_bucket) if k.startswith(f"news/{OTHER}/")]
-    assert old
-    import shutil
-    shutil.rmtree(room.root / "releases" / OTHER)
+    before = set(s3.objects(room.site_bucket))
+    room.photo(SLUG, "images/Foto één.jpg", color=(20, 200, 90))   # new renditions, new names
 
     report = publish(room)
-    assert report.deleted == 0 and report.kept >= len(old) + 1
-    assert set(old) <= set(s3.objects(room.site_bucket))
+    old = sorted(k for k in before if k.removeprefix("news/") not in local_files(room) and k.startswith("news/")
+                 and k not in ("news/.smr-manifest.json", "news/not-ours.txt"))
+    assert old and all(k.startswith(f"news/{SLUG}/img/") for k in old), old
+    assert report.deleted == 0 and report.takedowns == [] and report.kept >= len(old) + 1
+    assert set(old) <= set(s3.objects(room.site_bucket)), "a public release's old renditions wait for --delete"
 
     report = publish(room, delete=True)
     keys = set(s3.objects(room.site_bucket))
@@ -288,7 +289,7 @@ def test_delete_only_what_smr_uploaded_and_only_when_asked(room, s3):
     assert not set(old) & keys
     assert {"news/not-ours.txt", "elsewhere/page.html", f"news/{SLUG}/index.html"} <= keys
     manifest = body(s3, room.site_bucket, "news/.smr-manifest.json").decode()
-    assert OTHER not in manifest and "not-ours" not in manifest
+    assert not [k for k in old if k.removeprefix("news/") in manifest] and "not-ours" not in manifest
 
 
 def test_delete_limit_stops_before_anything_changes(room, s3):
