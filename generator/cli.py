@@ -210,6 +210,23 @@ def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_de
     ctx.say(report.summary())
 
 
+@main.command()
+@ROOT_OPTION
+@NOW_OPTION
+@ENDPOINT_OPTION
+@click.option("--offline", is_flag=True, help="Do not ask the buckets; show only what each release is now.")
+@click.pass_obj
+def status(ctx: Context, root: Path, now, endpoint_url, offline: bool):
+    """One line per release: draft, embargoed or public, and whether it is online and current."""
+    from generator import clock
+    from generator.publish.status import status as newsroom_status
+
+    report = run(ctx, lambda: newsroom_status(root, now=clock.now(now), endpoint_url=endpoint_url, offline=offline,
+                                              say=lambda message: click.echo(message, err=True)))
+    for line in report.lines():
+        click.echo(line)
+
+
 @main.group()
 def outreach():
     """Bloggers: check the list, fetch their feeds, rank them for a release, export a mail merge."""
