@@ -18,6 +18,10 @@ from pathlib import Path
 CACHE_DIR = ".smr-cache"
 
 
+class LockTimeout(TimeoutError):
+    """file_lock waited its timeout for another process to let go."""
+
+
 def cache_dir(root: Path) -> Path:
     """`.smr-cache/` of a newsroom: always safe to delete, recomputed on the next run."""
     return Path(root) / CACHE_DIR
@@ -53,7 +57,7 @@ def file_lock(lock_file: Path, *, timeout: float | None = None, on_wait=None):
     holds it. The system releases a lock when its holder exits, even when killed.
 
     `on_wait()` is called once, before waiting, if the lock is taken. With a `timeout`
-    (seconds), waiting longer raises TimeoutError. Yields False (and does not wait) when the
+    (seconds), waiting longer raises LockTimeout. Yields False (and does not wait) when the
     lock file cannot be written, e.g. in a read-only newsroom.
 
     On POSIX a record lock (lockf), not flock: it belongs to this process alone, so the
@@ -86,7 +90,7 @@ def _wait_for_lock(fd: int, timeout: float | None) -> None:
     deadline = time.monotonic() + timeout
     while not _try_lock(fd):
         if time.monotonic() >= deadline:
-            raise TimeoutError(f"still locked after {timeout:g} s")
+            raise LockTimeout(f"still locked after {timeout:g} s")
         time.sleep(0.2)   # lockf has no timed wait: ask again, five times a second
 
 

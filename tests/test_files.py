@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from generator.files import file_lock
+from generator.files import LockTimeout, file_lock
 
 HOLDER = textwrap.dedent("""\
     import sys
@@ -37,7 +37,7 @@ def holder(tmp_path):
 def test_a_held_lock_makes_others_wait_and_can_time_out(holder):
     lock, proc = holder
     waited = []
-    with pytest.raises(TimeoutError):
+    with pytest.raises(LockTimeout):
         with file_lock(lock, timeout=0.3, on_wait=lambda: waited.append(1)):
             pytest.fail("got a lock another process holds")
     assert waited == [1]

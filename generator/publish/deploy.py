@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.errors import Problem, SmrError
-from generator.files import cache_dir, file_lock
+from generator.files import LockTimeout, cache_dir, file_lock
 from generator.publish import plan as pp
 from generator.publish import s3 as s3api
 from generator.publish.s3 import Connection, Target, explain
@@ -160,7 +160,7 @@ def publish_lock(root: Path, say=None):
     try:
         with file_lock(cache_dir(root) / LOCK_FILE, timeout=LOCK_TIMEOUT, on_wait=waiting):
             yield
-    except TimeoutError:
+    except LockTimeout:   # only the wait for the lock, never a timeout inside the publish
         raise SmrError(f"another smr publish in this newsroom has been running for more than "
                        f"{LOCK_TIMEOUT // 60} minutes; nothing was changed") from None
 

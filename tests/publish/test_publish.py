@@ -509,6 +509,29 @@ def test_two_publishes_at_once_take_turns(room, s3):
         assert all(manifest[k]["etag"] == listing[k]["ETag"].strip('"') for k in manifest)
 
 
+def test_a_publish_waiting_too_long_gives_up_with_one_line(room, s3, monkeypatch):
+    from generator.publish import deploy
+    from tests.conftest import REPO
+    from tests.test_files import HOLDER
+
+    monkeypatch.setattr(deploy, "LOCK_TIMEOUT", 0.5)
+    lock = room.root / ".smr-cache" / "publish.lock"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock), str(REPO)],   # another process
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    assert result.exit_code == 1
+    waiting, error = result.stderr.splitlines()
+    assert waiting == "waiting for another smr publish in this newsroom…"
+    assert error.startswith("error: another smr publish in this newsroom has been running for more than ")
+    assert error.endswith("; nothing was changed")
+    assert s3.objects(room.site_bucket) == {}
+
+
 # ---------------------------------------------------------------- faults
 
 def test_bad_credentials_give_one_clear_line(room, s3, aws_env):
