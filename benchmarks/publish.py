@@ -63,7 +63,9 @@ from generator.publish.deploy import Settings, publish_dir
 from generator.publish.s3 import Connection, Target
 cfg = Settings(Target.parse({site!r}), Target.parse({media!r}), "https://media.example.org/",
                Connection({endpoint!r}, "us-east-1", True, jobs={jobs}), "https://pers.example.org/")
-r = publish_dir(pathlib.Path({dir!r}), cfg, cache=pathlib.Path({cache!r}))
+site = pathlib.Path({dir!r})
+releases = {{p.name for p in site.iterdir() if p.name.startswith("2026-")}}
+r = publish_dir(site, cfg, cache=pathlib.Path({cache!r}), releases=releases, held={{}})   # takedowns planned too
 print(r.summary())
 """
 

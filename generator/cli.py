@@ -208,6 +208,10 @@ class _Progress:
     def __init__(self, ctx: Context):
         self.ctx, self.bar, self.done, self.total = ctx, None, 0, 0
 
+    def waiting(self, message):
+        if not self.ctx.quiet:
+            click.echo(message, err=True)
+
     def start(self, plan):
         if not self.ctx.quiet and plan.uploads:
             self.total = len(plan.uploads)
@@ -256,9 +260,28 @@ def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_de
                                                reporter=progress))
     finally:
         progress.close()
+    for line in report.takedowns:   # even with -q: someone must hear that news went offline
+        click.secho(line, err=True, fg="yellow")
     for line in report.lines:
         click.echo(line)
     ctx.say(report.summary())
+
+
+@main.command()
+@ROOT_OPTION
+@NOW_OPTION
+@ENDPOINT_OPTION
+@click.option("--offline", is_flag=True, help="Do not ask the buckets; show only what each release is now.")
+@click.pass_obj
+def status(ctx: Context, root: Path, now, endpoint_url, offline: bool):
+    """One line per release: draft, embargoed or public, and whether it is online and current."""
+    from generator import clock
+    from generator.publish.status import status as newsroom_status
+
+    report = run(ctx, lambda: newsroom_status(root, now=clock.now(now), endpoint_url=endpoint_url, offline=offline,
+                                              say=lambda message: click.echo(message, err=True)))
+    for line in report.lines():
+        click.echo(line)
 
 
 @main.group()

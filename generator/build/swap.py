@@ -10,7 +10,7 @@ next build first puts back a site that a killed build had set aside (`recover`).
 
 Staging and set-aside folders sit beside the output (`._site.tmp-*`, `._site.old-*`); a
 build removes those that killed builds left. Builds into one output take a lock first
-(`output_lock`), so that one never removes a folder another is still using.
+(`output_lock`, on `files.file_lock`), so that one never removes a folder another is still using.
 
 The marker file `.smr-site` says a folder is an smr build (the only kind smr replaces);
 its identity (inode, mtime) names one build's site, so that records kept for one site are
@@ -19,13 +19,14 @@ never used for another.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+from generator.files import file_lock
 
 SITE_MARKER = ".smr-site"
 
@@ -138,50 +139,7 @@ def remove_leftovers(output: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextlib.contextmanager
 def output_lock(lock_file: Path):
     """Wait until no other build into the same output runs; yields False (and does not
     wait) when the lock file cannot be written, e.g. in a read-only newsroom."""
-    try:
-        lock_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        yield False
-        return
-    try:
-        _lock(fd)
-        yield True
-    finally:
-        _unlock(fd)
-        os.close(fd)
-
-
-def _lock(fd: int) -> None:
-    """Wait for the lock; the system releases it when its holder exits, even when killed.
-
-    On POSIX a record lock (lockf), not flock: it belongs to this process alone, so the
-    worker processes a build forks do not hold it, and a build killed while they still
-    run does not keep the next one waiting."""
-    if sys.platform == "win32":
-        import msvcrt
-
-        while True:
-            try:
-                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # gives up after 10 s: keep waiting
-                return
-            except OSError:
-                continue
-    import fcntl
-
-    fcntl.lockf(fd, fcntl.LOCK_EX)
-
-
-def _unlock(fd: int) -> None:
-    if sys.platform == "win32":
-        import msvcrt
-
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.lockf(fd, fcntl.LOCK_UN)
+    return file_lock(lock_file)

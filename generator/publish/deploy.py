@@ -5,10 +5,16 @@ publish = build (never with embargoed pages, photo downloads pointing at the med
 stage (originals, renditions and assets, release pages, index pages, feeds), so no page is
 live before what it links to -> delete only what smr uploaded, only when asked, capped.
 A failure stops before the next stage; a re-run uploads only what is still missing.
+
+What must not be online (a release now under embargo, a draft, a release deleted from
+releases/, a page the site no longer has) is taken down first, by every publish, without
+--delete (plan.py says exactly what). Two publishes of one newsroom never interleave: the
+second waits for the first (`publish_lock`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -16,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.errors import Problem, SmrError
-from generator.files import cache_dir
+from generator.files import LockTimeout, cache_dir, file_lock
 from generator.publish import plan as pp
 from generator.publish import s3 as s3api
 from generator.publish.s3 import Connection, Target, explain
@@ -24,6 +30,8 @@ from generator.text import human_bytes
 
 PUBLISH_DIR = "publish-site"        # the build that publish uploads, inside .smr-cache/
 HASH_CACHE = "publish-hashes.json"
+LOCK_FILE = "publish.lock"          # inside .smr-cache/: held by the publish (or status) running
+LOCK_TIMEOUT = 15 * 60              # seconds a second publish waits for the first
 ENV = {"site": "SMR_PUBLISH_SITE", "media": "SMR_PUBLISH_MEDIA", "media_base_url": "SMR_MEDIA_BASE_URL",
        "endpoint_url": "SMR_ENDPOINT_URL", "region": "SMR_REGION", "path_style": "SMR_PATH_STYLE"}
 
@@ -42,6 +50,7 @@ class Settings:
 class Reporter:
     """Progress hooks; the CLI draws a bar with them, tests record with them. Main thread only."""
 
+    def waiting(self, message: str) -> None: ...
     def start(self, plan: pp.Plan) -> None: ...
     def uploaded(self, f: pp.LocalFile) -> None: ...
     def deleted(self, url: str) -> None: ...
@@ -58,6 +67,7 @@ class PublishReport:
     kept: int = 0
     dry_run: bool = False
     lines: list[str] = field(default_factory=list)   # dry run: one line per upload / delete
+    takedowns: list[str] = field(default_factory=list)   # one loud line per release taken down
 
     def summary(self) -> str:
         verb = "Would upload" if self.dry_run else "Uploaded"
@@ -124,36 +134,130 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
             max_attempts: int | None = None, reporter: Reporter | None = None, env: dict | None = None,
             client=None) -> PublishReport:
     """Build the public newsroom and bring the bucket(s) in line with it."""
+    started = time.perf_counter()
+    root = root.resolve()
+    reporter = reporter or Reporter()
+    cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
+    with publish_lock(root, reporter.waiting):
+        cfg, client, out, site = build_public(root, cfg, now, client)
+        public, held = {i.slug for i in site.public}, held_reasons(site)
+        report = publish_dir(out, cfg, releases=public, embargoed=set(held), held=held,
+                             dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
+                             reporter=reporter, client=client, cache=cache_dir(root) / HASH_CACHE)
+    report.seconds = time.perf_counter() - started   # build included: what the user waited for
+    return report
+
+
+@contextlib.contextmanager
+def publish_lock(root: Path, say=None):
+    """Held while a publish (or `smr status`) builds into .smr-cache/publish-site and talks to
+    the buckets, so that two of them never interleave: the second waits for the first (and
+    says so through `say`), up to LOCK_TIMEOUT. The system lets go when its holder exits."""
+    def waiting():
+        if say:
+            say("waiting for another smr publish in this newsroom…")
+
+    try:
+        with file_lock(cache_dir(root) / LOCK_FILE, timeout=LOCK_TIMEOUT, on_wait=waiting):
+            yield
+    except LockTimeout:   # only the wait for the lock, never a timeout inside the publish
+        raise SmrError(f"another smr publish in this newsroom has been running for more than "
+                       f"{LOCK_TIMEOUT // 60} minutes; nothing was changed") from None
+
+
+def build_public(root: Path, cfg: Settings, now, client=None):
+    """Build what publish uploads into .smr-cache/publish-site: never a release that is not
+    public, photo downloads pointing at the media target. Returns (cfg, client, folder, site)."""
     from generator.build.pipeline import build
     from generator.newsroom.site import load_site
 
-    started = time.perf_counter()
-    root = root.resolve()
-    cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
     if cfg.media and not cfg.media_base_url:   # the build needs the bucket's URL: connect first
         client = client or client_for(cfg)
         cfg = with_media_url(cfg, client)
     out = cache_dir(root) / PUBLISH_DIR
     out.parent.mkdir(parents=True, exist_ok=True)
     build(root, out, now=now, preview=False, media_base_url=cfg.media_base_url)
-    site = load_site(root, now)
+    return cfg, client, out, load_site(root, now)
+
+
+def held_reasons(site) -> dict[str, str]:
+    """slug -> why it is not public now, for every release that is not."""
     public = {i.slug for i in site.public}
-    report = publish_dir(out, cfg, releases=public, embargoed={i.slug for i in site.items} - public,
-                         dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
-                         reporter=reporter, client=client, cache=cache_dir(root) / HASH_CACHE)
-    report.seconds = time.perf_counter() - started   # build included: what the user waited for
-    return report
+    return {i.slug: why_held(i, site) for i in site.items if i.slug not in public}
+
+
+def why_held(item, site) -> str:
+    if getattr(item, "draft", False):   # Item.draft: releases marked `draft: true`
+        return "draft"
+    if item.embargoed(site.now):
+        return f"under embargo until {local_time(item.embargo, site)}"
+    return "not public"
+
+
+def local_time(moment, site) -> str:
+    """A moment as the newsroom's people read it: its own timezone, to the minute."""
+    return moment.astimezone(site.newsroom.tz).strftime("%Y-%m-%d %H:%M")
 
 
 def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None,
-                embargoed: set[str] = frozenset(), dry_run: bool = False, delete: bool = False,
+                embargoed: set[str] = frozenset(), held: dict[str, str] | None = None,
+                dry_run: bool = False, delete: bool = False,
                 max_deletes: int = 25, yes: bool = False, reporter: Reporter | None = None,
                 client=None, cache: Path | None = None, include=None, manifest: bool = True,
                 remove_previews: bool = True) -> PublishReport:
-    """Upload a built site folder: the diff, the order, the deletes, the manifests."""
+    """Upload a built site folder: the takedowns, the diff, the order, the deletes, the
+    manifests. `held` (slug -> reason) turns takedowns on; `releases` are the public ones."""
     started = time.perf_counter()
     reporter = reporter or Reporter()
-    targets = {"site": cfg.site} | ({"media": cfg.media} if cfg.media else {})
+    targets = targets_of(cfg)
+    s3, files, remotes = gather(site_dir, cfg, releases=releases, embargoed=embargoed, include=include,
+                                cache=cache, client=client, manifest=manifest)
+    plan = pp.plan(files, remotes, delete=delete, public=releases if held is not None else None, held=held)
+    previews = pp.stale_previews(remotes["site"].objects, releases) if remove_previews and releases else []
+    report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped),
+                           deleted=plan.delete_count + plan.takedown_count + len(previews),
+                           bytes=plan.upload_bytes, url=cfg.base_url, dry_run=dry_run,
+                           kept=sum(len(keys) for keys in plan.stale.values()),
+                           takedowns=[line for t in plan.takedowns for line in t.lines(dry_run)])
+    if not yes and not dry_run:
+        pp.refuse_too_many_deletes(plan, max_deletes, cfg.site.url)
+    if dry_run:
+        report.lines = _dry_run_lines(plan, targets, previews, releases)
+        if plan.delete_count > max_deletes and not yes:
+            report.lines.append(f"(a real run would stop: {plan.delete_count} deletes is more than "
+                                f"--max-deletes {max_deletes}; add --yes)")
+        report.seconds = time.perf_counter() - started
+        return report
+    reporter.start(plan)
+    # Takedowns first, site before media (pages before what they link to): what must not be
+    # online goes even when an upload below fails. The index and feeds that no longer list
+    # the release follow in their normal stages.
+    taken = {name: delete_keys(s3, cfg.conn, targets[name], pp.delete_order(plan.taken_down(name), releases),
+                               reporter) for name in targets if plan.taken_down(name)}
+    if manifest and (plan.uploads or taken):   # record what we are about to put, so a crash leaves no orphan
+        _write_manifests(s3, cfg, targets, remotes, files, {f.target + f.key: f.etag for f in plan.uploads}, taken)
+    etags = _upload(s3, cfg, targets, plan, reporter)
+    deleted: dict[str, list[str]] = {name: list(keys) for name, keys in taken.items()}
+    for name, keys in plan.deletes.items():
+        deleted.setdefault(name, []).extend(
+            delete_keys(s3, cfg.conn, targets[name], pp.delete_order(keys, releases), reporter))
+    if previews:
+        delete_keys(s3, cfg.conn, targets["site"], previews, reporter)
+    if manifest:
+        _write_manifests(s3, cfg, targets, remotes, files, etags, deleted)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def targets_of(cfg: Settings) -> dict[str, Target]:
+    return {"site": cfg.site} | ({"media": cfg.media} if cfg.media else {})
+
+
+def gather(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None, embargoed: set[str] = frozenset(),
+           include=None, cache: Path | None = None, client=None, manifest: bool = True):
+    """The two sides a plan compares: the local files with their MD5s, and each target's
+    listing and manifest (fetched while the local side is read). Returns (client, files, remotes)."""
+    targets = targets_of(cfg)
 
     def remote_side():
         s3 = client or client_for(cfg)
@@ -167,33 +271,7 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     if cfg.media and cfg.media.bucket == cfg.site.bucket and cfg.media.prefix.startswith(cfg.site.prefix):
         # the media area is not the site's to judge
         remotes["site"] = remotes["site"].without(cfg.media.prefix[len(cfg.site.prefix):])
-    plan = pp.plan(files, remotes, delete=delete)
-    previews = pp.stale_previews(remotes["site"].objects, releases) if remove_previews and releases else []
-    report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped),
-                           deleted=plan.delete_count + len(previews), bytes=plan.upload_bytes, url=cfg.base_url,
-                           dry_run=dry_run, kept=sum(len(keys) for keys in plan.stale.values()))
-    if not yes and not dry_run:
-        pp.refuse_too_many_deletes(plan, max_deletes, cfg.site.url)
-    if dry_run:
-        report.lines = _dry_run_lines(plan, targets, previews, releases)
-        if plan.delete_count > max_deletes and not yes:
-            report.lines.append(f"(a real run would stop: {plan.delete_count} deletes is more than "
-                                f"--max-deletes {max_deletes}; add --yes)")
-        report.seconds = time.perf_counter() - started
-        return report
-    reporter.start(plan)
-    if manifest and plan.uploads:   # first record what we are about to put, so a crash leaves no orphan
-        _write_manifests(s3, cfg, targets, remotes, files, {f.target + f.key: f.etag for f in plan.uploads}, {})
-    etags = _upload(s3, cfg, targets, plan, reporter)
-    deleted: dict[str, list[str]] = {}
-    for name, keys in plan.deletes.items():
-        deleted[name] = delete_keys(s3, cfg.conn, targets[name], pp.delete_order(keys, releases), reporter)
-    if previews:
-        delete_keys(s3, cfg.conn, targets["site"], previews, reporter)
-    if manifest:
-        _write_manifests(s3, cfg, targets, remotes, files, etags, deleted)
-    report.seconds = time.perf_counter() - started
-    return report
+    return s3, files, remotes
 
 
 def _local_files(site_dir: Path, cfg: Settings, releases, embargoed, include, cache) -> list[pp.LocalFile]:
@@ -329,6 +407,9 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
 def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) -> list[str]:
     lines = [f"upload  {targets[f.target].url}{f.key}  ({human_bytes(f.size)}, {pp.STAGES[f.stage]})"
              for f in plan.uploads]
+    for t in plan.takedowns:
+        for name, keys in t.keys.items():
+            lines += [f"delete  {targets[name].url}{k}  (take down: {t.slug or 'page'}, {t.reason})" for k in keys]
     for name, keys in plan.deletes.items():
         lines += [f"delete  {targets[name].url}{k}" for k in pp.delete_order(keys, releases)]
     lines += [f"delete  {targets['site'].url}{k}  (preview of a published release)" for k in previews]

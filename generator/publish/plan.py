@@ -8,6 +8,21 @@ Originals: the build copies every photo's original into `_site/<slug>/hires/`, o
 releases whose page it writes (never an embargoed one outside preview). Those files are
 what goes to the media target, as `<slug>/<name>` (see media_key), so the media URL of a
 photo is `media_base_url + <slug>/<name>`. Without a media target they stay in the site.
+
+Deleting. What smr put in a target is in its manifest; nothing else is ever deleted. Of
+smr's keys that the local site no longer has:
+- Taken down by every publish (`Plan.takedowns`), without --delete and outside the
+  --max-deletes cap, because they may show what must not be online:
+  - a release folder whose release is not public now: `<slug>/...` in the site target and
+    `<slug>/<name>` in the media target, where <slug> is a release under embargo or a
+    draft, or one no longer in releases/ (in the site target: a folder where smr put a
+    release page, `<slug>/index.html`; in the media target every folder is a release's);
+  - a page, i.e. an .html/.htm/.xml/.rss/.atom/.json file, anywhere else in the site
+    target but `assets/` (tag feeds and pages under `tags/`, language feeds under `<lang>/`,
+    the top level): such a page may list a release that is no longer public.
+- Removed only with --delete, capped: everything else (old renditions, documents and
+  assets that cached pages may still link to).
+Previews (`_preview/`) are never taken down here: `stale_previews` removes them.
 """
 
 from __future__ import annotations
@@ -27,6 +42,10 @@ from generator.files import atomic_write
 from generator.photos.originals import ORIGINALS_DIR, media_key
 
 PREVIEW_DIR = "_preview"
+ASSETS_DIR = "assets"
+RELEASE_PAGE = "index.html"
+PAGE_SUFFIXES = (".html", ".htm", ".xml", ".rss", ".atom", ".json")
+GONE = "no longer in releases/"
 MANIFEST = ".smr-manifest.json"
 MULTIPART_CHUNK = 8 * 1024 * 1024     # parts of this size; files above it go multipart
 
@@ -95,11 +114,48 @@ class Remote:
 
 
 @dataclass
+class Takedown:
+    """What a publish removes because it must not be online: one release's folder, or
+    (slug "") pages the site no longer has."""
+
+    slug: str
+    reason: str
+    keys: dict[str, list[str]]                 # target name -> relative keys, in delete order
+    foreign: list[str] = field(default_factory=list)   # "target:key" in the folder, not smr's
+
+    @property
+    def count(self) -> int:
+        return sum(len(keys) for keys in self.keys.values())
+
+    def lines(self, dry_run: bool = False) -> list[str]:
+        """The loud lines a publish prints: what it takes down, and what it cannot."""
+        lines = [self.line(dry_run)] if self.count else []
+        if self.foreign:
+            n = len(self.foreign)
+            lines.append(f"still online: {self.slug} ({self.reason}) — {n} object{'s' * (n != 1)} smr did not "
+                         f"put there, e.g. {self.foreign[0].split(':', 1)[1]}; remove {'them' if n > 1 else 'it'} yourself")
+        return lines
+
+    def line(self, dry_run: bool = False) -> str:
+        verb = "would take down" if dry_run else "taken down"
+        if not self.slug:
+            keys = self.keys.get("site", [])
+            shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+            return f"{verb}: {shown} ({self.reason})"
+        originals = len(self.keys.get("media", [])) + sum(
+            1 for k in self.keys.get("site", []) if classify(k, None) == ORIGINALS)
+        site = len(self.keys.get("site", [])) + len(self.keys.get("media", [])) - originals
+        return (f"{verb}: {self.slug} ({self.reason}) — {site} site file{'s' * (site != 1)}, "
+                f"{originals} original{'s' * (originals != 1)}")
+
+
+@dataclass
 class Plan:
     uploads: list[LocalFile]
     skipped: list[LocalFile]
     deletes: dict[str, list[str]]              # target name -> relative keys smr may delete
     stale: dict[str, list[str]]                # target name -> relative keys not ours or kept
+    takedowns: list[Takedown] = field(default_factory=list)   # deleted first, by every publish
 
     @property
     def upload_bytes(self) -> int:
@@ -107,7 +163,16 @@ class Plan:
 
     @property
     def delete_count(self) -> int:
+        """What --delete removes (and --max-deletes caps); takedowns are not counted."""
         return sum(len(keys) for keys in self.deletes.values())
+
+    @property
+    def takedown_count(self) -> int:
+        return sum(t.count for t in self.takedowns)
+
+    def taken_down(self, name: str) -> list[str]:
+        """Every key of target `name` that the takedowns remove."""
+        return [k for t in self.takedowns for k in t.keys.get(name, [])]
 
     def by_stage(self) -> list[list[LocalFile]]:
         stages: list[list[LocalFile]] = [[] for _ in STAGES]
@@ -266,24 +331,70 @@ def unchanged(f: LocalFile, remote: Remote) -> bool:
     return have[1] == f.etag
 
 
-def plan(files: list[LocalFile], remotes: dict[str, Remote], *, delete: bool) -> Plan:
+def plan(files: list[LocalFile], remotes: dict[str, Remote], *, delete: bool,
+         public: set[str] | None = None, held: dict[str, str] | None = None) -> Plan:
+    """Uploads, skips and deletes. With `public` (the releases anyone may see now) and `held`
+    (slug -> why it is not public, for the local releases that are not), also what must be
+    taken down (see the module's docstring); without them, nothing is taken down."""
     uploads, skipped = [], []
     for f in files:
         (skipped if unchanged(f, remotes[f.target]) else uploads).append(f)
     uploads.sort(key=lambda f: (f.stage, -f.size, f.key))
     deletes, stale = {}, {}
+    takedowns: dict[str, Takedown] = {}
     for name, remote in remotes.items():
         local = {f.key for f in files if f.target == name}
         extra = sorted(k for k in remote.objects if k not in local and k != MANIFEST
                        and not k.startswith(PREVIEW_DIR + "/"))
-        ours = [k for k in extra if k in remote.manifest]
+        # Takedowns need no --delete and no --yes: --max-deletes guards against a wrong
+        # listing or prefix wiping a bucket, and a takedown cannot do that, as it only ever
+        # takes smr's own keys (in the manifest) of a release folder that is not public, or
+        # of a page the site no longer has. Keeping embargoed news online is the worse harm.
+        ours, down = [], set()
+        for key in (k for k in extra if k in remote.manifest):
+            slug = None if public is None else release_folder(key, name, public, held or {}, remote.manifest)
+            if slug is None and public is not None and name == "site" and is_page(key):
+                slug = ""
+            if slug is None:
+                ours.append(key)
+                continue
+            reason = (held or {}).get(slug, GONE) if slug else "no longer in the site, where it may list a release"
+            takedowns.setdefault(slug, Takedown(slug, reason, {})).keys.setdefault(name, []).append(key)
+            down.add(key)
+        for key in (k for k in extra if k not in remote.manifest and public is not None):
+            slug = key.partition("/")[0]
+            if slug in (held or {}):   # someone else's object in a held release's folder: say so
+                takedowns.setdefault(slug, Takedown(slug, held[slug], {})).foreign.append(f"{name}:{key}")
         deletes[name] = ours if delete else []
-        stale[name] = [k for k in extra if k not in deletes[name]]
-    return Plan(uploads, skipped, deletes, stale)
+        removed = down | set(deletes[name])
+        stale[name] = [k for k in extra if k not in removed]
+    for t in takedowns.values():
+        t.keys = {name: delete_order(keys, public) for name, keys in t.keys.items()}
+    ordered = sorted(takedowns.values(), key=lambda t: (t.slug == "", t.slug))
+    return Plan(uploads, skipped, deletes, stale, ordered)
+
+
+def release_folder(key: str, target: str, public: set[str], held: dict[str, str],
+                   manifest: dict[str, dict]) -> str | None:
+    """The release whose folder holds `key` if that release is not public now, else None."""
+    slug, sep, _ = key.partition("/")
+    if not sep or slug in public:
+        return None
+    if slug in held or target == "media":
+        return slug
+    if slug in (ASSETS_DIR, PREVIEW_DIR) or f"{slug}/{RELEASE_PAGE}" not in manifest:
+        return None   # tags/, a language's feeds: not a release's folder
+    return slug
+
+
+def is_page(key: str) -> bool:
+    """A page or feed that may list releases; assets/ holds none."""
+    return not key.startswith(ASSETS_DIR + "/") and key.lower().endswith(PAGE_SUFFIXES)
 
 
 def refuse_too_many_deletes(plan: Plan, max_deletes: int, where: str) -> None:
-    """Without --yes, --delete removes at most max_deletes objects: stop before anything changes."""
+    """Without --yes, --delete removes at most max_deletes objects: stop before anything changes.
+    Takedowns are not counted (see plan())."""
     if plan.delete_count > max_deletes:
         raise SmrError(f"{where}: --delete would remove {plan.delete_count} objects, more than "
                        f"--max-deletes {max_deletes}; check with --dry-run, then add --yes; nothing was uploaded")

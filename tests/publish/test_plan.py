@@ -166,6 +166,78 @@ def test_a_media_area_inside_the_site_prefix_is_left_to_the_media_target():
     assert pp.plan([], {"site": remote.without("hires/")}, delete=True).deletes == {"site": []}
 
 
+# ---------------------------------------------------------------- takedowns
+
+HELD = "2026-11-26-geheim"
+
+
+def published(keys_site, keys_media=()):
+    """Both targets as smr left them after publishing these keys."""
+    site = [local(k) for k in keys_site]
+    media = [local(k) for k in keys_media]
+    return {"site": Remote(listing(*site) | {MANIFEST: (9, "m" * 32)}, recorded(*site)),
+            "media": Remote(listing(*media), recorded(*media))}
+
+
+def test_a_release_no_longer_public_is_taken_down_without_delete_and_beyond_the_cap():
+    site_keys = [f"{HELD}/index.html", f"{HELD}/img/a.0a1b2c3d.480.webp", f"{HELD}/sanne.vcf",
+                 "tags/geheim/feed.xml", "tags/geheim/atom.xml", "nl/feed.xml", "index.html",
+                 "assets/old.0a1b2c3d.css", "assets/manifest.json"]
+    remotes = published(site_keys, [f"{HELD}/deal.jpg", f"{HELD}/{HELD}-photos.zip", "2026-11-24-winkel/old.jpg"])
+    remotes["site"].objects["foreign.html"] = (1, "f" * 32)             # not ours: kept
+    remotes["site"].objects[f"{HELD}/foreign.jpg"] = (1, "f" * 32)      # not ours: kept
+    files = [local("index.html"), local("nl/feed.xml")]
+    plan = pp.plan(files, remotes, delete=False, public=RELEASES, held={HELD: "under embargo until 2026-11-26 09:00"})
+    [release, pages] = plan.takedowns
+    assert release.slug == HELD and release.keys == {
+        "site": [f"{HELD}/index.html", f"{HELD}/img/a.0a1b2c3d.480.webp", f"{HELD}/sanne.vcf"],   # page first
+        "media": [f"{HELD}/{HELD}-photos.zip", f"{HELD}/deal.jpg"]}
+    assert release.line() == f"taken down: {HELD} (under embargo until 2026-11-26 09:00) — 3 site files, 2 originals"
+    assert pages.slug == "" and pages.keys == {"site": ["tags/geheim/atom.xml", "tags/geheim/feed.xml"]}
+    assert pages.line(dry_run=True).startswith("would take down: tags/geheim/atom.xml, tags/geheim/feed.xml (")
+    assert plan.deletes == {"site": [], "media": []} and plan.delete_count == 0, "--max-deletes counts none of it"
+    assert plan.takedown_count == 7
+    assert release.lines()[1] == (f"still online: {HELD} (under embargo until 2026-11-26 09:00) — 1 object smr "
+                                  f"did not put there, e.g. {HELD}/foreign.jpg; remove it yourself")
+    assert plan.stale == {"site": [f"{HELD}/foreign.jpg", "assets/manifest.json", "assets/old.0a1b2c3d.css",
+                                   "foreign.html"],
+                          "media": ["2026-11-24-winkel/old.jpg"]}, "a public release's old original waits for --delete"
+    with_delete = pp.plan(files, remotes, delete=True, public=RELEASES, held={HELD: "draft"})
+    assert with_delete.deletes == {"site": ["assets/manifest.json", "assets/old.0a1b2c3d.css"],
+                                   "media": ["2026-11-24-winkel/old.jpg"]}
+    assert with_delete.takedowns[0].reason == "draft"
+
+
+def test_a_release_deleted_from_releases_is_taken_down():
+    gone = "2026-10-01-weg"
+    remotes = published([f"{gone}/index.html", f"{gone}/img/a.0a1b2c3d.480.webp", "de/feed.xml", "de/atom.xml"],
+                        [f"{gone}/a.jpg"])
+    plan = pp.plan([], remotes, delete=False, public=RELEASES, held={})
+    assert [(t.slug, t.reason) for t in plan.takedowns] == [(gone, pp.GONE), ("", plan.takedowns[1].reason)]
+    assert plan.takedowns[0].line() == f"taken down: {gone} (no longer in releases/) — 2 site files, 1 original"
+    assert plan.takedowns[1].keys == {"site": ["de/atom.xml", "de/feed.xml"]}, "a language folder is no release"
+
+
+def test_public_releases_previews_and_foreign_keys_are_never_taken_down():
+    keys = ["2026-11-24-winkel/index.html", "2026-11-24-winkel/img/old.0a1b2c3d.480.webp",
+            f"{PREVIEW_DIR}/tok/{HELD}/index.html"]
+    remotes = published(keys)
+    plan = pp.plan([local("2026-11-24-winkel/index.html")], remotes, delete=False, public=RELEASES, held={HELD: "draft"})
+    assert plan.takedowns == [] and plan.stale["site"] == ["2026-11-24-winkel/img/old.0a1b2c3d.480.webp"]
+    unowned = Remote({f"{HELD}/index.html": (1, "a" * 32)}, {})
+    [foreign] = pp.plan([], {"site": unowned}, delete=True, public=RELEASES, held={HELD: "draft"}).takedowns
+    assert foreign.count == 0 and foreign.keys == {} and foreign.foreign == [f"site:{HELD}/index.html"]
+    assert [line.split(" — ")[0] for line in foreign.lines()] == [f"still online: {HELD} (draft)"]
+    assert pp.plan([], published([f"{HELD}/index.html"]), delete=False).takedowns == [], "without public: no takedown"
+
+
+def test_nothing_to_take_down_on_an_unchanged_site():
+    files = [local(rel) for rel in SITE]
+    remote = Remote(listing(*files), recorded(*files))
+    plan = pp.plan(files, {"site": remote}, delete=False, public=RELEASES, held={HELD: "draft"})
+    assert plan.takedowns == [] and plan.uploads == [] and plan.stale == {"site": []}
+
+
 # ---------------------------------------------------------------- the manifest
 
 def test_manifest_after_an_upload_and_deletes():

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -273,14 +277,15 @@ def test_delete_only_what_smr_uploaded_and_only_when_asked(room, s3):
     foreign = s3.client()
     foreign.put_object(Bucket=room.site_bucket, Key="news/not-ours.txt", Body=b"keep me")
     foreign.put_object(Bucket=room.site_bucket, Key="elsewhere/page.html", Body=b"keep me")
-    old = [k for k in s3.objects(room.site_bucket) if k.startswith(f"news/{OTHER}/")]
-    assert old
-    import shutil
-    shutil.rmtree(room.root / "releases" / OTHER)
+    before = set(s3.objects(room.site_bucket))
+    room.photo(SLUG, "images/Foto één.jpg", color=(20, 200, 90))   # new renditions, new names
 
     report = publish(room)
-    assert report.deleted == 0 and report.kept >= len(old) + 1
-    assert set(old) <= set(s3.objects(room.site_bucket))
+    old = sorted(k for k in before if k.removeprefix("news/") not in local_files(room) and k.startswith("news/")
+                 and k not in ("news/.smr-manifest.json", "news/not-ours.txt"))
+    assert old and all(k.startswith(f"news/{SLUG}/img/") for k in old), old
+    assert report.deleted == 0 and report.takedowns == [] and report.kept >= len(old) + 1
+    assert set(old) <= set(s3.objects(room.site_bucket)), "a public release's old renditions wait for --delete"
 
     report = publish(room, delete=True)
     keys = set(s3.objects(room.site_bucket))
@@ -288,7 +293,7 @@ def test_delete_only_what_smr_uploaded_and_only_when_asked(room, s3):
     assert not set(old) & keys
     assert {"news/not-ours.txt", "elsewhere/page.html", f"news/{SLUG}/index.html"} <= keys
     manifest = body(s3, room.site_bucket, "news/.smr-manifest.json").decode()
-    assert OTHER not in manifest and "not-ours" not in manifest
+    assert not [k for k in old if k.removeprefix("news/") in manifest] and "not-ours" not in manifest
 
 
 def test_delete_limit_stops_before_anything_changes(room, s3):
@@ -373,6 +378,51 @@ def test_embargoed_release_is_never_published_and_preview_is_secret(room, s3):
     assert f"hires/{SECRET_SLUG}/deal.jpg" in s3.objects(room.media_bucket)
 
 
+def test_an_embargo_pushed_back_is_taken_down_by_a_plain_publish(room, s3):
+    """Published early by mistake, then put back under embargo: the next plain publish takes
+    page, renditions, originals and the tag's feeds down, and says so even with -q."""
+    room.release(SLUG, PHOTO_YAML + "tags: [winkelnieuws]\n")
+    publish(room)
+    assert f"news/{SLUG}/index.html" in s3.objects(room.site_bucket)
+    assert f"hires/{SLUG}/Foto één.jpg" in s3.objects(room.media_bucket)
+    assert "news/tags/winkelnieuws/feed.xml" in s3.objects(room.site_bucket)
+
+    room.release(SLUG, PHOTO_YAML + "tags: [winkelnieuws]\nembargo: 2026-12-01T09:00:00+01:00\n")
+    dry = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"would take down: {SLUG} (under embargo until 2026-12-01 09:00)" in dry.stderr
+    assert f"delete  s3://{room.media_bucket}/hires/{SLUG}/Foto één.jpg  (take down: {SLUG}," in dry.stdout
+    assert f"news/{SLUG}/index.html" in s3.objects(room.site_bucket), "a dry run changes nothing"
+
+    result = room.run("publish", "-q", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0, result.output
+    site, media = s3.objects(room.site_bucket), s3.objects(room.media_bucket)
+    lines = result.stderr.splitlines()
+    assert re.fullmatch(rf"taken down: {SLUG} \(under embargo until 2026-12-01 09:00\) — \d+ site files, "
+                        r"2 originals", lines[0]), lines
+    assert lines[1].startswith("taken down: tags/winkelnieuws/atom.xml, tags/winkelnieuws/feed.xml ("), lines
+    assert result.stdout == "", "-q prints nothing else"
+    assert not [k for k in [*site, *media] if SLUG in k or "winkelnieuws" in k]
+    for key in ("news/feed.xml", "news/atom.xml", "news/sitemap.xml", "news/index.html", "news/nl/feed.xml"):
+        assert SLUG.encode() not in body(s3, room.site_bucket, key), key
+    for bucket in (room.site_bucket, room.media_bucket):
+        prefix = "news/" if bucket == room.site_bucket else "hires/"
+        manifest = json.loads(body(s3, bucket, prefix + ".smr-manifest.json"))["objects"]
+        assert set(manifest) == {k.removeprefix(prefix) for k in s3.objects(bucket)} - {".smr-manifest.json"}
+    again = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert "taken down" not in again.output and "Uploaded 0 files" in again.output
+
+
+def test_a_deleted_release_is_taken_down_by_a_plain_publish(room, s3):
+    publish(room)
+    assert [k for k in s3.objects(room.site_bucket) if k.startswith(f"news/{OTHER}/")]
+    import shutil
+    shutil.rmtree(room.root / "releases" / OTHER)
+    report = publish(room)
+    assert report.takedowns == [f"taken down: {OTHER} (no longer in releases/) — 2 site files, 0 originals"]
+    assert not [k for k in s3.objects(room.site_bucket) if OTHER in k]
+
+
 def assert_preview_links_resolve(html: str, s3, bucket: str, folder: str) -> None:
     """A journalist's every click works: files of the preview are in its upload, and links to
     the rest of the newsroom go to the public site (the index, feeds), not into the token."""
@@ -423,6 +473,63 @@ def test_preview_remove_and_refusals(room, s3):
     assert f"releases/{SLUG}/release.yaml" in result.output and "not under embargo" in result.output
     result = room.run("preview", "no-such-release", "--now", "2026-11-25T10:00+01:00")
     assert result.exit_code == 1 and "no release 'no-such-release'" in result.output
+
+
+# ---------------------------------------------------------------- two publishes at once
+
+def test_two_publishes_at_once_take_turns(room, s3):
+    """Two real `smr publish` processes: the second waits for the first, and the buckets end
+    up holding exactly the site, with manifests that agree with them."""
+    from generator.files import file_lock
+    from tests.conftest import REPO
+
+    room.release(SECRET_SLUG, SECRET_YAML)
+    room.photo(SECRET_SLUG, "images/deal.jpg")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    command = [sys.executable, "-m", "generator", "publish", "--root", str(room.root), "--now", AFTER_EMBARGO]
+    lock = room.root / ".smr-cache" / "publish.lock"
+    with file_lock(lock):   # hold the lock until both are running and waiting for it
+        runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        for run in runs:
+            assert run.stderr.readline() == "waiting for another smr publish in this newsroom…\n"
+    outputs = [(run.communicate(timeout=120), run.returncode) for run in runs]
+    for (out, err), code in outputs:
+        assert code == 0, err
+    uploaded = sorted(int(re.search(r"Uploaded (\d+) files", out).group(1)) for (out, _), _ in outputs)
+    assert uploaded[0] == 0 and uploaded[1] > 10, "one did the work, the other found nothing left to do"
+    local = local_files(room)
+    site = {k.removeprefix("news/"): v for k, v in s3.objects(room.site_bucket).items()}
+    media = {k.removeprefix("hires/"): v for k, v in s3.objects(room.media_bucket).items()}
+    assert set(site) - {".smr-manifest.json"} == {k for k in local if "/hires/" not in k}
+    assert set(media) - {".smr-manifest.json"} == {k.replace("/hires/", "/") for k in local if "/hires/" in k}
+    for listing, bucket, prefix in ((site, room.site_bucket, "news/"), (media, room.media_bucket, "hires/")):
+        manifest = json.loads(body(s3, bucket, prefix + ".smr-manifest.json"))["objects"]
+        assert set(manifest) == set(listing) - {".smr-manifest.json"}
+        assert all(manifest[k]["etag"] == listing[k]["ETag"].strip('"') for k in manifest)
+
+
+def test_a_publish_waiting_too_long_gives_up_with_one_line(room, s3, monkeypatch):
+    from generator.publish import deploy
+    from tests.conftest import REPO
+    from tests.test_files import HOLDER
+
+    monkeypatch.setattr(deploy, "LOCK_TIMEOUT", 0.5)
+    lock = room.root / ".smr-cache" / "publish.lock"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock), str(REPO)],   # another process
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    assert result.exit_code == 1
+    waiting, error = result.stderr.splitlines()
+    assert waiting == "waiting for another smr publish in this newsroom…"
+    assert error.startswith("error: another smr publish in this newsroom has been running for more than ")
+    assert error.endswith("; nothing was changed")
+    assert s3.objects(room.site_bucket) == {}
 
 
 # ---------------------------------------------------------------- faults
