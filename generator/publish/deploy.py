@@ -187,7 +187,7 @@ def held_reasons(site) -> dict[str, str]:
 
 
 def why_held(item, site) -> str:
-    if getattr(item, "draft", False):   # Item.draft: releases marked `draft: true`
+    if item.draft:
         return "draft"
     if item.embargoed(site.now):
         return f"under embargo until {local_time(item.embargo, site)}"

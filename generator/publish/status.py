@@ -116,7 +116,7 @@ def states(site) -> list[ReleaseStatus]:
 
 
 def next_embargo(site) -> str:
-    waiting = [i for i in site.items if i.embargoed(site.now) and not getattr(i, "draft", False)]
+    waiting = [i for i in site.items if i.embargoed(site.now) and not i.draft]
     if not waiting:
         return "No release is waiting for its embargo."
     first = min(waiting, key=lambda i: (i.embargo, i.slug))

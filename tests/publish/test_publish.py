@@ -423,6 +423,48 @@ def test_a_deleted_release_is_taken_down_by_a_plain_publish(room, s3):
     assert not [k for k in s3.objects(room.site_bucket) if OTHER in k]
 
 
+def test_a_draft_never_reaches_a_bucket_and_a_release_made_draft_again_is_taken_down(room, s3):
+    room.release(OTHER, OTHER_YAML + "draft: true\n")
+    publish(room)
+    site, media = s3.objects(room.site_bucket), s3.objects(room.media_bucket)
+    assert f"news/{SLUG}/index.html" in site
+    assert not [k for k in [*site, *media] if OTHER in k]
+    for key in ("news/index.html", "news/feed.xml", "news/atom.xml", "news/sitemap.xml"):
+        assert OTHER.encode() not in body(s3, room.site_bucket, key), key
+
+    room.release(SLUG, PHOTO_YAML + "draft: true\n")   # published, then back to a draft
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"taken down: {SLUG} \(draft\) — \d+ site files, 2 originals", result.stderr), result.stderr
+    assert not [k for k in [*s3.objects(room.site_bucket), *s3.objects(room.media_bucket)] if SLUG in k]
+    status = room.run("status", "--now", "2026-11-25T10:00+01:00")
+    assert status.exit_code == 0, status.output
+    assert re.search(rf"{SLUG}\s+draft\s+—\s+not online", status.output), status.output
+
+
+def test_a_pitch_under_embargo_links_the_preview_smr_preview_made(room, s3):
+    room.release(SECRET_SLUG, SECRET_YAML)
+    room.photo(SECRET_SLUG, "images/deal.jpg")
+    room.write("outreach/bloggers.csv", "email,name,topics\nbea@example.net,Bea Blogger,concurrent;testbedrijf\n")
+    def export():
+        from click.testing import CliRunner
+
+        from generator.cli import main
+
+        return CliRunner().invoke(main, ["outreach", "export", "--root", str(room.root), SECRET_SLUG,
+                                         "--now", "2026-11-25T10:00+01:00"])
+
+    before = export()
+    assert before.exit_code == 1 and f"run `smr preview {SECRET_SLUG}` first" in before.output
+    made = room.run("preview", SECRET_SLUG, "--now", "2026-11-25T10:00+01:00")
+    link = re.search(r"https://\S+/_preview/\S+/", made.output).group(0)
+    result = export()
+    assert result.exit_code == 0, result.output
+    assert f"the pitches link the confidential preview {link}" in result.output
+    rows = (room.root / "outreach" / "exports" / f"{SECRET_SLUG}.csv").read_text("utf-8-sig")
+    assert link in rows and f"https://pers.example.org/{SECRET_SLUG}/" not in rows
+
+
 def assert_preview_links_resolve(html: str, s3, bucket: str, folder: str) -> None:
     """A journalist's every click works: files of the preview are in its upload, and links to
     the rest of the newsroom go to the public site (the index, feeds), not into the token."""
