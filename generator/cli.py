@@ -73,7 +73,12 @@ def build(ctx: Context, root: Path, output: Path | None, now: str | None, previe
     from generator.build.pipeline import build as build_site
 
     ctx.quiet = ctx.quiet or quiet
-    report = run(ctx, lambda: build_site(root, output, now=clock.now(now), preview=preview))
+    progress = _Progress(ctx)
+    try:
+        report = run(ctx, lambda: build_site(root, output, now=clock.now(now), preview=preview,
+                                             progress=progress.photos))
+    finally:
+        progress.close()
     ctx.say(report.summary())
 
 
@@ -115,7 +120,11 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
     output = (output or root / "_site").resolve()
 
     def build():
-        ctx.say(build_site(root, output, now=clock.now(now), preview=preview).summary())
+        progress = _Progress(ctx)
+        try:
+            ctx.say(build_site(root, output, now=clock.now(now), preview=preview, progress=progress.photos).summary())
+        finally:
+            progress.close()
 
     def failed(exc: Exception):
         """A rebuild failed: one line per problem; the last good site is still served."""
@@ -146,29 +155,56 @@ def new(ctx: Context, root: Path, title: str, now: str | None):
 
 
 class _Progress:
-    """A progress bar over the bytes to upload (stderr), for publish.Reporter."""
+    """Bars on stderr for the photo work of a build and for the bytes of an upload, only on a
+    terminal and without -q; a line per retry, also in logs, except with -q. The hooks of
+    publish.Reporter and the `progress` of build()."""
 
     def __init__(self, ctx: Context):
         self.ctx, self.bar, self.done, self.total = ctx, None, 0, 0
+        self.shown = not ctx.quiet and sys.stderr.isatty()
+
+    def photos(self, done: int, total: int):
+        if not self.shown:
+            return
+        if done == 0:
+            self.close()
+            self.bar = click.progressbar(length=total, label="Photos", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        elif self.bar:
+            self.bar.update(done - self.bar.pos)
+        if done == total:
+            self.close()
 
     def start(self, plan):
-        if not self.ctx.quiet and plan.uploads:
+        if self.shown and plan.uploads:
+            self.close()
             self.total = len(plan.uploads)
             self.bar = click.progressbar(length=max(plan.upload_bytes, 1), label="Uploading", file=sys.stderr,
                                          show_percent=True, item_show_func=lambda _: f"{self.done}/{self.total} files")
             self.bar.__enter__()
 
+    def sent(self, f, nbytes: int):
+        if self.bar:
+            self.bar.update(nbytes, f)
+
     def uploaded(self, f):
         if self.bar:
             self.done += 1
-            self.bar.update(f.size, f)
+            self.bar.update(0, f)
 
     def deleted(self, url):
         pass
 
+    def retrying(self, line: str):
+        if not self.ctx.quiet:
+            if self.bar:
+                sys.stderr.write("\r\033[K")   # the line goes above the bar, which is drawn again
+            click.echo(line, err=True)
+
     def close(self):
         if self.bar:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",

@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
@@ -107,10 +106,12 @@ def _rendition_names(meta: dict) -> list[str]:
     return names + [meta[kind]["src"] for kind in ("og", "thumb") if meta[kind]]
 
 
-def prepare_images(items, root: Path, *, settings: dict | None = None, workers: int | None = None) -> int:
+def prepare_images(items, root: Path, *, settings: dict | None = None, workers: int | None = None,
+                   progress=None) -> int:
     """Make the renditions of every photo of `items` that the cache lacks, in parallel.
 
-    One process per core; a progress bar on stderr when it is a terminal. Raises one
+    One process per core. `progress(done, total)`, if given, hears (0, total) before the
+    work and again as each photo's result comes in (the CLI draws a bar with it). Raises one
     SmrError naming every bad photo. Returns the number of photos that needed work.
     """
     from generator.workers import in_workers
@@ -124,12 +125,13 @@ def prepare_images(items, root: Path, *, settings: dict | None = None, workers: 
             if job["target"] not in targets and cached_meta(Path(job["target"])) is None:
                 targets.add(job["target"])  # the same photo twice is worked on once
                 pending.append((item, index, job))
-    progress = _Progress(len(pending))
-    try:
-        results = in_workers(_render_job, [job for _, _, job in pending], parallel_from=2, processes=workers,
-                             each=progress.step)
-    finally:
-        progress.close()
+    each = None
+    if progress is not None and pending:
+        progress(0, len(pending))
+        done = iter(range(1, len(pending) + 1))   # in_workers calls each() once per result, in this process
+        each = lambda: progress(next(done), len(pending))  # noqa: E731
+    results = in_workers(_render_job, [job for _, _, job in pending], parallel_from=2, processes=workers,
+                         each=each)
     SmrError.collect(_problem(item, index, result["error"])
                      for (item, index, _), result in zip(pending, results) if "error" in result)
     return len(pending)
@@ -277,23 +279,3 @@ def gps_warnings(items, root: Path) -> list[Problem]:
                                         f"{image.file} contains GPS coordinates (where it was taken); the original "
                                         "is published as given, so remove them if that place is private"))
     return warnings
-
-
-class _Progress:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
-
-    def __init__(self, total: int):
-        self.total, self.done = total, 0
-        self.shown = sys.stderr.isatty() and total > 1
-
-    def step(self) -> None:
-        self.done += 1
-        if self.shown:
-            filled = round(30 * self.done / self.total)
-            sys.stderr.write(f"\rPhotos [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-            sys.stderr.flush()

@@ -473,7 +473,9 @@ def test_prepare_images_from_a_thread_uses_fresh_workers(newsroom):
     assert result == [2]
 
 
-def test_progress_bar_only_on_a_terminal(newsroom):
+def run_on_terminal(args: list[str], terminal: bool) -> tuple[int, str]:
+    """Run smr in a real subprocess whose stderr is a pseudo-terminal (or a pipe); returns
+    (exit code, all it wrote on stderr)."""
     import os
     import pty
     import subprocess
@@ -481,20 +483,51 @@ def test_progress_bar_only_on_a_terminal(newsroom):
 
     from tests.conftest import REPO
 
+    command = [sys.executable, "-m", "generator", *args]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"}
+    if not terminal:
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env, timeout=120)
+        return done.returncode, done.stderr.decode()
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=slave, cwd=REPO, env=env)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:   # EIO: the process closed its end of the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        process.stdout.read()
+        return process.wait(120), shown.decode()
+    finally:
+        os.close(master)
+
+
+def test_photo_progress_bar_only_on_a_terminal_and_not_with_q(newsroom):
+    import shutil
+
     for n in range(3):
         newsroom.photo("r", f"images/p{n}.jpg", size=(800 + n, 600))
     release_with(newsroom, "r", *(f"file: images/p{n}.jpg\nalt: P{n}" for n in range(3)))
-    master, slave = pty.openpty()
-    try:
-        done = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(newsroom.root),
-                               "--now", "2026-11-25T10:00+01:00"], stdout=subprocess.PIPE, stderr=slave,
-                              cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
-        os.close(slave)
-        shown = os.read(master, 65536).decode()
-    finally:
-        os.close(master)
-    assert done.returncode == 0
-    assert "Photos [" in shown and "3/3" in shown
+    first_build = ["build", "--root", str(newsroom.root), "--now", "2026-11-25T10:00+01:00"]
+
+    def fresh():   # each run below is a first build: every photo needs work
+        shutil.rmtree(newsroom.root / ".smr-cache", ignore_errors=True)
+        shutil.rmtree(newsroom.site, ignore_errors=True)
+
+    code, shown = run_on_terminal(first_build, terminal=True)
+    assert code == 0
+    assert "Photos" in shown and "0/3" in shown and "3/3" in shown and "[####" in shown
+    fresh()
+    code, shown = run_on_terminal(first_build, terminal=False)
+    assert code == 0 and shown == ""
+    fresh()
+    code, shown = run_on_terminal(first_build + ["-q"], terminal=True)
+    assert code == 0 and shown == ""
 
 
 def test_publish_headers_for_renditions_and_originals():
