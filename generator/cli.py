@@ -220,10 +220,14 @@ ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",
 @click.option("--max-deletes", default=25, show_default=True, type=click.IntRange(0), help="Refuse to delete more without --yes.")
 @click.option("--yes", is_flag=True, help="Allow more deletes than --max-deletes.")
 @click.option("--jobs", default=32, show_default=True, type=click.IntRange(1, 64), help="Parallel uploads.")
+@click.option("--create-buckets", is_flag=True, help="Create the site and media buckets if missing (private; "
+              "prints the policy that makes them readable).")
 @QUIET_OPTION
 @click.pass_obj
-def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_deletes, yes, jobs, quiet):
-    """Build the public site and upload it and the hi-res originals to S3 (publish: in newsroom.yaml)."""
+def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_deletes, yes, jobs, create_buckets,
+            quiet):
+    """Build the public site and upload it and the hi-res originals to S3 (publish: in newsroom.yaml);
+    then check that journalists can read it."""
     from generator import clock
     from generator.publish.deploy import publish as publish_site
 
@@ -232,11 +236,15 @@ def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_de
     try:
         report = run(ctx, lambda: publish_site(root, now=clock.now(now), endpoint_url=endpoint_url, dry_run=dry_run,
                                                delete=delete, max_deletes=max_deletes, yes=yes, jobs=jobs,
-                                               reporter=progress))
+                                               reporter=progress, create_buckets=create_buckets))
     finally:
         progress.close()
+    for line in report.notes:
+        ctx.say(line)
     for line in report.lines:
         click.echo(line)
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", err=True, fg="yellow")
     ctx.say(report.summary())
 
 

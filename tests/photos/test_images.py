@@ -473,42 +473,10 @@ def test_prepare_images_from_a_thread_uses_fresh_workers(newsroom):
     assert result == [2]
 
 
-def run_on_terminal(args: list[str], terminal: bool) -> tuple[int, str]:
-    """Run smr in a real subprocess whose stderr is a pseudo-terminal (or a pipe); returns
-    (exit code, all it wrote on stderr)."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    from tests.conftest import REPO
-
-    command = [sys.executable, "-m", "generator", *args]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"}
-    if not terminal:
-        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env, timeout=120)
-        return done.returncode, done.stderr.decode()
-    master, slave = pty.openpty()
-    try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=slave, cwd=REPO, env=env)
-        os.close(slave)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:   # EIO: the process closed its end of the terminal
-                break
-            if not chunk:
-                break
-            shown += chunk
-        process.stdout.read()
-        return process.wait(120), shown.decode()
-    finally:
-        os.close(master)
-
-
 def test_photo_progress_bar_only_on_a_terminal_and_not_with_q(newsroom):
     import shutil
+
+    from tests.conftest import run_on_terminal
 
     for n in range(3):
         newsroom.photo("r", f"images/p{n}.jpg", size=(800 + n, 600))
