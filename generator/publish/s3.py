@@ -120,7 +120,7 @@ class SentBody:
     def read(self, size: int | None = -1) -> bytes:
         end = len(self.data) if size is None or size < 0 else min(len(self.data), self.position + size)
         chunk = self.data[self.position:end]
-        self.position = max(self.position, end)
+        self.position = end
         if self.sending and chunk:
             self.progress(len(chunk))
         return chunk
