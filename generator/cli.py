@@ -88,7 +88,12 @@ def build(ctx: Context, root: Path, output: Path | None, now: str | None, previe
     from generator.build.pipeline import build as build_site
 
     ctx.quiet = ctx.quiet or quiet
-    report = run(ctx, lambda: build_site(root, output, now=clock.now(now), preview=preview))
+    progress = _Progress(ctx)
+    try:
+        report = run(ctx, lambda: build_site(root, output, now=clock.now(now), preview=preview,
+                                             progress=progress.photos))
+    finally:
+        progress.close()
     ctx.warn(report.warnings)
     ctx.say(report.summary())
 
@@ -104,7 +109,11 @@ def check(ctx: Context, root: Path, now: str | None, quiet: bool):
     from generator.build.pipeline import check as check_site
 
     ctx.quiet = ctx.quiet or quiet
-    site, warnings = run(ctx, lambda: check_site(root, clock.now(now)))
+    progress = _Progress(ctx)   # the first check of many photos takes a while
+    try:
+        site, warnings = run(ctx, lambda: check_site(root, clock.now(now), progress=progress.photos))
+    finally:
+        progress.close()
     ctx.warn(warnings)
     drafts = sum(1 for i in site.items if i.draft)
     held = len(site.items) - len(site.public) - drafts
@@ -129,7 +138,11 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
     output = (output or root / "_site").resolve()
 
     def build():
-        ctx.say(build_site(root, output, now=clock.now(now), preview=preview).summary())
+        progress = _Progress(ctx)
+        try:
+            ctx.say(build_site(root, output, now=clock.now(now), preview=preview, progress=progress.photos).summary())
+        finally:
+            progress.close()
 
     def failed(exc: Exception):
         """A rebuild failed: one line per problem; the last good site is still served."""
@@ -203,33 +216,60 @@ def new(ctx: Context, root: Path, title: str, date, language, embargo, translati
 
 
 class _Progress:
-    """A progress bar over the bytes to upload (stderr), for publish.Reporter."""
+    """Bars on stderr for the photo work of a build and for the bytes of an upload, only on a
+    terminal and without -q; a line per retry, also in logs, except with -q. The hooks of
+    publish.Reporter and the `progress` of build()."""
 
     def __init__(self, ctx: Context):
         self.ctx, self.bar, self.done, self.total = ctx, None, 0, 0
+        self.shown = not ctx.quiet and sys.stderr.isatty()
+
+    def photos(self, done: int, total: int):
+        if not self.shown:
+            return
+        if done == 0:
+            self.close()
+            self.bar = click.progressbar(length=total, label="Photos", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        elif self.bar:
+            self.bar.update(done - self.bar.pos)
+        if done == total:
+            self.close()
 
     def waiting(self, message):
         if not self.ctx.quiet:
             click.echo(message, err=True)
 
     def start(self, plan):
-        if not self.ctx.quiet and plan.uploads:
+        if self.shown and plan.uploads:
+            self.close()
             self.total = len(plan.uploads)
             self.bar = click.progressbar(length=max(plan.upload_bytes, 1), label="Uploading", file=sys.stderr,
                                          show_percent=True, item_show_func=lambda _: f"{self.done}/{self.total} files")
             self.bar.__enter__()
 
+    def sent(self, f, nbytes: int):
+        if self.bar:
+            self.bar.update(nbytes, f)
+
     def uploaded(self, f):
         if self.bar:
             self.done += 1
-            self.bar.update(f.size, f)
+            self.bar.update(0, f)
 
     def deleted(self, url):
         pass
 
+    def retrying(self, line: str):
+        if not self.ctx.quiet:
+            if self.bar:
+                sys.stderr.write("\r\033[K")   # the line goes above the bar, which is drawn again
+            click.echo(line, err=True)
+
     def close(self):
         if self.bar:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",
@@ -245,10 +285,14 @@ ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",
 @click.option("--max-deletes", default=25, show_default=True, type=click.IntRange(0), help="Refuse to delete more without --yes.")
 @click.option("--yes", is_flag=True, help="Allow more deletes than --max-deletes.")
 @click.option("--jobs", default=32, show_default=True, type=click.IntRange(1, 64), help="Parallel uploads.")
+@click.option("--create-buckets", is_flag=True, help="Create the site and media buckets if missing (private; "
+              "prints the policy that makes them readable).")
 @QUIET_OPTION
 @click.pass_obj
-def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_deletes, yes, jobs, quiet):
-    """Build the public site and upload it and the hi-res originals to S3 (publish: in newsroom.yaml)."""
+def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_deletes, yes, jobs, create_buckets,
+            quiet):
+    """Build the public site and upload it and the hi-res originals to S3 (publish: in newsroom.yaml);
+    then check that journalists can read it."""
     from generator import clock
     from generator.publish.deploy import publish as publish_site
 
@@ -257,13 +301,17 @@ def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_de
     try:
         report = run(ctx, lambda: publish_site(root, now=clock.now(now), endpoint_url=endpoint_url, dry_run=dry_run,
                                                delete=delete, max_deletes=max_deletes, yes=yes, jobs=jobs,
-                                               reporter=progress))
+                                               reporter=progress, create_buckets=create_buckets))
     finally:
         progress.close()
     for line in report.takedowns:   # even with -q: someone must hear that news went offline
         click.secho(line, err=True, fg="yellow")
+    for line in report.notes:
+        ctx.say(line)
     for line in report.lines:
         click.echo(line)
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", err=True, fg="yellow")
     ctx.say(report.summary())
 
 

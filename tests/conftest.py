@@ -88,6 +88,39 @@ class Newsroom:
         return self.root / "_site"
 
 
+def run_on_terminal(args: list[str], terminal: bool) -> tuple[int, str]:
+    """Run smr in a real subprocess whose stderr is a pseudo-terminal (or a pipe); returns
+    (exit code, all it wrote on stderr)."""
+    import pty
+    import select
+    import subprocess
+
+    command = [sys.executable, "-m", "generator", *args]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"}
+    if not terminal:
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO, env=env,
+                              timeout=120)
+        return done.returncode, done.stderr.decode()
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=slave, cwd=REPO, env=env)
+        os.close(slave)
+        shown = b""
+        while select.select([master], [], [], 120)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:   # EIO: the process closed its end of the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        else:
+            process.kill()
+        return process.wait(120), shown.decode()
+    finally:
+        os.close(master)
+
+
 @pytest.fixture
 def newsroom(tmp_path) -> Newsroom:
     return Newsroom(tmp_path / "newsroom")
@@ -114,6 +147,15 @@ def feed_server():
 def s3server(tmp_path_factory):
     """One SeaweedFS for the session; tests isolate themselves with fresh buckets."""
     server = start_server(tmp_path_factory.mktemp("weed"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def public_s3server(tmp_path_factory):
+    """A SeaweedFS whose buckets anyone may read without credentials (an "anonymous" identity
+    with Read), as a bucket with a public-read policy; writing still needs the keys."""
+    server = start_server(tmp_path_factory.mktemp("weed-public"), anonymous_read=True)
     yield server
     server.stop()
 

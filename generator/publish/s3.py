@@ -88,7 +88,58 @@ def client(conn: Connection, say=None):
     session = boto3.session.Session(botocore_session=core, region_name=conn.region)
     s3 = session.client("s3", endpoint_url=conn.endpoint_url, config=config)
     RetryNotices(attempts, say or say_on_stderr).register(s3.meta.events)
+    # Signing reads a body to hash it: bytes count as sent only once the request is signed
+    # (botocore signs in request-created; s3transfer does the same for its bodies).
+    s3.meta.events.register_first("request-created.s3", _signing)
+    s3.meta.events.register_last("request-created.s3", _sending)
     return s3
+
+
+def _signing(request, **_):
+    if hasattr(request.body, "signal_not_transferring"):
+        request.body.signal_not_transferring()
+
+
+def _sending(request, **_):
+    if hasattr(request.body, "signal_transferring"):
+        request.body.signal_transferring()
+
+
+class SentBody:
+    """A PUT body that tells `progress(n)` about the bytes the connection reads from it while
+    sending (not while botocore hashes it for the signature). A retry rewinds it: that comes
+    as a negative n, as s3transfer's callbacks do for the parts of large files."""
+
+    def __init__(self, data: bytes, progress):
+        self.data, self.progress = data, progress
+        self.position, self.sending = 0, False
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def read(self, size: int | None = -1) -> bytes:
+        end = len(self.data) if size is None or size < 0 else min(len(self.data), self.position + size)
+        chunk = self.data[self.position:end]
+        self.position = end
+        if self.sending and chunk:
+            self.progress(len(chunk))
+        return chunk
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        new = max(0, (0, self.position, len(self.data))[whence] + offset)
+        if self.sending and new != self.position:
+            self.progress(new - self.position)
+        self.position = new
+        return new
+
+    def tell(self) -> int:
+        return self.position
+
+    def signal_transferring(self) -> None:
+        self.sending = True
+
+    def signal_not_transferring(self) -> None:
+        self.sending = False
 
 
 def say_on_stderr(line: str) -> None:
@@ -204,21 +255,48 @@ def get_object(s3, bucket: str, key: str) -> bytes | None:
 
 
 def put_object(s3, bucket: str, key: str, body: bytes, headers: dict, metadata: dict | None = None,
-               content_md5: str | None = None) -> str:
-    """One PUT; with Content-MD5 S3 refuses a body damaged on the way. Returns the ETag."""
+               content_md5: str | None = None, progress=None) -> str:
+    """One PUT; with Content-MD5 S3 refuses a body damaged on the way. Returns the ETag.
+
+    `progress(n)` hears the bytes as they are sent (n < 0: a retry starts again)."""
     extra = {"ContentMD5": content_md5} if content_md5 else {}
-    answer = s3.put_object(Bucket=bucket, Key=key, Body=body, Metadata=metadata or {}, **headers, **extra)
+    answer = s3.put_object(Bucket=bucket, Key=key, Body=SentBody(body, progress) if progress else body,
+                           Metadata=metadata or {}, **headers, **extra)
     return answer["ETag"].strip('"')
 
 
-def upload_file(s3, path, bucket: str, key: str, headers: dict, metadata: dict | None = None) -> str:
-    """boto3's managed transfer (multipart in MULTIPART_CHUNK parts, aborted on failure); returns the ETag."""
+def upload_file(s3, path, bucket: str, key: str, headers: dict, metadata: dict | None = None,
+                progress=None) -> str:
+    """boto3's managed transfer (multipart in MULTIPART_CHUNK parts, aborted on failure); returns the ETag.
+
+    `progress(n)` hears the bytes as they are sent (n < 0: a part is sent again)."""
     from boto3.s3.transfer import TransferConfig
 
     # The parts of one file go one after another: the files themselves already fill the connection pool.
     config = TransferConfig(multipart_threshold=MULTIPART_CHUNK, multipart_chunksize=MULTIPART_CHUNK, use_threads=False)
-    s3.upload_file(str(path), bucket, key, ExtraArgs={**headers, "Metadata": metadata or {}}, Config=config)
+    s3.upload_file(str(path), bucket, key, ExtraArgs={**headers, "Metadata": metadata or {}}, Config=config,
+                   Callback=progress)
     return s3.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+
+
+def create_bucket(s3, bucket: str, dry_run: bool = False) -> bool:
+    """Create `bucket` in the client's region unless it exists; True when it was (or, in a dry
+    run, would be) created. A bucket of someone else's fails with the service's answer."""
+    try:
+        s3.head_bucket(Bucket=bucket)
+        return False
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != 404:
+            raise
+    if dry_run:
+        return True
+    region = s3.meta.region_name
+    where = {"CreateBucketConfiguration": {"LocationConstraint": region}} if region and region != "us-east-1" else {}
+    try:
+        s3.create_bucket(Bucket=bucket, **where)
+    except s3.exceptions.BucketAlreadyOwnedByYou:   # made meanwhile, by us
+        return False
+    return True
 
 
 def delete_objects(s3, bucket: str, keys: list[str]) -> list[str]:
@@ -260,10 +338,14 @@ def service_error(exc, target: Target, endpoint: str) -> str:
     error = exc.response.get("Error", {})
     code, message = error.get("Code", ""), error.get("Message", "")
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    make = (f"; add --create-buckets to smr publish, or create it with: aws s3 mb s3://{target.bucket}"
+            + (f" --endpoint-url {endpoint}" if "://" in endpoint else ""))
     if code == "NoSuchBucket":
-        return f"bucket {target.bucket!r} does not exist at {endpoint}"
+        return f"bucket {target.bucket!r} does not exist at {endpoint}{make}"
     if status == 404 and code in ("404", "NotFound", ""):
-        return f"HTTP 404 from {endpoint}: no bucket {target.bucket!r} there, or not an S3 endpoint"
+        return f"HTTP 404 from {endpoint}: no bucket {target.bucket!r} there, or not an S3 endpoint{make}"
+    if code == "BucketAlreadyExists":
+        return f"the bucket name {target.bucket!r} is taken by another account; choose another name"
     if code in REJECTED_CREDENTIALS:
         return (f"credentials rejected by {endpoint} ({code}); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
                 "or AWS_PROFILE")

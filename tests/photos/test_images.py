@@ -473,28 +473,29 @@ def test_prepare_images_from_a_thread_uses_fresh_workers(newsroom):
     assert result == [2]
 
 
-def test_progress_bar_only_on_a_terminal(newsroom):
-    import os
-    import pty
-    import subprocess
-    import sys
+def test_photo_progress_bar_only_on_a_terminal_and_not_with_q(newsroom):
+    import shutil
 
-    from tests.conftest import REPO
+    from tests.conftest import run_on_terminal
 
     for n in range(3):
         newsroom.photo("r", f"images/p{n}.jpg", size=(800 + n, 600))
     release_with(newsroom, "r", *(f"file: images/p{n}.jpg\nalt: P{n}" for n in range(3)))
-    master, slave = pty.openpty()
-    try:
-        done = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(newsroom.root),
-                               "--now", "2026-11-25T10:00+01:00"], stdout=subprocess.PIPE, stderr=slave,
-                              cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
-        os.close(slave)
-        shown = os.read(master, 65536).decode()
-    finally:
-        os.close(master)
-    assert done.returncode == 0
-    assert "Photos [" in shown and "3/3" in shown
+    first_build = ["build", "--root", str(newsroom.root), "--now", "2026-11-25T10:00+01:00"]
+
+    def fresh():   # each run below is a first build: every photo needs work
+        shutil.rmtree(newsroom.root / ".smr-cache", ignore_errors=True)
+        shutil.rmtree(newsroom.site, ignore_errors=True)
+
+    code, shown = run_on_terminal(first_build, terminal=True)
+    assert code == 0
+    assert "Photos" in shown and "0/3" in shown and "3/3" in shown and "[####" in shown
+    fresh()
+    code, shown = run_on_terminal(first_build, terminal=False)
+    assert code == 0 and shown == ""
+    fresh()
+    code, shown = run_on_terminal(first_build + ["-q"], terminal=True)
+    assert code == 0 and shown == ""
 
 
 def test_publish_headers_for_renditions_and_originals():

@@ -148,3 +148,38 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True)
     return cert, key
+
+
+class WebsiteFront(http.server.ThreadingHTTPServer):
+    """What a static website endpoint or a CDN does in front of a bucket: anonymous GETs only,
+    and a folder URL answered with the folder's index.html. Forwards to the real S3 server,
+    unsigned, so the bucket's own rules for anonymous readers decide."""
+
+    daemon_threads = True
+
+    def __init__(self, upstream: str):
+        super().__init__(("127.0.0.1", 0), _WebsiteHandler)
+        self.upstream = urlsplit(upstream).netloc
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+class _WebsiteHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        path = self.path + "index.html" if self.path.endswith("/") else self.path
+        conn = http.client.HTTPConnection(self.server.upstream, timeout=30)
+        headers = {name: value for name, value in self.headers.items() if name.lower() == "range"}
+        conn.request("GET", path, headers=headers)
+        answer = conn.getresponse()
+        data = answer.read()
+        conn.close()
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.getheader("Content-Type") or "application/octet-stream")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

@@ -270,6 +270,79 @@ def test_large_files_go_multipart_and_compare_by_stored_md5(room, s3):
     assert body(s3, room.site_bucket, key) == bytes(same_size)
 
 
+class ByteRecorder:
+    """A publish Reporter that records what a progress bar would be told."""
+
+    def __init__(self):
+        from generator.publish.deploy import Reporter
+
+        self.events, self.retries, self.base = [], [], Reporter()
+
+    def __getattr__(self, name):   # the hooks it does not record
+        return getattr(self.base, name)
+
+    def sent(self, f, nbytes):
+        self.events.append(("sent", f.key, nbytes))
+
+    def uploaded(self, f):
+        self.events.append(("done", f.key, f.size))
+
+    def retrying(self, line):
+        self.retries.append(line)
+
+    def progress_of(self, key: str) -> list[int]:
+        """The byte counts told for `key` before it was done (and checks it was done once)."""
+        done = self.events.index(("done", key, next(e[2] for e in self.events if e[:2] == ("done", key))))
+        assert [e for e in self.events[done + 1:] if e[1] == key] == [], "nothing after done"
+        return [n for kind, k, n in self.events[:done] if k == key]
+
+
+def test_upload_progress_is_told_in_bytes_as_they_go_and_retries_count_once(room, s3):
+    import random
+    rnd = random.Random(3)
+    big, medium = rnd.randbytes(10 * 1024 * 1024), rnd.randbytes(5 * 1024 * 1024)
+    room.release(SLUG, PHOTO_YAML + "  - file: docs/brochure.pdf\n    title: Brochure\n")
+    room.write(f"releases/{SLUG}/docs/factsheet.pdf", big)     # multipart (s3transfer)
+    room.write(f"releases/{SLUG}/docs/brochure.pdf", medium)   # one PUT
+    failed = []
+
+    def once(method, path):   # the first PUT of the brochure fails after its body went out
+        if method == "PUT" and path.endswith("brochure.pdf") and not failed:
+            failed.append(path)
+            return True
+        return False
+
+    proxy = FaultyProxy(s3.endpoint, always="internal", when=once).start()
+    recorder = ByteRecorder()
+    try:
+        publish(room, endpoint_url=proxy.endpoint, reporter=recorder)
+    finally:
+        proxy.shutdown()
+    assert failed and recorder.retries == ["retrying (2/2): InternalError"]
+    for name, data in (("factsheet.pdf", big), ("brochure.pdf", medium)):
+        told = recorder.progress_of(f"{SLUG}/docs/{name}")
+        assert all(n > 0 for n in told) and sum(told) == len(data), "never past the size, retried bytes or not"
+        assert len(told) >= 4 and sum(told[:-1]) >= len(data) // 2, "told as the bytes go, not at the end"
+    assert body(s3, room.site_bucket, f"news/{SLUG}/docs/brochure.pdf") == medium
+    assert all(sum(recorder.progress_of(key)) == size for kind, key, size in recorder.events if kind == "done")
+
+
+def test_upload_bar_on_a_terminal_only(room, s3):
+    from tests.conftest import run_on_terminal
+
+    room.write(f"releases/{SLUG}/docs/factsheet.pdf", b"%PDF-1.4 " + bytes(3 * 1024 * 1024))
+    publish_ = ["publish", "--root", str(room.root), "--now", "2026-11-25T10:00+01:00"]
+    code, shown = run_on_terminal(publish_, terminal=True)
+    assert code == 0, shown
+    assert "Photos" in shown and "Uploading" in shown and "100%" in shown and "files" in shown
+    room.write(f"releases/{SLUG}/docs/factsheet.pdf", b"%PDF-1.4 " + bytes(3 * 1024 * 1024 + 1))
+    code, shown = run_on_terminal(publish_, terminal=False)
+    assert code == 0 and "Uploading" not in shown and "[" not in shown, shown
+    room.write(f"releases/{SLUG}/docs/factsheet.pdf", b"%PDF-1.4 " + bytes(3 * 1024 * 1024 + 2))
+    code, shown = run_on_terminal(publish_ + ["-q"], terminal=True)
+    assert code == 0 and "Uploading" not in shown and "Photos" not in shown, shown
+
+
 # ---------------------------------------------------------------- deleting
 
 def test_delete_only_what_smr_uploaded_and_only_when_asked(room, s3):
@@ -616,7 +689,9 @@ def test_missing_bucket_and_wrong_endpoint(room, s3, aws_env):
     with pytest.raises(SmrError) as info:
         publish(room)
     assert str(info.value) == ("newsroom.yaml: publish.media: s3://no-such-bucket-here/: bucket "
-                               f"'no-such-bucket-here' does not exist at {s3.endpoint}")
+                               f"'no-such-bucket-here' does not exist at {s3.endpoint}; add --create-buckets "
+                               "to smr publish, or create it with: aws s3 mb s3://no-such-bucket-here "
+                               f"--endpoint-url {s3.endpoint}")
     aws_env.delenv("SMR_PUBLISH_MEDIA")
     from tests.s3server import free_port_pair
     closed = f"http://127.0.0.1:{free_port_pair()}"
@@ -641,6 +716,17 @@ def test_retries_are_said_on_stderr(room, s3):
             "retrying (2/2): InternalError"} <= set(result.stderr.splitlines())
     assert [f for f, _, _ in proxy.faults] == ["slowdown", "drop", "internal"]
     assert f"news/{SLUG}/index.html" in s3.objects(room.site_bucket)
+    assert "Uploading" not in result.output, "no progress bar when stderr is not a terminal"
+
+    room.write(f"releases/{SLUG}/docs/factsheet.pdf", b"%PDF-1.4 changed\n%%EOF\n")
+    proxy = FaultyProxy(s3.endpoint, always="slowdown", when=lambda method, path: method == "PUT"
+                        and "factsheet" in path and not proxy.faults).start()
+    try:
+        result = room.run("publish", "-q", "--now", "2026-11-25T10:00+01:00", "--endpoint-url", proxy.endpoint)
+    finally:
+        proxy.shutdown()
+    assert result.exit_code == 0 and len(proxy.faults) == 1
+    assert "retrying" not in result.output, "-q silences the retry lines"
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])

@@ -138,7 +138,9 @@ def test_an_interrupted_multipart_upload_leaves_no_parts_behind(s3server, aws_en
 def test_service_errors_become_one_line(s3server, aws_env, client):
     endpoint = s3server.endpoint
     line = failure(lambda: s3api.list_objects(client, "no-such-bucket-x", ""), endpoint, Target("no-such-bucket-x", ""))
-    assert line == f"s3://no-such-bucket-x/: bucket 'no-such-bucket-x' does not exist at {endpoint}"
+    assert line == (f"s3://no-such-bucket-x/: bucket 'no-such-bucket-x' does not exist at {endpoint}; add "
+                    "--create-buckets to smr publish, or create it with: aws s3 mb s3://no-such-bucket-x "
+                    f"--endpoint-url {endpoint}")
     bucket = s3server.bucket("errors")
     aws_env.setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret")
     line = failure(lambda: s3api.list_objects(connect(endpoint), bucket, ""), endpoint)
