@@ -439,14 +439,20 @@ def outreach_export(ctx: Context, root: Path, release: str, top, fmt: str, delim
 @NOW_OPTION
 @ENDPOINT_OPTION
 @click.option("--remove", is_flag=True, help="Remove the release's preview from the bucket.")
+@QUIET_OPTION
 @click.pass_obj
-def preview(ctx: Context, root: Path, release: str, now, endpoint_url, remove: bool):
-    """Upload an embargoed RELEASE under a secret link for journalists (noindex, in no feed)."""
+def preview(ctx: Context, root: Path, release: str, now, endpoint_url, remove: bool, quiet: bool):
+    """Upload an embargoed RELEASE (or a draft) under a secret link for journalists (noindex, in no feed)."""
     from generator import clock
     from generator.publish.preview import preview as preview_release
 
-    link, removed = run(ctx, lambda: preview_release(root, release, now=clock.now(now),
-                                                     endpoint_url=endpoint_url, remove=remove))
+    ctx.quiet = ctx.quiet or quiet
+    progress = _Progress(ctx)
+    try:
+        link, removed = run(ctx, lambda: preview_release(root, release, now=clock.now(now), endpoint_url=endpoint_url,
+                                                         remove=remove, reporter=progress))
+    finally:
+        progress.close()
     if remove:
         click.echo(f"Removed the preview ({removed} files)." if removed else "There was no preview to remove.")
     else:

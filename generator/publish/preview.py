@@ -17,7 +17,8 @@ from generator import previews
 from generator.errors import SmrError
 from generator.files import cache_dir
 from generator.publish import plan as pp
-from generator.publish.deploy import OneAtATime, Reporter, client_for, delete_keys, fetch, publish_dir, settings
+from generator.publish.deploy import (OneAtATime, Reporter, client_for, delete_keys, fetch, publish_dir, publish_lock,
+                                      settings)
 from generator.publish.s3 import Target
 
 PREVIEW_BUILD = "preview-site"   # inside .smr-cache/: one folder, rebuilt in place by every preview
@@ -26,15 +27,21 @@ PREVIEW_BUILD = "preview-site"   # inside .smr-cache/: one folder, rebuilt in pl
 def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url: str | None = None,
             jobs: int = 32, max_attempts: int | None = None, reporter: Reporter | None = None,
             env: dict | None = None, client=None) -> tuple[str | None, int]:
-    """Upload one embargoed release under an unguessable prefix; returns (link, files removed)."""
+    """Upload one embargoed release (or a draft) under an unguessable prefix; returns (link,
+    files removed)."""
+    root = root.resolve()
+    cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
+    reporter = OneAtATime(reporter or Reporter())
+    with publish_lock(root, reporter.waiting):   # a publish removes previews: never at the same time
+        return _preview(root, release, cfg, now, remove, reporter, client)
+
+
+def _preview(root: Path, release: str, cfg, now, remove: bool, reporter, client) -> tuple[str | None, int]:
     from generator.build.pipeline import build
     from generator.newsroom.site import load_site
 
-    root = root.resolve()
     site = load_site(root, now)
     item = find_release(site, release)
-    cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
-    reporter = OneAtATime(reporter or Reporter())
     s3 = client or client_for(cfg, reporter.retrying)
     area = Target(cfg.site.bucket, cfg.site.prefix + pp.PREVIEW_DIR + "/", cfg.site.field)
     existing = fetch(s3, area, cfg.conn, manifest=False)
@@ -64,7 +71,8 @@ def find_release(site, release: str):
     """A release by slug or folder (releases/x, x, or a path to it)."""
     from generator.slug import slugify
 
-    name = Path(release.rstrip("/")).name
+    path = Path(release)
+    name = path.resolve().name if path.is_dir() else Path(release.rstrip("/")).name   # `.` in its folder
     item = site.by_slug(name) or site.by_slug(slugify(name, max_length=120))
     if item is None:
         known = ", ".join(i.slug for i in site.items[:10]) or "none"
