@@ -38,7 +38,9 @@ def new_release(root: Path, title: str, now: dt.datetime, *, date: str | None = 
     source = _source(root, translation_of) if translation_of else None
     when = _moment(date, "--date", newsroom.tz) if date else None
     if embargo:
-        _moment(embargo, "--embargo", newsroom.tz)
+        lifts = _moment(embargo, "--embargo", newsroom.tz)
+        if date is None:   # news under embargo comes out when the embargo lifts
+            when, date = lifts, embargo
     if language:
         _check_language(language)
     if when is None and source is not None:

@@ -120,11 +120,16 @@ def test_new_takes_date_language_and_embargo(newsroom):
     check = newsroom.run("check", "--now", NOW)
     assert check.exit_code == 0, check.output
 
+    result = newsroom.run("new", "Deal", "--embargo", "2026-12-05T07:00+01:00", "--now", NOW)
+    assert result.exit_code == 0, result.output
+    text = (newsroom.root / "releases/2026-12-05-deal/release.yaml").read_text()
+    assert "\ndate: 2026-12-05T07:00+01:00" in text, "embargoed news is dated when the embargo lifts"
+
     bad = newsroom.run("new", "Other", "--date", "3 december", "--now", NOW)
     assert bad.exit_code == 1 and "--date '3 december'" in bad.output
     bad = newsroom.run("new", "Other", "--language", "English", "--now", NOW)
     assert bad.exit_code == 1 and "--language 'English'" in bad.output
-    assert sorted(p.name for p in (newsroom.root / "releases").iterdir()) == ["2026-12-03-launch"]
+    assert sorted(p.name for p in (newsroom.root / "releases").iterdir()) == ["2026-12-03-launch", "2026-12-05-deal"]
 
 
 def test_new_translation_is_prefilled_with_the_photos_and_linked_both_ways(newsroom, now):
