@@ -234,3 +234,41 @@ def test_preview_of_an_embargoed_release_has_no_share_links(newsroom):
     assert public.exit_code == 0
     text = (newsroom.site / "2026-11-24-winkel/index.html").read_text()
     assert "share-text" in text and all(network in text for network in sharing), "the public page invites sharing"
+
+
+def test_init_on_a_terminal_asks_for_what_the_options_do_not_give(tmp_path):
+    """A real process on a pseudo-terminal, answering the questions as a person types them."""
+    import os
+    import pty
+    import select
+    import sys
+
+    from tests.conftest import REPO
+
+    room = tmp_path / "pers"
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "init", str(room), "--language", "nl"],
+                               stdin=slave, stdout=slave, stderr=slave, cwd=tmp_path,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    os.close(slave)
+    os.write(master, "Brood & Co\nPers Brood & Co\nhttps://pers.example.nl/\nEurope/Amsterdam\n".encode())
+    shown = b""
+    try:
+        while select.select([master], [], [], 60)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:   # the process closed its end of the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert process.wait(60) == 0, shown.decode()
+    text = shown.decode()
+    for question in ("Organisation", "Newsroom title", "Public address (base URL)", "Time zone"):
+        assert question in text
+    assert "Language" not in text.split("created")[0], "an option given is not asked for"
+    yaml = (room / "newsroom.yaml").read_text()
+    assert 'title: "Pers Brood & Co"' in yaml and 'base_url: "https://pers.example.nl/"' in yaml
+    assert 'name: "Brood & Co"' in yaml and "timezone: Europe/Amsterdam" in yaml and "language: nl" in yaml
