@@ -140,9 +140,11 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
     def build():
         progress = _Progress(ctx)
         try:
-            ctx.say(build_site(root, output, now=clock.now(now), preview=preview, progress=progress.photos).summary())
+            report = build_site(root, output, now=clock.now(now), preview=preview, progress=progress.photos)
         finally:
             progress.close()
+        ctx.warn(report.warnings)
+        ctx.say(report.summary())
 
     def failed(exc: Exception):
         """A rebuild failed: one line per problem; the last good site is still served."""
