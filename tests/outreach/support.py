@@ -139,6 +139,7 @@ outreach:
   list: outreach/bloggers.csv
   from_name: Sanne Jansen
   from_email: pers@example.org
+  allow_private: true   # the test feed server is on 127.0.0.1
 """
 
 
