@@ -259,9 +259,8 @@ def _request(url: str, max_bytes: int, headers: dict, deadline: Deadline, allow_
     if not ascii_host:
         raise FetchError(f"not a valid web address: {url}")
     addresses = resolve(ascii_host, port, deadline, shown=host)
-    if not allow_private:
-        for address in addresses:
-            refuse_private(host, address)
+    for address in addresses:
+        check_address(host, address, allow_private)
     target = quote(parts.path or "/", safe=_URL_SAFE) + ("?" + quote(parts.query, safe=_URL_SAFE + "?")
                                                           if parts.query else "")
     conn = _connection_class()(ascii_host, port, addresses, deadline, tls=scheme == "https",
@@ -322,14 +321,16 @@ def address_problem(address: str) -> str | None:
             embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if embedded is not None and address_problem(str(embedded)):
             return address_problem(str(embedded))
+    if ip.is_unspecified:
+        return NEVER[0]
+    if ip.is_multicast:
+        return NEVER[1]
+    if ip == ipaddress.IPv4Address("255.255.255.255"):
+        return NEVER[2]
     if ip.is_loopback:
         return "an address of this computer (loopback)"
-    if ip.is_unspecified:
-        return "the unspecified address"
     if ip.is_link_local:
         return "a link-local address"
-    if ip.is_multicast:
-        return "a multicast address"
     if ip.is_private:
         return "a private network address"
     if not ip.is_global:
@@ -337,12 +338,20 @@ def address_problem(address: str) -> str | None:
     return None
 
 
-def refuse_private(host: str, address: str) -> None:
+NEVER = ("the unspecified address", "a multicast address", "the broadcast address")
+"""Never a web server, whatever the newsroom allows (0.0.0.0 even reaches this computer)."""
+
+
+def check_address(host: str, address: str, allow_private: bool) -> None:
+    """Refuse `address` (what `host` resolved to) unless it is public, or private and allowed."""
     problem = address_problem(address)
-    if problem:
-        what = f"{host} is {address}," if host != address else f"{address} is"
-        raise FetchError(f"refused: {what} {problem}, not a public web server (feeds on an "
-                         "intranet: set outreach: {allow_private: true} in newsroom.yaml)")
+    if problem is None or (allow_private and problem not in NEVER):
+        return
+    what = f"{host} is {address}," if host != address else f"{address} is"
+    if problem in NEVER:
+        raise FetchError(f"refused: {what} {problem}, never a web server's")
+    raise FetchError(f"refused: {what} {problem}, not a public web server (feeds on an "
+                     "intranet: set outreach: {allow_private: true} in newsroom.yaml)")
 
 
 @functools.cache
@@ -404,8 +413,8 @@ def _connection_class():
                     error = exc
                     continue
                 try:
-                    if not self.allow_private:   # the peer is what was checked, before a byte is sent
-                        refuse_private(self.host, sock.getpeername()[0])
+                    # the peer is an address that was checked, before a byte is sent
+                    check_address(self.host, sock.getpeername()[0], self.allow_private)
                     if self.tls:
                         sock.settimeout(self.deadline.remaining())   # the handshake's total
                         sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
