@@ -88,6 +88,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, HOSTILE_FEEDS[path].encode("utf-8"), "application/rss+xml")
         if path == "/hostile/idn-blog/":
             return self._send(200, IDN_BLOG.encode("utf-8"), "text/html; charset=utf-8")
+        if path == "/hostile/zero-blog/":  # its feed "lives" on 0.0.0.0, which reaches this computer
+            page = (f'<link rel="alternate" type="application/atom+xml" '
+                    f'href="http://0.0.0.0:{self.server.server_address[1]}/feeds/support-en.xml">')
+            return self._send(200, page.encode("utf-8"), "text/html")
         if path == "/hostile/drip.xml":  # quick headers, then the body one byte a second
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")
