@@ -211,14 +211,13 @@ def get(url: str, timeout: float, max_bytes: int, headers: dict | None = None, *
     while True:
         try:
             status, reason, answer, body = _request(url, max_bytes, headers or {}, deadline, allow_private)
-        except FetchError as exc:
-            raise FetchError(f"redirected to {url}: {exc}" if redirects else str(exc)) from None
+        except FetchError as exc:   # after a redirect, say where to: that is what was refused
+            raise FetchError(f"redirected to {url}: {exc}" if redirects and not deadline.passed()
+                             else str(exc)) from None
         except TimeoutError:
             raise deadline.error() from None
-        except ssl.SSLError as exc:
+        except ssl.SSLError as exc:   # a bad certificate too
             raise FetchError(f"secure connection failed: {exc.reason or exc}") from None
-        except ssl.CertificateError as exc:
-            raise FetchError(f"secure connection failed: {exc}") from None
         except (http.client.HTTPException, ValueError, UnicodeError) as exc:  # bad status line, bad URL...
             raise FetchError(f"invalid HTTP answer: {exc.__class__.__name__} {exc}".strip()) from None
         except OSError as exc:  # refused, reset, unreachable; or cut off by the deadline
@@ -362,6 +361,8 @@ def _connection_class():
     import socket
     import ssl
 
+    tls_context = ssl.create_default_context()   # certificates checked against the host name
+
     class DeadlineReader(io.RawIOBase):
         """What http.client reads the answer through: every read gets the time that is left."""
 
@@ -417,7 +418,7 @@ def _connection_class():
                     check_address(self.host, sock.getpeername()[0], self.allow_private)
                     if self.tls:
                         sock.settimeout(self.deadline.remaining())   # the handshake's total
-                        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
+                        sock = tls_context.wrap_socket(sock, server_hostname=self.host)
                 except BaseException:
                     sock.close()
                     raise
