@@ -50,7 +50,7 @@ def bench_rank(n: int) -> float:
 def bench_fetch(n: int, workers: int) -> float:
     from generator.newsroom.model import Blogger
     from generator.outreach.fetch import fetch_all
-    from tests.outreach_support import FeedServer
+    from tests.outreach.support import FeedServer
 
     server = FeedServer()
     try:
@@ -58,7 +58,7 @@ def bench_fetch(n: int, workers: int) -> float:
                           feed_url=f"{server.base}/feeds/care-en.xml?delay=0.05&n={i}") for i in range(n)]
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
-            results = fetch_all(Path(tmp), people, workers=workers)
+            results = fetch_all(Path(tmp), people, workers=workers, allow_private=True)  # 127.0.0.1
             took = time.perf_counter() - started
             assert all(r.status == "ok" for r in results)
         return took

@@ -379,22 +379,24 @@ def outreach_import_opml(ctx: Context, root: Path, opml: Path):
 
 @outreach.command("fetch")
 @ROOT_OPTION
-@click.option("--timeout", default=10.0, show_default=True, help="Seconds per feed.")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds per feed, all of it.")
 @click.option("--max-bytes", default=5_000_000, show_default=True, help="Largest feed accepted.")
 @click.option("--workers", default=4, show_default=True, help="Feeds fetched at the same time.")
 @click.pass_obj
 def outreach_fetch(ctx: Context, root: Path, timeout: float, max_bytes: int, workers: int):
-    """Download every blogger's feed into .smr-cache/feeds/ (conditional GET)."""
-    from generator.outreach.common import bloggers
-    from generator.outreach.fetch import fetch_all
+    """Download every blogger's feed into .smr-cache/feeds/ (conditional GET); exit 1 if any failed."""
+    from generator.outreach.common import bloggers, fetch
 
     listing = run(ctx, lambda: bloggers(root))
     _list_warnings(ctx, listing)
-    results = fetch_all(root.resolve(), listing.bloggers, timeout=timeout, max_bytes=max_bytes, workers=workers)
-    for result in results:
-        ctx.say(result.line())
+    results = run(ctx, lambda: fetch(root, listing.bloggers, timeout=timeout, max_bytes=max_bytes,
+                                     workers=workers))
+    for result in results:   # a failed feed is an error: shown even with -q
+        (click.echo if result.status == "failed" else ctx.say)(result.line())
     failed = sum(1 for r in results if r.status == "failed")
     ctx.say(f"{len(results) - failed} feeds ready, {failed} failed.")
+    if failed:
+        sys.exit(1)
 
 
 @outreach.command("match")

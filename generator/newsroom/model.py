@@ -367,6 +367,7 @@ class OutreachSettings(Strict):
     list: str = "outreach/bloggers.csv"
     from_name: Optional[Text] = None
     from_email: Optional[Email] = None
+    allow_private: bool = False   # fetch feeds from private/loopback addresses (an intranet, tests)
 
 
 def _timezone(value: str) -> str:

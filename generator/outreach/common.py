@@ -53,6 +53,16 @@ def bloggers(root: Path, newsroom=None):
     return read_list(root, list_path(root, newsroom))
 
 
+def fetch(root: Path, people: list, *, timeout: float, max_bytes: int, workers: int) -> list:
+    """`smr outreach fetch`: every feed of `people`, under the newsroom's outreach settings."""
+    from generator.newsroom.site import load_newsroom
+    from generator.outreach.fetch import fetch_all
+
+    root = root.resolve()
+    return fetch_all(root, people, timeout=timeout, max_bytes=max_bytes, workers=workers,
+                     allow_private=load_newsroom(root).outreach.allow_private)
+
+
 def feeds(root: Path, people: list) -> dict:
     """Index in `people` → Feed from the cache; offline."""
     from generator.outreach.posts import load_feed

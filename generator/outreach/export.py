@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from generator.errors import SmrError, display_path
 COLUMNS = ("email", "first_name", "last_name", "name", "blog", "subject", "greeting", "pitch",
            "release_url", "hashtags", "embargo", "matched_post_title", "matched_post_url")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+UNWRITABLE = "with an e-mail address no draft can hold (see smr outreach check)"
 
 
 def neutralise(value: str) -> str:
@@ -128,36 +130,110 @@ def write_csv(records: list[dict], path: Path, delimiter: str = ",") -> None:
 
 
 def eml(record: dict, sender: tuple[str, str], now) -> bytes:
-    """An RFC 5322 draft: X-Unsent makes Outlook open it as a new, unsent message."""
-    from email.headerregistry import Address
+    """An RFC 5322 draft: X-Unsent makes Outlook open it as a new, unsent message.
+
+    From, To and Subject are written here, not by the email package: it re-reads a display
+    name such as "=?utf-8?q?Bcc=3A_x=40evil=2Eexample?=" as an encoded-word and writes out
+    the decoded "Bcc: x@evil.example". Names and subjects leave here as literal text, in
+    encoded-words where needed, never as header syntax. An address with a non-ASCII local part
+    (jöhn@exämple.nl) makes the draft an SMTPUTF8 message (RFC 6532: that header in UTF-8);
+    a non-ASCII domain alone is written in its ASCII form (xn--...). Raises ValueError for an
+    address no draft can hold.
+    """
     from email.message import EmailMessage
     from email.policy import SMTP
     from email.utils import format_datetime
 
+    head = (f"From: {mailbox(sender[0], sender[1])}\r\nTo: {mailbox(record['name'], record['email'])}\r\n"
+            f"Subject: {_unstructured(record['subject'])}\r\n")
     msg = EmailMessage(policy=SMTP)
-    msg["From"] = Address(_one_line(sender[0]), addr_spec=sender[1])
-    msg["To"] = Address(_one_line(record["name"]), addr_spec=record["email"])
-    msg["Subject"] = record["subject"]
     msg["Date"] = format_datetime(now)
     msg["X-Unsent"] = "1"
     body = f"{record['greeting']}\n\n{record['pitch']}\n\n{record['signature']}\n"
     msg.set_content(body, charset="utf-8")
-    return msg.as_bytes()
+    return head.encode("utf-8") + msg.as_bytes()
 
 
-def write_eml(records: list[dict], folder: Path, sender: tuple[str, str], now) -> list[Path]:
+def mail_address(address: str) -> str:
+    """The address as a draft holds it: ASCII where it can be (IDNA domain), else UTF-8."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        valid = validate_email(address.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid e-mail address: {exc}") from None
+    return valid.ascii_email or valid.normalized
+
+
+def mailbox(name: str, address: str) -> str:
+    """'Name <address>' with the name as literal text: a plain phrase, a quoted string, or
+    base64 encoded-words (non-ASCII, '=?', or too long), folded; CR/LF cannot get in."""
+    addr = mail_address(address)
+    name = _one_line(name)
+    if not name:
+        return f"<{addr}>"
+    if _PLAIN.fullmatch(name) and "=?" not in name and len(name) < 900:
+        if _ATOMS.fullmatch(name):
+            return f"{name} <{addr}>"
+        return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + f'" <{addr}>'
+    return "\r\n ".join(_encoded_words(name)) + f" <{addr}>"
+
+
+_PLAIN = re.compile(r"[\x20-\x7e]*")                   # printable ASCII
+_ATOMS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*")  # atext and spaces: no quoting needed
+
+
+def _unstructured(text: str) -> str:
+    """A Subject: plain ASCII folded at spaces, anything else as encoded-words."""
+    text = _one_line(text)
+    if _PLAIN.fullmatch(text) and "=?" not in text and len(text) < 900:
+        lines = [""]
+        for word in text.split(" "):
+            if lines[-1] and len(lines[-1]) + len(word) > 66:
+                lines.append(word)
+            else:
+                lines[-1] = f"{lines[-1]} {word}" if lines[-1] else word
+        return "\r\n ".join(lines)
+    return "\r\n ".join(_encoded_words(text))
+
+
+def _encoded_words(text: str) -> list[str]:
+    """RFC 2047 'B' words of at most 75 characters, split between words where one can."""
+    import base64
+
+    def size(s: str) -> int:
+        return len(s.encode("utf-8", "replace"))
+
+    chunks = [""]
+    for piece in re.findall(r"\S*\s*", text):   # each word with the space after it
+        for part in (piece if size(piece) > 45 else [piece]):
+            if chunks[-1] and size(chunks[-1] + part) > 45:
+                chunks.append("")
+            chunks[-1] += part
+    return ["=?utf-8?b?" + base64.b64encode(c.encode("utf-8", "replace")).decode("ascii") + "?="
+            for c in chunks]
+
+
+def write_eml(records: list[dict], folder: Path, sender: tuple[str, str], now) -> tuple[list[Path], int]:
+    """One draft per record; a record whose address no draft can hold is skipped and counted."""
     from generator.slug import slugify
 
     paths = []
     staged = {}
+    skipped = 0
     for number, record in enumerate(records, 1):
-        name = f"{number:03d}-{slugify(record['name'], 40)}.eml"
-        staged[name] = eml(record, sender, now)
+        try:
+            data = eml(record, sender, now)
+        except ValueError:
+            skipped += 1
+            continue
+        name = f"{number:03d}-{slugify(record['name'], 40) or 'blogger'}.eml"
+        staged[name] = data
     _private_folder(folder)
     for name, data in staged.items():
         _write(folder / name, data)
         paths.append(folder / name)
-    return paths
+    return paths, skipped
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -188,23 +264,33 @@ def export(root: Path, release: str, *, top: int | None, fmt: str = "csv", delim
     default = ctx.root / "outreach" / "exports" / (ctx.item.slug + (".csv" if fmt == "csv" else ""))
     path = Path(output or default).resolve()
     _refuse_public(ctx.root, path)
+    written = len(records)
     if fmt == "csv":
         write_csv(records, path, delimiter)
     else:
-        write_eml(records, path, _sender(ctx.newsroom), now)
+        paths, skipped = write_eml(records, path, _sender(ctx.newsroom), now)
+        written = len(paths)
+        left_out[UNWRITABLE] = skipped
     preview = ctx.item.embargoed(now) and pitch_link(ctx, ctx.item, now)
-    return ExportReport(path, len(records), left_out, preview or None)
+    return ExportReport(path, written, left_out, preview or None)
 
 
 def _sender(newsroom) -> tuple[str, str]:
     o = newsroom.outreach
     if o.from_email:
-        return (o.from_name or newsroom.organization.name, o.from_email)
-    contact = next((c for c in newsroom.contacts if c.email), None)
-    if contact is None:
-        raise SmrError("no sender for the drafts: set outreach.from_email in newsroom.yaml",
-                       file="newsroom.yaml", field="outreach.from_email")
-    return (o.from_name or contact.name, contact.email)
+        sender = (o.from_name or newsroom.organization.name, o.from_email)
+    else:
+        contact = next((c for c in newsroom.contacts if c.email), None)
+        if contact is None:
+            raise SmrError("no sender for the drafts: set outreach.from_email in newsroom.yaml",
+                           file="newsroom.yaml", field="outreach.from_email")
+        sender = (o.from_name or contact.name, contact.email)
+    try:
+        mail_address(sender[1])
+    except ValueError as exc:
+        raise SmrError(f"the drafts' sender {sender[1]!r}: {exc}; set outreach.from_email in newsroom.yaml",
+                       file="newsroom.yaml", field="outreach.from_email") from None
+    return sender
 
 
 def _private_folder(folder: Path) -> None:

@@ -15,6 +15,24 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "outreach"
 FEEDS = DATA / "feeds"
 ETAG = '"v1-garden"'
 SLOW_SECONDS = 3
+DRIP_BYTES = 30   # one a second: far longer than any deadline a test gives
+ENCODED_WORD = "=?utf-8?q?Bcc=3A_x=40evil=2Eexample?="   # decoded, it would read "Bcc: x@evil.example"
+IDN_FEED = "http://bücher.invalid/feed.xml"   # .invalid never resolves (RFC 6761)
+
+HOSTILE_FEEDS = {   # what fuzzing found to break `smr outreach fetch` (issue #15)
+    "/hostile/surrogate.xml": (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Lone half</title>'
+        '<item><title>A lone surrogate &#xD800; in a title</title><link>https://x.example.org/1</link>'
+        '<description>feedparser raises UnicodeEncodeError on it</description></item></channel></rss>'),
+    "/hostile/encoded-word.xml": (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{ENCODED_WORD}</title>'
+        f'<item><title>{ENCODED_WORD}</title><author>enc@example.nl ({ENCODED_WORD})</author>'
+        '<link>http://bücher.example/2026/webcare</link>'
+        '<description>&lt;a href="http://xn--bcher-kva.example/"&gt;IDN link&lt;/a&gt; #webcare</description>'
+        '</item></channel></rss>'),
+}
+IDN_BLOG = (f'<html><head><link rel="alternate" type="application/rss+xml" href="{IDN_FEED}">'
+            '</head><body>A blog whose feed lives on an IDN host</body></html>')
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -56,12 +74,48 @@ class Handler(BaseHTTPRequestHandler):
             return
         if path == "/huge.xml":
             return self._send(200, b"<rss>" + b" " * 200_000 + b"</rss>", "application/rss+xml")
+        if path.startswith("/hostile/"):
+            return self._hostile(path)
         if path.startswith("/feeds/"):
             file = FEEDS / path[len("/feeds/"):]
             if file.is_file() and file.parent == FEEDS:
                 kind = "text/html" if file.suffix == ".html" else "application/xml"
                 return self._send(200, file.read_bytes(), kind)
         return self._send(404, b"not found", "text/plain")
+
+    def _hostile(self, path: str):
+        if path in HOSTILE_FEEDS:
+            return self._send(200, HOSTILE_FEEDS[path].encode("utf-8"), "application/rss+xml")
+        if path == "/hostile/idn-blog/":
+            return self._send(200, IDN_BLOG.encode("utf-8"), "text/html; charset=utf-8")
+        if path == "/hostile/zero-blog/":  # its feed "lives" on 0.0.0.0, which reaches this computer
+            page = (f'<link rel="alternate" type="application/atom+xml" '
+                    f'href="http://0.0.0.0:{self.server.server_address[1]}/feeds/support-en.xml">')
+            return self._send(200, page.encode("utf-8"), "text/html")
+        if path == "/hostile/drip.xml":  # quick headers, then the body one byte a second
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            return self._drip((FEEDS / "garden-en.xml").read_bytes()[:DRIP_BYTES])
+        if path == "/hostile/drip-head.xml":  # even the status line comes one byte a second
+            return self._drip(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n" + b"X: y\r\n" * 10)
+        if path in ("/hostile/to-unspecified.xml", "/hostile/to-loopback.xml"):
+            host = "0.0.0.0" if path == "/hostile/to-unspecified.xml" else "localhost"
+            self.send_response(302)
+            self.send_header("Location", f"http://{host}:{self.server.server_address[1]}/feeds/support-en.xml")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        return self._send(404, b"not found", "text/plain")
+
+    def _drip(self, data: bytes):
+        for byte in data:
+            try:
+                self.wfile.write(bytes([byte]))
+            except OSError:
+                return  # the client gave up, as it should
+            time.sleep(1)
+        self.close_connection = True
 
     def _send(self, status: int, body: bytes, kind: str, headers: dict | None = None):
         self.send_response(status)
@@ -139,6 +193,7 @@ outreach:
   list: outreach/bloggers.csv
   from_name: Sanne Jansen
   from_email: pers@example.org
+  allow_private: true   # the test feed server is on 127.0.0.1
 """
 
 

@@ -181,3 +181,99 @@ def test_a_newsroom_can_override_the_pitch_template(fetched, tmp_path):
     row = read_csv(out)[0]
     assert (row["subject"], row["greeting"], row["pitch"]) == (
         "Nieuws: Testbedrijf start een webcareteam", "Hoi Anna!", f"nl: {RELEASE_URL}")
+
+
+HOSTILE_ROWS = (   # accepted by `smr outreach check`; each once broke the .eml export (issue #15)
+    'enc@example.nl,"=?utf-8?q?Bcc=3A_x=40evil=2Eexample?=",Encoded,,,webcare;klantenservice,nl,,no\n'
+    "jöhn@exämple.nl,Jöhn Exämple,IDN,,,webcare;klantenservice,nl,,no\n"
+    "john@exämple.nl,John Ascii,IDN domain,,,webcare;klantenservice,nl,,no\n"
+    '"jansen@example.nl","Jansen, ""Sanne"" (PR)",Quotes,,,webcare;klantenservice,nl,,no\n'
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_room(fetched, tmp_path_factory):
+    import shutil
+
+    room = tmp_path_factory.mktemp("hostile") / "newsroom"
+    shutil.copytree(fetched.root, room)
+    with (room / "outreach" / "bloggers.csv").open("a", encoding="utf-8") as csv_file:
+        csv_file.write(HOSTILE_ROWS)
+    return room
+
+
+def drafts_by_address(folder):
+    found = {}
+    for path in sorted(folder.glob("*.eml")):
+        raw = path.read_bytes()
+        assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+        # RFC 6532: an SMTPUTF8 draft's headers are UTF-8, the rest is ASCII; read as such
+        msg = email.message_from_string(raw.decode("utf-8"), policy=policy.default)
+        assert len(msg["To"].addresses) == 1, msg["To"]
+        found[msg["To"].addresses[0].addr_spec] = (msg, raw)
+    return found
+
+
+def test_eml_names_stay_literal_and_idn_addresses_survive(hostile_room, tmp_path):
+    out = tmp_path / "drafts"
+    result = smr("outreach", "export", "--root", str(hostile_room), NL_SLUG, "--format", "eml",
+                 "--now", BEFORE_EMBARGO, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    drafts = drafts_by_address(out)
+    # the encoded-word is the blogger's name, as text: not a Bcc, not another recipient
+    msg, raw = drafts["enc@example.nl"]
+    assert msg["To"].addresses[0].display_name == "=?utf-8?q?Bcc=3A_x=40evil=2Eexample?="
+    head = raw.split(b"\r\n\r\n")[0]
+    assert b"Bcc" not in head and b"evil" not in head and "Bcc" not in msg
+    assert not any(a.addr_spec == "x@evil.example" for d, _ in drafts.values() for a in d["To"].addresses)
+    # a non-ASCII local part: an SMTPUTF8 draft with the address as it is
+    msg, raw = drafts["jöhn@exämple.nl"]
+    assert msg["To"].addresses[0].display_name == "Jöhn Exämple"
+    assert "jöhn@exämple.nl".encode("utf-8") in raw
+    # an ASCII local part at an IDN domain: the domain in its ASCII form, the draft plain ASCII
+    msg, raw = drafts["john@xn--exmple-cua.nl"]
+    assert msg["To"].addresses[0].display_name == "John Ascii" and raw.isascii()
+    msg, _ = drafts["jansen@example.nl"]
+    assert msg["To"].addresses[0].display_name == 'Jansen, "Sanne" (PR)'
+    assert msg["From"] == "Sanne Jansen <pers@example.org>"
+    assert f"Wrote {len(drafts)} recipients" in result.output
+
+
+def test_csv_export_keeps_the_same_rows_as_written(hostile_room, tmp_path):
+    out = tmp_path / "merge.csv"
+    result = smr("outreach", "export", "--root", str(hostile_room), NL_SLUG, "--now", BEFORE_EMBARGO, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = {r["email"]: r for r in read_csv(out)}
+    assert rows["enc@example.nl"]["name"] == "'=?utf-8?q?Bcc=3A_x=40evil=2Eexample?="   # starts with =
+    assert "jöhn@exämple.nl" in rows and "john@exämple.nl" in rows
+
+
+def test_eml_header_text_cannot_carry_headers():
+    import datetime as dt
+
+    from generator.outreach.export import eml
+
+    record = {"name": "Anna\r\nBcc: x@evil.example", "email": "anna@example.nl",
+              "subject": "=?utf-8?q?Hi=0D=0ABcc:_x@evil.example?=\r\nBcc: y@evil.example",
+              "greeting": "Hoi", "pitch": "p", "signature": "s"}
+    raw = eml(record, ("=?utf-8?q?Boss?=", "pers@example.org"), dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc))
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    assert "Bcc" not in msg and "Cc" not in msg
+    assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == [
+        ("Anna Bcc: x@evil.example", "anna@example.nl")]
+    assert msg["Subject"] == "=?utf-8?q?Hi=0D=0ABcc:_x@evil.example?= Bcc: y@evil.example"
+    assert msg["From"].addresses[0].display_name == "=?utf-8?q?Boss?="
+
+
+def test_an_address_no_draft_can_hold_is_left_out_and_counted(tmp_path):
+    import datetime as dt
+
+    from generator.outreach.export import UNWRITABLE, write_eml
+
+    good = {"name": "Anna", "email": "anna@example.nl", "subject": "S", "greeting": "G", "pitch": "P",
+            "signature": "S"}
+    bad = {**good, "name": "Bad", "email": "no address at all"}
+    paths, skipped = write_eml([bad, good], tmp_path / "drafts", ("Sanne", "pers@example.org"),
+                               dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc))
+    assert [p.name for p in paths] == ["002-anna.eml"] and skipped == 1
+    assert UNWRITABLE == "with an e-mail address no draft can hold (see smr outreach check)"
