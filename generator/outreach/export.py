@@ -198,20 +198,10 @@ def _unstructured(text: str) -> str:
 
 
 def _encoded_words(text: str) -> list[str]:
-    """RFC 2047 'B' words of at most 75 characters, split between words where one can."""
-    import base64
+    """RFC 2047 encoded-words (the email package's Header), one per folded line."""
+    from email.header import Header
 
-    def size(s: str) -> int:
-        return len(s.encode("utf-8", "replace"))
-
-    chunks = [""]
-    for piece in re.findall(r"\S*\s*", text):   # each word with the space after it
-        for part in (piece if size(piece) > 45 else [piece]):
-            if chunks[-1] and size(chunks[-1] + part) > 45:
-                chunks.append("")
-            chunks[-1] += part
-    return ["=?utf-8?b?" + base64.b64encode(c.encode("utf-8", "replace")).decode("ascii") + "?="
-            for c in chunks]
+    return Header(text, "utf-8", maxlinelen=76).encode(linesep="\n").split("\n ")
 
 
 def write_eml(records: list[dict], folder: Path, sender: tuple[str, str], now) -> tuple[list[Path], int]:
