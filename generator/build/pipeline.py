@@ -118,7 +118,8 @@ def check(root: Path, now: dt.datetime, progress=None) -> tuple[Site, list[Probl
 
     site = load_site(root, now)
     drafts = check_photos(site.items, site.root, progress=progress)
-    return site, sorted(site.warnings + drafts) + gps_warnings(site.items, site.root)
+    return site, sorted(site.warnings + drafts) + gps_warnings(site.items, site.root,
+                                                                    site.newsroom.publish.strip_gps)
 
 
 def _output_tag(output: Path) -> str:
@@ -322,7 +323,7 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
 
     folder = out / item.slug
     folder.mkdir(parents=True)
-    images = process_images(item, folder)
+    images = process_images(item, folder, strip_gps=site.newsroom.publish.strip_gps)
     documents = copy_documents(item, folder)
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")

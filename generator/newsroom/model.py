@@ -164,6 +164,7 @@ class Image(Strict):
     license: Optional[Text] = None
     lead: bool = False
     focus: Optional[tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]] = None
+    strip_gps: Optional[bool] = None   # None: the newsroom's publish.strip_gps
 
 
 class Video(Strict):
@@ -351,6 +352,7 @@ class Publish(Strict):
     endpoint_url: Optional[HttpUrl] = None
     region: Optional[Text] = None
     path_style: bool = False
+    strip_gps: bool = False   # published originals lose their GPS coordinates (a photo may say otherwise)
 
 
 def _colour(value: str) -> str:
