@@ -346,13 +346,17 @@ def html_content(item) -> str:
 
 
 def copy_documents(item, folder: Path) -> list[dict]:
+    """Copy the release's documents (only types a browser does not run: validation checked
+    each, newsroom/documents.py) into its docs/ folder."""
+    from generator.newsroom.documents import DOCUMENTS_DIR
+
     docs = []
     for doc in item.release.documents:
         if doc.file:
             source = item.folder / doc.file
-            (folder / "docs").mkdir(exist_ok=True)
-            shutil.copyfile(source, folder / "docs" / source.name)
-            docs.append({"title": doc.title, "href": f"docs/{source.name}", "external": False,
+            (folder / DOCUMENTS_DIR).mkdir(exist_ok=True)
+            shutil.copyfile(source, folder / DOCUMENTS_DIR / source.name)
+            docs.append({"title": doc.title, "href": f"{DOCUMENTS_DIR}/{source.name}", "external": False,
                          "bytes": source.stat().st_size, "type": source.suffix.lstrip(".").upper()})
         else:
             docs.append({"title": doc.title, "href": doc.url, "external": True, "bytes": None, "type": None})
@@ -375,5 +379,9 @@ def copy_assets(site: Site, out: Path) -> None:
         shutil.copytree(folder, target, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
     logo = site.newsroom.organization.logo
-    if logo:
+    if logo and Path(logo).suffix.lower() == ".svg":   # never as given: it could hold scripts
+        from generator.newsroom.svg import sanitise
+
+        (target / "logo.svg").write_bytes(sanitise((site.root / logo).read_bytes()))
+    elif logo:
         shutil.copyfile(site.root / logo, target / ("logo" + Path(logo).suffix.lower()))

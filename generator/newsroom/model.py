@@ -184,6 +184,17 @@ class Document(Strict):
     url: Optional[HttpUrl] = None
     title: Text
 
+    @field_validator("file")
+    @classmethod
+    def _known_type(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Only file types a browser does not run, with content that matches the name."""
+        folder = (info.context or {}).get("folder")
+        if value is not None and folder is not None:
+            from generator.newsroom.documents import check_document
+
+            check_document(folder / value)
+        return value
+
     @model_validator(mode="after")
     def _one_source(self):
         if (self.file is None) == (self.url is None):
@@ -326,10 +337,16 @@ class Organization(Strict):
 
     @field_validator("logo")
     @classmethod
-    def _logo_is_an_image(cls, value: str | None) -> str | None:
-        """The logo is published: only an image file, so no other newsroom file can leak."""
+    def _logo_is_an_image(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The logo is published: only an image file, so no other newsroom file can leak,
+        whose content is that image (an SVG one is published sanitised: newsroom/svg.py)."""
         if value is not None and Path(value).suffix.lower() not in LOGO_TYPES:
             raise ValueError(f"must be an image file ({', '.join(sorted(LOGO_TYPES))})")
+        root = (info.context or {}).get("root")
+        if value is not None and root is not None:
+            from generator.newsroom.documents import check_logo
+
+            check_logo(root / value)
         return value
     boilerplate: Optional[str] = None
     social: list[Social] = []
