@@ -65,6 +65,7 @@ pointsAtX pointsAtY pointsAtZ limitingConeAngle
 mix-blend-mode isolation shape-rendering text-rendering image-rendering color-rendering
 color-interpolation color-interpolation-filters vector-effect paint-order enable-background
 requiredFeatures requiredExtensions systemLanguage media lang
+role aria-label aria-labelledby aria-describedby aria-hidden focusable
 """.split())
 HREF_ELEMENTS = {"use", "textPath", "linearGradient", "radialGradient", "pattern", "filter", "image"}
 LOCAL_REF = re.compile(r"#[A-Za-z_][\w.:-]*\Z")
