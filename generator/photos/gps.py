@@ -61,13 +61,36 @@ def has_gps(path: Path) -> bool:
 def _gps_in(fp) -> list[str]:
     from PIL import Image
 
+    found = set()
     try:
         with Image.open(fp) as img:
-            exif = _exif_of(img)
-            found = ["EXIF"] if exif is not None and _exif_has_gps(exif) else []
-            return found + (["XMP"] if _xmp_has_gps(img.info.get("xmp")) else [])
+            for frame in range(getattr(img, "n_frames", 1) if img.format == "MPO" else 1):
+                img.seek(frame)   # an MPO's second picture has its own header (and maybe GPS)
+                exif = _exif_of(img)
+                if exif is not None and _exif_has_gps(exif):
+                    found.add("EXIF")
+                if _xmp_has_gps(img.info.get("xmp")):
+                    found.add("XMP")
     except Exception:  # noqa: BLE001 - not an image, damaged, a bomb: inspect_photo says so
-        return []
+        pass
+    return sorted(found)
+
+
+def _mpo_frames(data: bytes) -> list[int]:
+    """Where the pictures of an MPO file (a JPEG holding two or more) start; [0] for a JPEG."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format != "MPO":
+                return [0]
+            offsets = []
+            for frame in range(img.n_frames):
+                img.seek(frame)
+                offsets.append(img.offset)
+            return offsets
+    except Exception:  # noqa: BLE001 - what Pillow cannot open has no frames to find
+        return [0]
 
 
 def _exif_of(img):
@@ -147,7 +170,10 @@ def copy_without_gps(source: Path, target: Path) -> None:
 def without_gps(data: bytes) -> bytes:
     """The same file with GPS taken out of its EXIF and XMP (see the module's docstring)."""
     if data[:2] == b"\xff\xd8":
-        return _jpeg(data)
+        out = bytearray(data)
+        for start in _mpo_frames(data):   # lengths are kept, so the later frames do not move
+            out[start:] = _jpeg(bytes(out[start:]))
+        return bytes(out)
     if data[:4] in (b"II*\x00", b"MM\x00*"):
         return _tiff(data)
     if data[:8] == b"\x89PNG\r\n\x1a\n":

@@ -135,6 +135,10 @@ def photos_with_gps(folder: Path) -> list[Path]:
               png_with_chunk(folder / "header.png", b"eXIf", b"Exif\x00\x00" + exif_with_gps().tobytes()),
               picture(folder / "xmp.png", "PNG", pnginfo=info),
               picture(folder / "both.webp", "WEBP", exif=exif_with_gps(), xmp=xmp)]
+    stereo = Image.linear_gradient("L").resize((96, 64)).convert("RGB")   # MPO: GPS in both pictures
+    stereo.save(folder / "exif-stereo.jpg", "MPO", save_all=True, append_images=[stereo.rotate(180)],
+                exif=exif_with_gps())
+    photos.append(folder / "exif-stereo.jpg")
     tiff = picture(folder / "exif.tif", "TIFF")
     if shutil.which("exiftool"):
         subprocess.run(["exiftool", "-q", "-overwrite_original", "-Artist=Piet Bakker", "-Copyright=(c) Testbedrijf",
