@@ -118,7 +118,8 @@ def check(root: Path, now: dt.datetime, progress=None) -> tuple[Site, list[Probl
 
     site = load_site(root, now)
     drafts = check_photos(site.items, site.root, progress=progress)
-    return site, sorted(site.warnings + drafts) + gps_warnings(site.items, site.root)
+    return site, sorted(site.warnings + drafts) + gps_warnings(site.items, site.root,
+                                                                    site.newsroom.publish.strip_gps)
 
 
 def _output_tag(output: Path) -> str:
@@ -322,7 +323,7 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
 
     folder = out / item.slug
     folder.mkdir(parents=True)
-    images = process_images(item, folder)
+    images = process_images(item, folder, strip_gps=site.newsroom.publish.strip_gps)
     documents = copy_documents(item, folder)
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")
@@ -345,13 +346,17 @@ def html_content(item) -> str:
 
 
 def copy_documents(item, folder: Path) -> list[dict]:
+    """Copy the release's documents (only types a browser does not run: validation checked
+    each, newsroom/documents.py) into its docs/ folder."""
+    from generator.newsroom.documents import DOCUMENTS_DIR
+
     docs = []
     for doc in item.release.documents:
         if doc.file:
             source = item.folder / doc.file
-            (folder / "docs").mkdir(exist_ok=True)
-            shutil.copyfile(source, folder / "docs" / source.name)
-            docs.append({"title": doc.title, "href": f"docs/{source.name}", "external": False,
+            (folder / DOCUMENTS_DIR).mkdir(exist_ok=True)
+            shutil.copyfile(source, folder / DOCUMENTS_DIR / source.name)
+            docs.append({"title": doc.title, "href": f"{DOCUMENTS_DIR}/{source.name}", "external": False,
                          "bytes": source.stat().st_size, "type": source.suffix.lstrip(".").upper()})
         else:
             docs.append({"title": doc.title, "href": doc.url, "external": True, "bytes": None, "type": None})
@@ -374,5 +379,9 @@ def copy_assets(site: Site, out: Path) -> None:
         shutil.copytree(folder, target, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
     logo = site.newsroom.organization.logo
-    if logo:
+    if logo and Path(logo).suffix.lower() == ".svg":   # never as given: it could hold scripts
+        from generator.newsroom.svg import sanitise
+
+        (target / "logo.svg").write_bytes(sanitise((site.root / logo).read_bytes()))
+    elif logo:
         shutil.copyfile(site.root / logo, target / ("logo" + Path(logo).suffix.lower()))

@@ -164,6 +164,7 @@ class Image(Strict):
     license: Optional[Text] = None
     lead: bool = False
     focus: Optional[tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]] = None
+    strip_gps: Optional[bool] = None   # None: the newsroom's publish.strip_gps
 
 
 class Video(Strict):
@@ -182,6 +183,17 @@ class Document(Strict):
     file: Optional[ReleaseFile] = None
     url: Optional[HttpUrl] = None
     title: Text
+
+    @field_validator("file")
+    @classmethod
+    def _known_type(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Only file types a browser does not run, with content that matches the name."""
+        folder = (info.context or {}).get("folder")
+        if value is not None and folder is not None:
+            from generator.newsroom.documents import check_document
+
+            check_document(folder / value)
+        return value
 
     @model_validator(mode="after")
     def _one_source(self):
@@ -325,10 +337,16 @@ class Organization(Strict):
 
     @field_validator("logo")
     @classmethod
-    def _logo_is_an_image(cls, value: str | None) -> str | None:
-        """The logo is published: only an image file, so no other newsroom file can leak."""
+    def _logo_is_an_image(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The logo is published: only an image file, so no other newsroom file can leak,
+        whose content is that image (an SVG one is published sanitised: newsroom/svg.py)."""
         if value is not None and Path(value).suffix.lower() not in LOGO_TYPES:
             raise ValueError(f"must be an image file ({', '.join(sorted(LOGO_TYPES))})")
+        root = (info.context or {}).get("root")
+        if value is not None and root is not None:
+            from generator.newsroom.documents import check_logo
+
+            check_logo(root / value)
         return value
     boilerplate: Optional[str] = None
     social: list[Social] = []
@@ -351,6 +369,7 @@ class Publish(Strict):
     endpoint_url: Optional[HttpUrl] = None
     region: Optional[Text] = None
     path_style: bool = False
+    strip_gps: bool = False   # published originals lose their GPS coordinates (a photo may say otherwise)
 
 
 def _colour(value: str) -> str:

@@ -25,7 +25,7 @@ JPEG = {"JPEG", "MPO"}  # the formats whose decoder can scale down while decodin
 ACCEPTED = "JPEG, PNG, WebP, TIFF or GIF"
 
 # Bump when what is checked, or how it is said, changes: outcomes kept in .smr-cache go.
-VERSION = 1
+VERSION = 2
 
 HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 SNIFF = 4096  # bytes read to tell what an unreadable file is
@@ -127,6 +127,9 @@ def unreadable(path: Path) -> str:
         return "is empty (0 bytes): copy the photo again"
     if head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
         return f"is a HEIC photo (as iPhones save them), which smr cannot read: export it as {ACCEPTED}"
+    if b"<svg" in head.lower():
+        return ("is an SVG drawing, not a photo: export it as PNG (an SVG can hold scripts, so smr does not "
+                "publish one as a photo)")
     if head.startswith(b"%PDF"):
         return f"is a PDF, not a photo: export the picture in it as {ACCEPTED}"
     if _looks_like_text(head):

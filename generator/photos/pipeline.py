@@ -62,11 +62,14 @@ def cache_root(root: Path) -> Path:
     return cache_dir(root) / "images"
 
 
-def process_images(item, out_dir: Path, *, root: Path | None = None, settings: dict | None = None) -> ImageSet:
+def process_images(item, out_dir: Path, *, root: Path | None = None, settings: dict | None = None,
+                   strip_gps: bool = False) -> ImageSet:
     """Put every photo of `item` into `out_dir` (the release's folder in the site).
 
     Renditions come from the cache (made now if `prepare_images` did not run); originals
-    are copied as given into hires/, and a media kit zip bundles them with credits.
+    are copied as given into hires/ (without GPS coordinates where `strip_gps`, the
+    newsroom's default, or the photo's own `strip_gps` says so), and a media kit zip
+    bundles those copies with credits.
     """
     root = Path(root) if root else item.folder.parent.parent
     settings = settings or SETTINGS
@@ -81,7 +84,8 @@ def process_images(item, out_dir: Path, *, root: Path | None = None, settings: d
     SmrError.collect(problems)
     images, used = ImageSet(), set()
     for image, job, meta in zip(item.release.images, jobs, metas):
-        images.append(_place(item, image, job, meta, out_dir, used))
+        strip = strip_gps if image.strip_gps is None else image.strip_gps
+        images.append(_place(item, image, job, meta, out_dir, used, strip))
     if images:
         images.media_kit = write_media_kit(item, images, out_dir)
     return images
@@ -260,13 +264,18 @@ def _stem(name: str) -> str:
     return "photo" if stem == "release" and name.lower() != "release" else stem
 
 
-def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set) -> "WebImage":
+def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set, strip_gps: bool = False) -> "WebImage":
     """Copy the original into the site, describe it and its renditions (copied already)."""
+    from generator.photos.gps import copy_without_gps, has_gps
+
     source = item.folder / image.file
     hires = f"hires/{source.name}" if source.name not in used else f"hires/{job['tag']}/{source.name}"
     used.add(source.name)
     (out_dir / hires).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, out_dir / hires)
+    if strip_gps and has_gps(source):
+        copy_without_gps(source, out_dir / hires)
+    else:
+        shutil.copyfile(source, out_dir / hires)
 
     main_fmt = "png" if meta["alpha"] else "jpeg"
     renditions = meta["renditions"]
@@ -284,7 +293,7 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set) -> "Web
         width=fallback["width"], height=fallback["height"],
         original=quote(hires), original_name=source.name,
         original_width=meta["original_size"][0], original_height=meta["original_size"][1],
-        original_bytes=source.stat().st_size, alt=image.alt,
+        original_bytes=(out_dir / hires).stat().st_size, alt=image.alt,
         caption=image.caption or meta["caption"], credit=image.credit or meta["credit"],
         license=image.license, lead=lead, sources=sources, srcset=srcset,
         og=card(meta["og"]) if lead else None, thumb=card(meta["thumb"]) if lead else None,
@@ -297,11 +306,12 @@ def write_media_kit(item, images: list, out_dir: Path) -> dict:
     """One zip with every original and a credits.txt, written by streaming into the site.
 
     Not cached: copying a cached zip into the site (checked, as every cached file) reads and
-    writes as many bytes as making it again from the originals just copied to hires/."""
+    writes as many bytes as making it again from the originals just copied to hires/. It
+    bundles those copies, so what `strip_gps` removed from them is not in the zip either."""
     from generator.photos.media_kit import credits_text, write_zip
 
-    entries = [(PurePosixPath(unquote(i.original)).relative_to("hires").as_posix(), item.folder / img.file)
-               for i, img in zip(images, item.release.images)]
+    entries = [(PurePosixPath(unquote(i.original)).relative_to("hires").as_posix(), out_dir / unquote(i.original))
+               for i in images]
     name = KIT_NAME.format(slug=item.slug)
     kit = out_dir / "hires" / name
     write_zip(kit, entries, credits_text(images))
@@ -332,17 +342,43 @@ def content_disposition(name: str) -> str:
 
 # ---------------------------------------------------------------- smr check
 
-def gps_warnings(items, root: Path) -> list[Problem]:
-    """Photos whose original carries GPS coordinates: published as given, so tell the user.
+def gps_warnings(items, root: Path, strip_gps: bool = False) -> list[Problem]:
+    """Photos whose original carries GPS coordinates (EXIF or XMP) and is published as
+    given: tell the user, and how to stop it (`strip_gps: true`). Photos whose published
+    copy loses them (`strip_gps`, the newsroom's default, or the photo's own) are not named.
 
-    Reads the EXIF header without Pillow, so `smr check` stays fast."""
-    from generator.photos.gps import has_gps
+    What a photo holds is kept in `.smr-cache/` by its path, size and mtime, as the photo
+    check's outcomes are, so a `smr check` that has seen every photo opens none (and does
+    not import Pillow); a new photo is opened header only (`gps.gps_in`)."""
+    from generator.store import PickleStore
 
-    warnings = []
+    known = PickleStore(root, "photo-gps", str(GPS_VERSION))
+    warnings, seen = [], set()
     for item in items:
         for index, image in enumerate(item.release.images):
-            if has_gps(item.folder / image.file):
+            if (strip_gps if image.strip_gps is None else image.strip_gps):
+                continue
+            path = item.folder / image.file
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            signature = f"{stat.st_size}:{stat.st_mtime_ns}"
+            seen.add(str(path))
+            found = known.get(str(path), signature)
+            if found is None:
+                from generator.photos.gps import gps_in
+
+                found = tuple(gps_in(path))
+                known.put(str(path), signature, found)
+            if found:
                 warnings.append(Problem(item.source, item.line_of("images", index, "file"), f"images[{index}].file",
-                                        f"{image.file} contains GPS coordinates (where it was taken); the original "
-                                        "is published as given, so remove them if that place is private"))
+                                        f"{image.file} contains GPS coordinates ({' and '.join(found)}: where it was "
+                                        "taken), and the original is published as given; set strip_gps: true (for "
+                                        "this photo, or under publish: in newsroom.yaml) to publish it without them"))
+    known.keep_only(seen)
+    known.save()
     return warnings
+
+
+GPS_VERSION = 2  # bump when what gps_in finds changes: what .smr-cache/ remembers goes

@@ -73,6 +73,10 @@ TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv", ".rtf": "application/rtf", ".epub": "application/epub+zip",
+    ".odt": "application/vnd.oasis.opendocument.text", ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation", ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint",
 }
 
 
@@ -233,7 +237,20 @@ def headers_for(rel: str, path: Path, stage: int) -> dict:
     elif stage == ASSETS and HASHED_NAME.search(rel.rsplit("/", 1)[-1]):
         headers["CacheControl"] = IMMUTABLE
     headers.update(publish_headers(rel))
+    headers.update(document_headers(rel))
     return headers
+
+
+def document_headers(rel: str) -> dict:
+    """A release's documents (`<slug>/docs/<name>`): PDFs and pictures open in the browser,
+    everything else downloads under its own name, so no browser guesses it is a page."""
+    from generator.newsroom.documents import DOCUMENTS_DIR, served_inline
+    from generator.photos.pipeline import content_disposition
+
+    parts = rel.split("/")
+    if len(parts) >= 3 and parts[-2] == DOCUMENTS_DIR and parts[0] != ASSETS_DIR and not served_inline(parts[-1]):
+        return {"ContentDisposition": content_disposition(parts[-1])}
+    return {}
 
 
 def content_type(rel: str, path: Path) -> str:

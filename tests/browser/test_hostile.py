@@ -52,3 +52,48 @@ def test_javascript_url_in_a_link_field_is_refused(tmp_path):
     assert result.returncode == 1
     assert "releases/x/release.yaml:5: links[0].url" in result.stderr
     assert not (tmp_path / "_site").exists()
+
+
+SVG_LOGO = """<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"
+     onload="document.title = 'onload ran'">
+  <script>window.scriptRan = true;
+    document.documentElement.appendChild(document.createElementNS('http://www.w3.org/2000/svg', 'circle'))
+      .setAttribute('id', 'injected');</script>
+  <rect id="drawn" width="120" height="40" fill="#0a66c2"/>
+</svg>
+"""
+
+
+def test_svg_logo_opened_directly_runs_nothing(page, tmp_path):
+    """The published logo.svg, opened as its own document (a link, "open image in new tab"),
+    runs none of the scripts the original holds; the original, opened the same way, does."""
+    import functools
+    import http.server
+    import threading
+
+    from tests.browser.conftest import QuietHandler
+
+    root = tmp_path / "newsroom"
+    (root / "releases" / "x").mkdir(parents=True)
+    (root / "brand").mkdir()
+    (root / "brand" / "logo.svg").write_text(SVG_LOGO, "utf-8")
+    (root / "newsroom.yaml").write_text("title: T\nbase_url: https://pers.example.org/\n"
+                                        "organization: {name: O, logo: brand/logo.svg}\n", "utf-8")
+    (root / "releases" / "x" / "release.yaml").write_text("title: T\ndate: 2026-11-24\nsummary: S\n", "utf-8")
+    assert smr("build", "--root", str(root), "--now", NOW).returncode == 0
+
+    # Served over HTTP as image/svg+xml, as the bucket serves it: the newsroom's own origin.
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    state = ("() => [document.title, window.scriptRan === true, !!document.getElementById('injected'), "
+             "!!document.getElementById('drawn')]")
+    try:
+        page.goto(base + "/brand/logo.svg", wait_until="load")   # the control: this one runs
+        assert page.evaluate(state) == ["onload ran", True, True, True]
+        page.goto(base + "/_site/assets/logo.svg", wait_until="load")
+        page.wait_for_timeout(100)
+        assert page.evaluate(state) == ["", False, False, True]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
