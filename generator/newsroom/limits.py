@@ -36,7 +36,7 @@ coverage, contacts, translations) or in coverage.yaml."""
 MAX_MARKDOWN_DEPTH = 20
 """Lists and block quotes inside each other in Markdown (python-markdown recurses per level)."""
 
-MAX_MARKDOWN_SCAN = 5_000_000
+MAX_MARKDOWN_SCAN = 1_000_000
 """Characters python-markdown may have to scan past brackets and tags that are never closed
 (an open `[` is read up to the end of its paragraph, an open `<` up to the end of the text,
 each again): real text closes what it opens and stays far below this."""
