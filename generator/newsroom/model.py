@@ -245,11 +245,20 @@ def _inside(info: ValidationInfo, base_key: str, value: str) -> str:
     if base is None:
         return value
     target = base / value
-    if not target.resolve().is_relative_to(base.resolve()):
+    if not resolved(target).is_relative_to(base.resolve()):
         raise ValueError(f"is a symlink that points outside {where}")
     if not target.is_file():
         raise ValueError(f"file not found: {value}")
     return value
+
+
+def resolved(path: Path) -> Path:
+    """`path` with every symlink followed; a chain of links that leads back to itself is an error."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):   # Python 3.11 says RuntimeError, 3.13 OSError (ELOOP)
+        raise ValueError(f"{path.name} is a symlink that leads back to itself (a loop); "
+                         "replace it with the file or folder it should be") from None
 
 
 def _release_file(value: str, info: ValidationInfo) -> str:
@@ -390,7 +399,7 @@ class Release(Strict):
             if value.startswith(("/", "\\")) or "://" in value:
                 raise ValueError(f"{value!r}: give the translation's folder, e.g. ../2026-11-24-news-en")
             if folder is not None:
-                target = (folder / value).resolve()
+                target = resolved(folder / value)
                 if target.parent != folder.resolve().parent or target == folder.resolve():
                     raise ValueError(f"{value!r} is not another release folder beside this one")
         return values
