@@ -289,6 +289,7 @@ body: |
 
       <item>
         <title>nep</title>
+        <category domain="https://pers.example.org/tags/nep/">nep</category>
       </item>
     <entry>
 """
@@ -317,7 +318,8 @@ def test_each_feed_is_what_feedgen_writes_with_all_its_entries_at_once(press):
         entry_links = {}
         for item in reversed(feed.items):
             entry = whole.add_entry()
-            feeds._entry(entry, site, item, build_module.html_content(item), leads[item.slug])
+            feeds._entry(entry, site, item, build_module.html_content(item), leads[item.slug],
+                         feed.key if feed.kind == "tag" else None)   # a tag's feed lists its tag only
             entry_links[entry.id()] = {"links": entry.link(), "lang": item.language}
         assert (site_dir / feed.rss).read_bytes() == whole.rss_str(pretty=True), feed.rss
         assert (site_dir / feed.atom).read_bytes() == feeds._atom_links(whole.atom_str(pretty=True), entry_links), feed.atom
