@@ -37,12 +37,29 @@ def scan_folder(path) -> list:
         return sorted(scan, key=lambda e: e.name)
 
 
+def is_folder(entry: os.DirEntry) -> bool:
+    """A real folder, not a link to one: walks of a release folder never follow a link to a
+    folder (like os.walk), so a link to `..` or a link that leads to itself (a loop, which
+    cannot even be asked what it is) is just an entry."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def is_file(entry: os.DirEntry) -> bool:
+    """A file, or a link to one; False for a link that leads nowhere or to itself."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 def _sign_folder(h, path: str, relative: str, entries: list | None = None) -> None:
     for entry in scan_folder(path) if entries is None else entries:
         name = relative + entry.name
-        if entry.is_dir():
-            if not entry.is_symlink():   # like os.walk: a linked folder is not followed
-                _sign_folder(h, entry.path, name + "/")
+        if is_folder(entry):
+            _sign_folder(h, entry.path, name + "/")
             continue
         try:
             st = entry.stat()  # follows symlinks: a changed target changes the signature

@@ -20,6 +20,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       ValidationError, ValidationInfo, field_validator, model_validator)
 
 from generator.errors import Problem
+from generator.newsroom import limits
 from generator.newsroom.loader import Document as Parsed, dotted
 
 
@@ -60,8 +61,149 @@ def _not_blank(value: str) -> str:
     return value
 
 
+# What YAML itself refuses in a file, so no escape ("\0", "\e", "\uFFFF") brings it in either:
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the surrogates;
+# U+FFFE and U+FFFF. XML (feeds) refuses most of them, and a reader sees none of them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class TextProblem(ValueError):
+    """What is wrong with a text, and where in it (`offset`, 0-based) when that is known."""
+
+    def __init__(self, what: str, fix: str = "", offset: int | None = None):
+        self.what, self.fix, self.offset = what, fix, offset
+        at = f" at position {offset + 1}" if offset is not None else ""
+        super().__init__(f"{what}{at}{fix}")
+
+    def in_file(self, text: str) -> tuple[int, str]:
+        """(line, message) for `text` read from a file of its own (a body_file)."""
+        if self.offset is None:
+            return 0, f"{self.what}{self.fix}"
+        line = text.count("\n", 0, self.offset) + 1
+        column = self.offset - text.rfind("\n", 0, self.offset)
+        return line, f"{self.what} at column {column}{self.fix}"
+
+
+def check_characters(value: str) -> str:
+    """Refuse invisible control characters and those XML cannot hold, naming the first."""
+    if (found := _CONTROL.search(value)) is not None:
+        raise TextProblem(f"contains an invisible control character (U+{ord(found[0]):04X})",
+                          "; delete it", found.start())
+    return value
+
+
+def _at_most(limit: int, what: str = "characters"):
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise TextProblem(f"is {len(value):,} {what} long; at most {limit:,} fit here",
+                              " (docs/press-item.md, Limits)")
+        return value
+    return AfterValidator(check)
+
+
+def _at_most_entries(limit: int, what: str = "entries"):
+    """A list longer than `limit`, refused before its entries are validated."""
+    def check(value: Any) -> Any:
+        if isinstance(value, (list, tuple)) and len(value) > limit:
+            raise ValueError(f"has {len(value):,} {what}; at most {limit:,} fit in one release "
+                             "(docs/press-item.md, Limits)")
+        return value
+    return BeforeValidator(check)
+
+
+def check_markdown(value: str, budget: int = limits.MAX_MARKDOWN_SCAN) -> str:
+    """Refuse Markdown that python-markdown would take minutes on (or recurse too deep for):
+    lists and quotes nested more than MAX_MARKDOWN_DEPTH deep, and brackets or tags left open
+    so often that each is read to the end of the text again. Real text never comes close."""
+    depth, offset = _markdown_depth(value)
+    if depth > limits.MAX_MARKDOWN_DEPTH:
+        raise TextProblem(f"has lists, quotes or indents nested {depth} levels deep", f"; Markdown here allows "
+                          f"{limits.MAX_MARKDOWN_DEPTH} levels", offset)
+    if _markdown_scan(value, budget) > budget:
+        raise TextProblem("has so many brackets ([ or <) that are never closed that the page would "
+                          "take minutes to make", "; close each [ with ] and each < with >, "
+                          "or write them as \\[ and &lt;")
+    return value
+
+
+# One level of nesting at the start of a line: a quote marker, or a list marker and its space.
+_NEST = re.compile(r"[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))")
+
+
+def _markdown_depth(text: str) -> tuple[int, int]:
+    """The deepest nesting of any line (markers, plus indentation in steps of 4), and where."""
+    deepest, where, start = 0, 0, 0
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" \t"))
+        depth, at = (indent + line[:indent].count("\t") * 3) // 4, 0
+        while (found := _NEST.match(line, at)) is not None:
+            depth, at = depth + 1, found.end()
+        if depth > deepest:
+            deepest, where = depth, start
+        start += len(line) + 1
+    return deepest, where
+
+
+_OPENERS = re.compile(r"\\.|[\[\]()]|<!\[CDATA\[|<(?=[A-Za-z/!?])|\n[ \t]*\n", re.S)
+
+
+def _markdown_scan(text: str, budget: int) -> int:
+    """How many characters python-markdown reads past open brackets: an open `[`, or a `(`
+    after `]`, is read to its partner or to the end of its paragraph; a tag's `<` to the next `>`
+    (a CDATA section to its `]]>`) or to the end of the text."""
+    work = 0
+    squares: list[int] = []
+    rounds: list[tuple[int, bool]] = []
+    for found in _OPENERS.finditer(text):
+        mark, at = found[0], found.start()
+        if mark == "[":
+            squares.append(at)
+        elif mark == "]":
+            if squares:
+                work += at - squares.pop()
+        elif mark == "(":
+            rounds.append((at, at > 0 and text[at - 1] == "]"))
+        elif mark == ")":
+            if rounds:
+                begin, link = rounds.pop()
+                work += at - begin if link else 0
+        elif mark == "<":
+            close = text.find(">", at)
+            work += (close if close != -1 else len(text)) - at
+        elif mark.startswith("<!"):
+            close = text.find("]]>", at)
+            work += ((close if close != -1 else len(text)) - at) * 20   # far slower per character
+        elif mark.startswith("\n"):   # a blank line ends the paragraph: what is open stays open
+            work += sum(at - begin for begin in squares) + sum(at - b for b, link in rounds if link)
+            squares, rounds = [], []
+        if work > budget:
+            break
+    work += sum(len(text) - begin for begin in squares) + sum(len(text) - b for b, link in rounds if link)
+    return work
+
+
 HttpUrl = Annotated[str, AfterValidator(check_http_url)]
-Text = Annotated[str, BeforeValidator(_text), AfterValidator(_not_blank)]
+Text = Annotated[str, BeforeValidator(_text), _at_most(limits.MAX_TEXT), AfterValidator(check_characters),
+                 AfterValidator(_not_blank)]
+"""Any text a user writes: one or more lines, no control characters, at most MAX_TEXT long."""
+Title = Annotated[Text, _at_most(limits.MAX_TITLE)]
+InlineMarkdown = Annotated[Text, AfterValidator(lambda value: check_markdown(value, _FACT_BUDGET))]
+_FACT_BUDGET = limits.MAX_MARKDOWN_SCAN // limits.MAX_LIST   # a release's facts share one body's
+Markdown = Annotated[str, BeforeValidator(_text), _at_most(limits.MAX_BODY), AfterValidator(check_characters),
+                     AfterValidator(check_markdown)]
+"""A body or boilerplate: Markdown, at most MAX_BODY long."""
+
+
+def check_body(value: str) -> str:
+    """What `Markdown` checks, for a body read from its own file (TextProblem says where)."""
+    for check in (_at_most(limits.MAX_BODY).func, check_characters, check_markdown):
+        value = check(value)
+    return value
+
+
+def Few(kind: Any, limit: int = limits.MAX_LIST, what: str = "entries") -> Any:
+    """A list of `kind` with at most `limit` entries."""
+    return Annotated[list[kind], _at_most_entries(limit, what)]
 
 
 def _hashtag(value: str) -> str:
@@ -71,7 +213,7 @@ def _hashtag(value: str) -> str:
     return value
 
 
-Hashtag = Annotated[str, BeforeValidator(_text), AfterValidator(_hashtag)]
+Hashtag = Annotated[str, BeforeValidator(_text), _at_most(limits.MAX_TITLE), AfterValidator(_hashtag)]
 
 
 def _language(value: str) -> str:
@@ -103,11 +245,20 @@ def _inside(info: ValidationInfo, base_key: str, value: str) -> str:
     if base is None:
         return value
     target = base / value
-    if not target.resolve().is_relative_to(base.resolve()):
+    if not resolved(target).is_relative_to(base.resolve()):
         raise ValueError(f"is a symlink that points outside {where}")
     if not target.is_file():
         raise ValueError(f"file not found: {value}")
     return value
+
+
+def resolved(path: Path) -> Path:
+    """`path` with every symlink followed; a chain of links that leads back to itself is an error."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):   # Python 3.11 says RuntimeError, 3.13 OSError (ELOOP)
+        raise ValueError(f"{path.name} is a symlink that leads back to itself (a loop); "
+                         "replace it with the file or folder it should be") from None
 
 
 def _release_file(value: str, info: ValidationInfo) -> str:
@@ -221,28 +372,28 @@ class Coverage(Strict):
 
 
 class Release(Strict):
-    title: Text
-    subtitle: Optional[Text] = None
+    title: Title
+    subtitle: Optional[Title] = None
     language: Optional[Language] = None
     draft: bool = False
     date: When
     embargo: Optional[When] = None
     dateline: Optional[Text] = None
     summary: Text
-    facts: list[Text] = []
-    body: Optional[str] = None
+    facts: Few(InlineMarkdown) = []
+    body: Optional[Markdown] = None
     body_file: Optional[ReleaseFile] = None
-    quotes: list[Quote] = []
-    images: list[Image] = []
-    videos: list[Video] = []
-    documents: list[Document] = []
-    links: list[Link] = []
-    hashtags: list[Hashtag] = []
-    tags: list[Text] = []
+    quotes: Few(Quote) = []
+    images: Few(Image) = []
+    videos: Few(Video) = []
+    documents: Few(Document) = []
+    links: Few(Link) = []
+    hashtags: Few(Hashtag, limits.MAX_TAGS, "hashtags") = []
+    tags: Few(Title, limits.MAX_TAGS, "tags") = []
     share_text: Optional[Text] = None
-    coverage: list[Coverage] = []
-    contacts: list[Contact] = []
-    translations: list[Text] = []
+    coverage: Few(Coverage) = []
+    contacts: Few(Contact) = []
+    translations: Few(Text) = []
 
     @model_validator(mode="after")
     def _body_once(self):
@@ -260,7 +411,7 @@ class Release(Strict):
             if value.startswith(("/", "\\")) or "://" in value:
                 raise ValueError(f"{value!r}: give the translation's folder, e.g. ../2026-11-24-news-en")
             if folder is not None:
-                target = (folder / value).resolve()
+                target = resolved(folder / value)
                 if target.parent != folder.resolve().parent or target == folder.resolve():
                     raise ValueError(f"{value!r} is not another release folder beside this one")
         return values
@@ -348,8 +499,8 @@ class Organization(Strict):
 
             check_logo(root / value)
         return value
-    boilerplate: Optional[str] = None
-    social: list[Social] = []
+    boilerplate: Optional[Markdown] = None
+    social: Few(Social) = []
 
 
 def _s3_url(value: str) -> str:
@@ -419,12 +570,12 @@ def _base_url(value: str) -> str:
 
 
 class Newsroom(Strict):
-    title: Text
+    title: Title
     base_url: Annotated[str, BeforeValidator(_given), AfterValidator(_base_url)] = Field(description=BASE_URL_HELP)
     language: Language = "en"
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     organization: Organization
-    contacts: list[Contact] = []
+    contacts: Few(Contact) = []
     publish: Publish = Publish()
     theme: Theme = Theme()
     outreach: OutreachSettings = OutreachSettings()

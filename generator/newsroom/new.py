@@ -154,6 +154,8 @@ def _translation(source, folder: Path, title: str, language: str | None, date: s
 def _copy_files(source, folder: Path) -> None:
     """Photos, documents and the body file the original names, copied beside the translation
     (copies, not links: editing one never changes the other)."""
+    from generator.newsroom.model import resolved
+
     data = source.data
     names = [i.get("file") for i in data.get("images", []) if isinstance(i, dict)]
     names += [d.get("file") for d in data.get("documents", []) if isinstance(d, dict)]
@@ -161,7 +163,10 @@ def _copy_files(source, folder: Path) -> None:
     for name in names:
         if not isinstance(name, str):
             continue
-        origin = (source.folder / name).resolve()
+        try:
+            origin = resolved(source.folder / name)
+        except ValueError:   # a symlink loop: the check of the original reports it
+            continue
         if not origin.is_relative_to(source.folder) or not origin.is_file():
             continue   # the check of the original reports it; nothing outside its folder is copied
         target = folder / name

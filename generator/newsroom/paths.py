@@ -14,18 +14,25 @@ COVERAGE_FILE = "coverage.yaml"
 
 def release_signatures(root: Path) -> dict[str, str]:
     """Folder name -> signature of every release folder: what changed since the last run."""
-    from generator.store import folder_signature, scan_folder
+    from generator.store import folder_signature, is_file, scan_folder
 
     releases = os.path.join(root, RELEASES_DIR)
     if not os.path.isdir(releases):
         return {}
     signatures = {}
     for folder in scan_folder(releases):
-        if folder.is_dir():
+        if _is_linked_folder(folder):   # a release folder may be a link to one; a loop is none
             entries = scan_folder(folder.path)
-            if any(e.name == RELEASE_FILE and e.is_file() for e in entries):
+            if any(e.name == RELEASE_FILE and is_file(e) for e in entries):
                 signatures[folder.name] = folder_signature(folder.path, entries)
     return signatures
+
+
+def _is_linked_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:   # a link that leads to itself
+        return False
 
 
 def find_root(start: Path) -> Path:

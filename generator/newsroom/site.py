@@ -19,7 +19,7 @@ from pydantic import TypeAdapter
 from generator import workers
 from generator.errors import Problem, SmrError, display_path
 from generator.newsroom.loader import Document, dotted, load_yaml
-from generator.newsroom.model import Coverage, Newsroom, Release, validate, problem_from_error
+from generator.newsroom.model import Coverage, Few, Newsroom, Release, validate, problem_from_error
 from generator.slug import slugify
 
 from generator.newsroom.paths import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE, RELEASES_DIR,  # noqa: F401
@@ -225,8 +225,7 @@ def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
     SmrError.collect(problems + coverage_problems)
     body = release.body or ""
     if release.body_file:
-        from generator.newsroom.loader import read_text
-        body = read_text(folder / release.body_file, display_path(folder / release.body_file, root))
+        body = _read_body(root, folder / release.body_file)
     merged = {c.url: c for c in [*release.coverage, *coverage]}
     return Item(
         slug=slugify(folder.name, max_length=120),
@@ -240,6 +239,20 @@ def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
     )
 
 
+def _read_body(root: Path, path: Path) -> str:
+    """A body_file's Markdown, held to the rules of an inline `body` (its problems name its line)."""
+    from generator.newsroom.loader import read_text
+    from generator.newsroom.model import TextProblem, check_body
+
+    shown = display_path(path, root)
+    body = read_text(path, shown)
+    try:
+        return check_body(body)
+    except TextProblem as problem:
+        line, message = problem.in_file(body)
+        raise SmrError(message, file=shown, line=line) from None
+
+
 def _load_coverage(root: Path, folder: Path, context: dict) -> tuple[list[Coverage], list[Problem]]:
     """coverage.yaml is written by `smr coverage`; the build merges it with release.yaml."""
     path = folder / COVERAGE_FILE
@@ -249,7 +262,7 @@ def _load_coverage(root: Path, folder: Path, context: dict) -> tuple[list[Covera
     wrapped = Document(data={"coverage": doc.data}, file=doc.file,
                        lines={("coverage",) + k: v for k, v in doc.lines.items()})
     try:
-        return TypeAdapter(list[Coverage]).validate_python(doc.data, context=context), []
+        return TypeAdapter(Few(Coverage)).validate_python(doc.data, context=context), []
     except Exception as exc:  # pydantic.ValidationError
         return [], [problem_from_error(Release, wrapped, {**e, "loc": ("coverage",) + tuple(e["loc"])})
                     for e in exc.errors()]

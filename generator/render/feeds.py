@@ -83,13 +83,28 @@ def plan(site) -> list[Feed]:
 def discovery(feeds: list[Feed], language: str, tags=()) -> list[dict]:
     """The feeds a page points readers to with <link rel="alternate">: the newsroom's,
     its language's and its tags'. `href` is relative to the site root."""
+    positions = _positions(feeds)   # looked up, not searched: a newsroom may have thousands of tag feeds
     wanted = {("all", ""), ("language", language_key(language))} | {("tag", tag_key(t)) for t in tags}
     links = []
-    for feed in feeds:
-        if (feed.kind, feed.key) in wanted:
-            links.append({"type": "application/rss+xml", "title": f"{feed.title} (RSS)", "href": feed.rss})
-            links.append({"type": "application/atom+xml", "title": f"{feed.title} (Atom)", "href": feed.atom})
+    for at in sorted(positions[w] for w in wanted if w in positions):
+        feed = feeds[at]
+        links.append({"type": "application/rss+xml", "title": f"{feed.title} (RSS)", "href": feed.rss})
+        links.append({"type": "application/atom+xml", "title": f"{feed.title} (Atom)", "href": feed.atom})
     return links
+
+
+_last_positions: tuple[list, int, dict] = ([], 0, {})
+
+
+def _positions(feeds: list[Feed]) -> dict[tuple[str, str], int]:
+    """(kind, key) -> index in `feeds`, kept for the one list of feeds that a build asks about."""
+    global _last_positions
+    if _last_positions[0] is not feeds or _last_positions[1] != len(feeds):
+        index: dict[tuple[str, str], int] = {}
+        for at, feed in enumerate(feeds):
+            index.setdefault((feed.kind, feed.key), at)
+        _last_positions = (feeds, len(feeds), index)
+    return _last_positions[2]
 
 
 @functools.lru_cache(maxsize=4096)   # a release is in several feeds: its newsroom's, language's, tags'
@@ -114,8 +129,14 @@ def write_feed(site, feed: Feed, out: Path, entries: dict[str, tuple[bytes, byte
     `entries` holds each listed release's <item> and <entry> (see `entry_texts`): feedgen
     writes the channel, and the entries go in as they are, newest first."""
     fg = _channel(site, feed)
-    rss = _splice(fg.rss_str(pretty=True), b"  </channel>\n", [entries[i.slug][0] for i in feed.items])
-    atom = _splice(_atom_links(fg.atom_str(pretty=True), {}), b"</feed>\n", [entries[i.slug][1] for i in feed.items])
+    rss_entries = [entries[i.slug][0] for i in feed.items]
+    atom_entries = [entries[i.slug][1] for i in feed.items]
+    if feed.kind == "tag":   # each entry names this feed's tag only: output grows with tags, not their square
+        scheme = html.escape(tag_scheme(site, feed.key), quote=True).encode()
+        rss_entries = [_only_tag(entry, scheme) for entry in rss_entries]
+        atom_entries = [_only_tag(entry, scheme) for entry in atom_entries]
+    rss = _splice(fg.rss_str(pretty=True), b"  </channel>\n", rss_entries)
+    atom = _splice(_atom_links(fg.atom_str(pretty=True), {}), b"</feed>\n", atom_entries)
     (out / feed.path).mkdir(parents=True, exist_ok=True)
     (out / feed.rss).write_bytes(rss)
     (out / feed.atom).write_bytes(atom)
@@ -144,6 +165,24 @@ def entry_texts(site, releases: list[tuple]) -> list[tuple[bytes, bytes]]:
     entries = _split(_atom_links(fg.atom_str(pretty=True), links), b"  <entry", b"  </entry>\n")
     assert len(items) == len(entries) == len(releases)
     return list(zip(items, entries))
+
+
+def tag_scheme(site, key: str) -> str:
+    """The address of a tag's feeds, which its categories name as their scheme (Atom) or domain (RSS)."""
+    return f"{site.newsroom.base_url}{TAGS_DIR}/{key}/"
+
+
+# One category element of a pretty-printed entry, with its indentation and line end. Its text is
+# escaped and lxml writes `>` in attributes as &gt;, so neither holds a `<` or `>` of its own.
+_CATEGORY = re.compile(rb'[ \t]*<category\b([^<>]*)(?:/>|>[^<]*</category>)\n')
+
+
+def _only_tag(entry: bytes, scheme: bytes) -> bytes:
+    """An entry for a tag's feed: of its categories (every tag and hashtag of the release),
+    only those of this tag. Byte for byte what feedgen writes for an entry given just them
+    (tests/render/test_feeds.py): a release with 50 tags is in 52 feeds, and lists 100
+    categories in 2 of them instead of in all 52."""
+    return _CATEGORY.sub(lambda m: m[0] if b'"' + scheme + b'"' in m[1] else b"", entry)
 
 
 def _split(xml: bytes, opening: bytes, closing: bytes) -> list[bytes]:
@@ -214,7 +253,8 @@ def _atom_links(xml: bytes, entries: dict[str, dict]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _entry(entry, site, item, content: str, lead) -> None:
+def _entry(entry, site, item, content: str, lead, tag: str | None = None) -> None:
+    """One release's entry; in the feed of `tag` (a tag key), its only category is that tag."""
     base = site.newsroom.base_url
     release = item.release
     url = base + item.slug + "/"
@@ -227,10 +267,11 @@ def _entry(entry, site, item, content: str, lead) -> None:
     entry.summary(release.summary)
     entry.description(release.summary, isSummary=True)
     entry.content(absolute_links(content, url) or release.summary, type="html")
-    for tag in release.tags:
-        entry.category(term=tag, scheme=f"{base}{TAGS_DIR}/{tag_key(tag)}/", label=tag)
-    for tag in release.hashtags:
-        entry.category(term="#" + tag, label="#" + tag)
+    for name in release.tags:
+        if tag is None or tag_key(name) == tag:
+            entry.category(term=name, scheme=tag_scheme(site, tag_key(name)), label=name)
+    for name in release.hashtags if tag is None else ():
+        entry.category(term="#" + name, label="#" + name)
     contact = next(iter(release.contacts or site.newsroom.contacts), None)
     author = {"name": site.newsroom.organization.name}
     if contact is not None and contact.email:

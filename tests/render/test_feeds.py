@@ -289,6 +289,7 @@ body: |
 
       <item>
         <title>nep</title>
+        <category domain="https://pers.example.org/tags/nep/">nep</category>
       </item>
     <entry>
 """
@@ -317,7 +318,8 @@ def test_each_feed_is_what_feedgen_writes_with_all_its_entries_at_once(press):
         entry_links = {}
         for item in reversed(feed.items):
             entry = whole.add_entry()
-            feeds._entry(entry, site, item, build_module.html_content(item), leads[item.slug])
+            feeds._entry(entry, site, item, build_module.html_content(item), leads[item.slug],
+                         feed.key if feed.kind == "tag" else None)   # a tag's feed lists its tag only
             entry_links[entry.id()] = {"links": entry.link(), "lang": item.language}
         assert (site_dir / feed.rss).read_bytes() == whole.rss_str(pretty=True), feed.rss
         assert (site_dir / feed.atom).read_bytes() == feeds._atom_links(whole.atom_str(pretty=True), entry_links), feed.atom
@@ -325,3 +327,37 @@ def test_each_feed_is_what_feedgen_writes_with_all_its_entries_at_once(press):
         assert [e.title for e in parse(site_dir, path).entries] == [
             "Testbedrijf opent een winkel </script> & meer", "Tags in de tekst", "Oude winkel sluit"]
         assert "Een regel met &lt;/item&gt; en &lt;/entry&gt; erin." in (site_dir / path).read_text("utf-8")
+
+
+def _tagged_newsroom(newsroom, releases: int, tags: int) -> int:
+    """`releases` releases with `tags` tags each, no tag shared; the bytes of the built site."""
+    for r in range(releases):
+        names = ", ".join(f"onderwerp {r * tags + i}" for i in range(tags))
+        newsroom.release(f"r{r:03}", f"title: Bericht {r}\ndate: 2026-11-{1 + r:02}\nsummary: Samenvatting {r}.\n"
+                                     f"body: Een tekst.\ntags: [{names}]\nhashtags: [nieuws{r}]\n")
+    assert newsroom.run("build").exit_code == 0
+    return sum(p.stat().st_size for p in newsroom.site.rglob("*") if p.is_file() and "assets" not in p.parts)
+
+
+def test_output_grows_linearly_with_tags(tmp_path):
+    """Each tag has its own feeds, and each of them lists the release: its entry there names
+    that tag alone, so the site grows with releases x tags, not with the square (20 000 tags
+    on one release once wrote 69 GB)."""
+    from generator.newsroom.limits import MAX_TAGS
+    from tests.conftest import Newsroom
+
+    sizes = {}
+    for releases, tags in [(4, MAX_TAGS), (8, MAX_TAGS), (8, MAX_TAGS // 5)]:
+        sizes[releases, tags] = _tagged_newsroom(Newsroom(tmp_path / f"{releases}-{tags}"), releases, tags)
+    per_feed = {key: size / (key[0] * (key[1] + 2)) for key, size in sizes.items()}
+    assert sizes[8, MAX_TAGS] < 2.1 * sizes[4, MAX_TAGS]            # twice the releases: twice the bytes
+    assert per_feed[8, MAX_TAGS] < 1.2 * per_feed[8, MAX_TAGS // 5]  # ten times the tags: ten times the bytes
+    assert max(per_feed.values()) < 5_000                           # a feed pair and the release's share of pages
+
+    site = tmp_path / f"8-{MAX_TAGS}" / "_site"
+    rss = feedparser.parse((site / "tags/onderwerp-7/feed.xml").read_bytes())
+    atom = feedparser.parse((site / "tags/onderwerp-7/atom.xml").read_bytes())
+    for feed in (rss, atom):
+        assert [t.term for t in feed.entries[0].tags] == ["onderwerp 7"]
+    everything = feedparser.parse((site / "feed.xml").read_bytes())
+    assert len(everything.entries[-1].tags) == MAX_TAGS + 1          # the newsroom's feed names them all
