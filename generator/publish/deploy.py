@@ -166,11 +166,24 @@ def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = 
     media = Target.parse(publish.media, "publish.media") if publish.media else None
     if media and (media.bucket, media.prefix) == (site.bucket, site.prefix):
         raise SmrError("must differ from publish.site", file="newsroom.yaml", field="publish.media")
-    conn = Connection(publish.endpoint_url, publish.region, publish.path_style, max_attempts, jobs)
+    conn = Connection(publish.endpoint_url, publish.region, publish.path_style, max_attempts, jobs,
+                      read_timeout(env))
     base = publish.media_base_url
     if base and not base.endswith("/"):
         base += "/"
     return Settings(site, media, base, conn, newsroom.base_url)
+
+
+def read_timeout(env) -> float:
+    """Seconds to wait for the service's answer: SMR_READ_TIMEOUT, else s3.READ_TIMEOUT."""
+    text = env.get("SMR_READ_TIMEOUT", "").strip()
+    try:
+        seconds = float(text) if text else s3api.READ_TIMEOUT
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds <= 3600:
+        raise SmrError(f"must be a number of seconds (1 to 3600), not {text!r}", field="SMR_READ_TIMEOUT")
+    return seconds
 
 
 def with_media_url(cfg: Settings, s3) -> Settings:

@@ -15,7 +15,7 @@ import pytest
 
 from generator.errors import SmrError
 from tests.conftest import NEWSROOM_YAML, RELEASE_YAML
-from tests.publish.proxies import FaultyProxy
+from tests.publish.proxies import FaultyProxy, SilentServer
 from tests.s3server import ACCESS_KEY, READER_KEY, READER_SECRET, SECRET_KEY
 
 SLUG = "2026-11-24-winkel"
@@ -752,6 +752,28 @@ def test_a_host_name_that_does_not_resolve_fails_at_once(room, s3):
     assert result.stderr.splitlines() == [
         f"error: newsroom.yaml: publish.site: s3://{room.site_bucket}/news/: cannot reach {endpoint} "
         "(host name does not resolve); check endpoint_url and the network"], "one line, and no retries"
+
+
+def test_an_endpoint_that_never_answers_ends_the_publish_with_one_clear_line(room, s3, aws_env):
+    """A service that accepts connections and never answers: two tries (whatever
+    AWS_MAX_ATTEMPTS says), a line for the retry, then one line in plain words; exit 1."""
+    silent = SilentServer()
+    aws_env.setenv("AWS_MAX_ATTEMPTS", "5")
+    aws_env.setenv("SMR_READ_TIMEOUT", "1")
+    try:
+        result = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--endpoint-url", silent.endpoint)
+    finally:
+        silent.close()
+    assert result.exit_code == 1
+    *retries, error = result.stderr.strip().splitlines()
+    assert set(retries) == {"retrying (2/2): no answer in time"}, result.stderr
+    host = silent.endpoint.removeprefix("http://")
+    assert re.fullmatch(rf"error: newsroom\.yaml: publish\.(site|media): s3://\S+/: {re.escape(host)} accepted the "
+                        r"connection but did not answer within 1 s; .+; check endpoint_url and the network", error), error
+    assert len(silent.connections) <= 8   # two targets, a listing and a manifest each, two tries each
+    aws_env.setenv("SMR_READ_TIMEOUT", "soon")
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1 and "SMR_READ_TIMEOUT: must be a number of seconds" in result.stderr
 
 
 def test_server_killed_mid_publish_then_rerun_completes(newsroom, own_s3server, aws_env):
