@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -207,7 +208,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
     hooks = OneAtATime(reporter or Reporter())
     cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
     computed = cfg.media is not None and not cfg.media_base_url
-    with publish_lock(root, hooks.waiting):
+    with publish_lock(root, hooks.waiting), terminated_as_interrupted():
         notes, made = [], set()
         if create_buckets:
             client = client or client_for(cfg, hooks.retrying)
@@ -218,7 +219,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
                              dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
                              reporter=hooks, client=client, cache=cache_dir(root) / HASH_CACHE,
                              new_buckets=made if dry_run else set())
-    report.notes = notes
+    report.notes = notes + report.notes
     if cfg.media and (computed or api_endpoint(cfg.media_base_url, cfg.conn.endpoint_url)):
         report.warnings.append(f"photo downloads link to the S3 endpoint {cfg.media_base_url}; set "
                                "publish.media_base_url to the public address of the media bucket")
@@ -247,6 +248,25 @@ def publish_lock(root: Path, say=None):
     except LockTimeout:   # only the wait for the lock, never a timeout inside the publish
         raise SmrError(f"another smr publish in this newsroom has been running for more than "
                        f"{LOCK_TIMEOUT // 60} minutes; nothing was changed") from None
+
+
+@contextlib.contextmanager
+def terminated_as_interrupted():
+    """While publishing, SIGTERM (systemd stopping the service, a CI job cancelled, `kill`)
+    ends smr as Ctrl-C does, so that uploads in flight stop and abort their multipart uploads
+    (see `_upload`) instead of leaving their parts in the bucket."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_public(root: Path, cfg: Settings, now, client=None, hooks: Reporter | None = None):
@@ -322,6 +342,8 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                                 cache=cache, client=client, manifest=manifest, new_buckets=new_buckets,
                                 retrying=reporter.retrying)
     plan = pp.plan(files, remotes, delete=delete, public=releases if held is not None else None, held=held)
+    leftover = {name: incomplete_uploads(s3, targets[name], cfg.conn, remotes[name],
+                                         {f.key for f in files if f.target == name}) for name in targets}
     previews = pp.stale_previews(remotes["site"].objects, releases) if remove_previews and releases else []
     report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped),
                            deleted=plan.delete_count + plan.takedown_count + len(previews),
@@ -331,6 +353,10 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                            original=min((f.key for f in files if f.target == "media"), default=""))
     if not yes and not dry_run:
         pp.refuse_too_many_deletes(plan, max_deletes, cfg.site.url)
+    count = sum(len(found) for found in leftover.values())
+    if count:
+        report.notes.append(f"{'would abort' if dry_run else 'aborted'} {count} incomplete upload{'s' * (count != 1)} "
+                            "left by an interrupted publish")
     if dry_run:
         report.lines = _dry_run_lines(plan, targets, previews, releases)
         if plan.delete_count > max_deletes and not yes:
@@ -338,6 +364,8 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                                 f"--max-deletes {max_deletes}; add --yes)")
         report.seconds = time.perf_counter() - started
         return report
+    for name, found in leftover.items():
+        abort_uploads(s3, targets[name], cfg.conn, found)
     reporter.start(plan)
     # Takedowns first, site before media (pages before what they link to): what must not be
     # online goes even when an upload below fails. The index and feeds that no longer list
@@ -437,9 +465,44 @@ def read_manifest(s3, target: Target, conn: Connection) -> dict[str, dict]:
     return pp.manifest_entries(body) if body is not None else {}
 
 
+def incomplete_uploads(s3, target: Target, conn: Connection, remote: pp.Remote,
+                       local: set[str]) -> list[tuple[str, str]]:
+    """Multipart uploads of smr's keys in this target (in its manifest, or about to be
+    uploaded) that an interrupted publish began and never finished or aborted. Other keys
+    under the prefix are not smr's to judge: another tool may be uploading them right now."""
+    mine = set(remote.manifest) | local
+    try:
+        found = s3api.incomplete_uploads(s3, target.bucket, target.prefix)
+    except Exception as exc:
+        raise explain(exc, target, conn) from None
+    return [(key, upload) for key, upload in found if target.relative(key) in mine]
+
+
+def abort_uploads(s3, target: Target, conn: Connection, uploads: list[tuple[str, str]]) -> None:
+    for key, upload in uploads:
+        try:
+            s3api.abort_upload(s3, target.bucket, key, upload)
+        except Exception as exc:
+            raise explain(exc, target, conn) from None
+
+
 def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter) -> dict[str, str]:
-    """Stage by stage, files of a stage in parallel; the first failure stops before the next stage."""
+    """Stage by stage, files of a stage in parallel; the first failure stops before the next stage.
+
+    On a failure or an interruption (Ctrl-C, SIGTERM) the uploads still in flight stop at
+    their next block: their progress hook raises, and boto3's managed transfer then aborts
+    its multipart upload, so no parts are left behind (a kill -9 leaves them to the next
+    publish, which aborts them)."""
     etags: dict[str, str] = {}
+    stop = threading.Event()
+
+    def watched(sent: SentBytes):
+        def progress(nbytes: int) -> None:
+            if stop.is_set():
+                raise s3api.UploadStopped
+            sent(nbytes)
+        return progress
+
     for stage in plan.by_stage():
         if not stage:
             continue
@@ -447,7 +510,8 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
         pool = ThreadPoolExecutor(cfg.conn.jobs)
         try:
             sent = {f.target + f.key: SentBytes(reporter, f) for f in stage}
-            futures = {pool.submit(upload_one, s3, targets[f.target], f, sent[f.target + f.key]): f for f in stage}
+            futures = {pool.submit(upload_one, s3, targets[f.target], f, watched(sent[f.target + f.key])): f
+                       for f in stage}
             for future in as_completed(futures):
                 f = futures[future]
                 try:
@@ -455,11 +519,15 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
                 except Exception as exc:  # noqa: BLE001 - turned into one clear line below
                     if failure is None:
                         failure = (exc, f)
+                        stop.set()
                         for other in futures:
                             other.cancel()
                     continue
                 sent[f.target + f.key].finish()
                 reporter.uploaded(f)
+        except BaseException:   # KeyboardInterrupt, or SIGTERM turned into one
+            stop.set()
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         if failure:

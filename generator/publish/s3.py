@@ -220,9 +220,15 @@ def causes(exc: BaseException | None):
         exc = exc.__cause__ or exc.__context__
 
 
+class UploadStopped(Exception):
+    """Raised by an upload's progress hook to stop it (the publish failed elsewhere, or was
+    interrupted); never retried, and boto3's managed transfer aborts its multipart upload."""
+
+
 def hopeless(exc: BaseException) -> bool:
-    """Retrying will not change the answer: the name does not resolve, or the certificate is not trusted."""
-    return any(isinstance(e, (socket.gaierror, ssl.SSLCertVerificationError)) for e in causes(exc))
+    """Retrying will not change the answer: the name does not resolve, the certificate is not
+    trusted, or smr itself stopped the upload."""
+    return any(isinstance(e, (socket.gaierror, ssl.SSLCertVerificationError, UploadStopped)) for e in causes(exc))
 
 
 def timed_out(exc: BaseException) -> bool:
@@ -292,7 +298,8 @@ def upload_file(s3, path, bucket: str, key: str, headers: dict, metadata: dict |
                 progress=None) -> str:
     """boto3's managed transfer (multipart in MULTIPART_CHUNK parts, aborted on failure); returns the ETag.
 
-    `progress(n)` hears the bytes as they are sent (n < 0: a part is sent again)."""
+    `progress(n)` hears the bytes as they are sent (n < 0: a part is sent again); an
+    exception it raises stops the transfer, which then aborts the multipart upload."""
     from boto3.s3.transfer import TransferConfig
 
     # The parts of one file go one after another: the files themselves already fill the connection pool.
@@ -300,6 +307,22 @@ def upload_file(s3, path, bucket: str, key: str, headers: dict, metadata: dict |
     s3.upload_file(str(path), bucket, key, ExtraArgs={**headers, "Metadata": metadata or {}}, Config=config,
                    Callback=progress)
     return s3.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+
+
+def incomplete_uploads(s3, bucket: str, prefix: str) -> list[tuple[str, str]]:
+    """(key, upload id) of every multipart upload begun under `prefix` and neither completed
+    nor aborted: the parts of an upload whose process was killed, which S3 keeps (and bills)."""
+    pages = s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket, Prefix=prefix)
+    return [(u["Key"], u["UploadId"]) for page in pages for u in page.get("Uploads", ())
+            if u["Key"].startswith(prefix)]
+
+
+def abort_upload(s3, bucket: str, key: str, upload_id: str) -> None:
+    """Throw away an incomplete multipart upload and its parts (one gone already is fine)."""
+    try:
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+    except s3.exceptions.NoSuchUpload:
+        pass
 
 
 def create_bucket(s3, bucket: str, dry_run: bool = False) -> bool:

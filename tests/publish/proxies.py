@@ -242,7 +242,11 @@ class SlowLink:
             except OSError:
                 return
             host, port = self.upstream.rsplit(":", 1)
-            server = socket.create_connection((host, int(port)))
+            try:
+                server = socket.create_connection((host, int(port)))
+            except OSError:   # the server is down: so is the line
+                client.close()
+                continue
             threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
             threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
 

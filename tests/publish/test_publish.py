@@ -817,6 +817,94 @@ publish:
     assert again.uploaded == 0
 
 
+BIG = 20 * 1024 * 1024   # a document of three multipart parts
+
+
+def slow_publish(room, endpoint: str, stderr) -> subprocess.Popen:
+    """`smr publish` in a real process of its own, talking to `endpoint`."""
+    return subprocess.Popen([sys.executable, "-m", "generator", "publish", "--root", str(room.root),
+                             "--now", "2026-11-25T10:00+01:00", "--endpoint-url", endpoint],
+                            cwd=Path(__file__).resolve().parents[2], stdout=subprocess.DEVNULL, stderr=stderr,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+
+
+def incomplete(s3, bucket: str) -> list[str]:
+    return sorted(u["Key"] for u in s3.client().list_multipart_uploads(Bucket=bucket).get("Uploads", []))
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGKILL", "server killed"])
+def test_a_publish_interrupted_mid_multipart_leaves_no_incomplete_upload(newsroom, own_s3server, aws_env,
+                                                                         tmp_path, how):
+    """Stopped (SIGTERM, Ctrl-C) while a large document goes up in parts, smr aborts the
+    multipart upload itself; killed (SIGKILL), or with the server gone so that the abort
+    cannot arrive, the parts stay until the next publish aborts them. Incomplete uploads
+    that are not smr's (another prefix, a key smr never put) are left alone."""
+    import signal
+    import time
+
+    from tests.publish.proxies import SlowLink
+
+    s3 = own_s3server
+    site = s3.bucket("site")
+    newsroom.write("newsroom.yaml", NEWSROOM_YAML + f"""\
+publish:
+  site: s3://{site}/news/
+  endpoint_url: {s3.endpoint}
+  region: us-east-1
+  path_style: true
+""")
+    newsroom.release(SLUG, PHOTO_YAML.replace("docs/factsheet.pdf", "docs/brochure.pdf"))
+    newsroom.photo(SLUG, "images/Foto één.jpg")
+    newsroom.write(f"releases/{SLUG}/docs/brochure.pdf", b"%PDF-1.4\n" + os.urandom(BIG))
+    foreign = [s3.client().create_multipart_upload(Bucket=site, Key=key)["UploadId"]
+               for key in ("elders/groot.bin", "news/niet-van-smr.bin")]
+    link = SlowLink(s3.endpoint, rate=4 * 1024 * 1024)   # about 5 s for the brochure
+    errors = tmp_path / "stderr.txt"
+    try:
+        with open(errors, "wb") as stderr:
+            proc = slow_publish(newsroom, link.endpoint, stderr)
+            try:
+                deadline = time.monotonic() + 120
+                while not (set(incomplete(s3, site)) - {"elders/groot.bin", "news/niet-van-smr.bin"}
+                           and link.carried > 10 * 1024 * 1024):   # a part or more is up, more to come
+                    assert proc.poll() is None, errors.read_text()
+                    assert time.monotonic() < deadline, "the upload of the brochure did not start"
+                    time.sleep(0.05)
+                if how == "server killed":
+                    s3.kill()
+                else:
+                    proc.send_signal(getattr(signal, how))
+                code = proc.wait(timeout=60)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    finally:
+        link.close()
+    said = errors.read_text()
+    assert code != 0 and "Traceback" not in said, said
+    if how == "server killed":
+        assert said.strip().splitlines()[-1].startswith("error: "), said
+        s3.start()
+    mine = f"news/{SLUG}/docs/brochure.pdf"
+    left = incomplete(s3, site)
+    if how in ("SIGTERM", "SIGINT"):
+        assert left == ["elders/groot.bin", "news/niet-van-smr.bin"], "smr aborted its own upload on the way out"
+    else:
+        assert left == sorted(["elders/groot.bin", "news/niet-van-smr.bin", mine])
+    result = newsroom.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0, result.output
+    note = "aborted 1 incomplete upload left by an interrupted publish"
+    assert (note in result.output) == (how not in ("SIGTERM", "SIGINT")), result.output
+    assert incomplete(s3, site) == ["elders/groot.bin", "news/niet-van-smr.bin"]
+    published = newsroom.root / ".smr-cache" / "publish-site"
+    for path in (p for p in published.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        rel = path.relative_to(published).as_posix()
+        assert body(s3, site, "news/" + rel) == path.read_bytes(), rel
+    for key, upload in zip(("elders/groot.bin", "news/niet-van-smr.bin"), foreign):
+        s3.client().abort_multipart_upload(Bucket=site, Key=key, UploadId=upload)
+
+
 # ---------------------------------------------------------------- small rules
 
 def test_attachment_header_and_content_types(tmp_path):
