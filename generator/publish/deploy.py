@@ -14,7 +14,9 @@ second waits for the first (`publish_lock`).
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import os
 import signal
 import threading
@@ -342,6 +344,7 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                                 cache=cache, client=client, manifest=manifest, new_buckets=new_buckets,
                                 retrying=reporter.retrying)
     plan = pp.plan(files, remotes, delete=delete, public=releases if held is not None else None, held=held)
+    pp.hold_back_links(plan, remotes["site"])
     leftover = {name: incomplete_uploads(s3, targets[name], cfg.conn, remotes[name],
                                          {f.key for f in files if f.target == name}) for name in targets}
     previews = pp.stale_previews(remotes["site"].objects, releases) if remove_previews and releases else []
@@ -503,19 +506,24 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
             sent(nbytes)
         return progress
 
-    for stage in plan.by_stage():
+    for number, stage in enumerate(plan.by_stage()):
         if not stage:
             continue
         failure = None
         pool = ThreadPoolExecutor(cfg.conn.jobs)
         try:
             sent = {f.target + f.key: SentBytes(reporter, f) for f in stage}
-            futures = {pool.submit(upload_one, s3, targets[f.target], f, watched(sent[f.target + f.key])): f
-                       for f in stage}
+            held = {f.key: plan.stand_ins.get(f.key) if f.target == "site" and number < pp.FINAL else None
+                    for f in stage}
+            futures = {pool.submit(upload_one, s3, targets[f.target], f, watched(sent[f.target + f.key]),
+                                   held[f.key]): f for f in stage}
             for future in as_completed(futures):
                 f = futures[future]
                 try:
-                    etags[f.target + f.key] = future.result()
+                    etag = future.result()
+                    if held[f.key]:   # a stand-in: the page itself follows in the last stage
+                        continue
+                    etags[f.target + f.key] = etag
                 except Exception as exc:  # noqa: BLE001 - turned into one clear line below
                     if failure is None:
                         failure = (exc, f)
@@ -536,10 +544,16 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
     return etags
 
 
-def upload_one(s3, target: Target, f: pp.LocalFile, progress=None) -> str:
+def upload_one(s3, target: Target, f: pp.LocalFile, progress=None, held_back: set[str] | None = None) -> str:
     """PUT one file with its headers (boto3's managed multipart transfer above the part size);
-    returns the new ETag. `progress(n)` hears the bytes as they go (n < 0 when a retry starts over)."""
+    returns the new ETag. `progress(n)` hears the bytes as they go (n < 0 when a retry starts over).
+    With `held_back` (keys), the page's stand-in without its links to them (plan.hold_back_links)."""
     key, metadata = target.key(f.key), {"md5": f.md5}
+    if held_back:
+        body = pp.stand_in(f.path.read_bytes(), f.key, held_back)
+        digest = hashlib.md5(body)
+        return s3api.put_object(s3, target.bucket, key, body, f.headers, {"md5": digest.hexdigest()},
+                                content_md5=base64.b64encode(digest.digest()).decode())
     if f.size > pp.MULTIPART_CHUNK:
         return s3api.upload_file(s3, f.path, target.bucket, key, f.headers, metadata, progress=progress)
     body = f.path.read_bytes()
@@ -590,7 +604,9 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
 
 
 def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) -> list[str]:
-    lines = [f"upload  {targets[f.target].url}{f.key}  ({human_bytes(f.size)}, {pp.STAGES[f.stage]})"
+    lines = [f"upload  {targets[f.target].url}{f.key}  ({human_bytes(f.size)}, {pp.STAGES[f.stage]}"
+             + (f"; first without its links to {len(plan.stand_ins[f.key])} pages not online yet)"
+                if f.target == "site" and f.key in plan.stand_ins else ")")
              for f in plan.uploads]
     for t in plan.takedowns:
         for name, keys in t.keys.items():
