@@ -27,6 +27,7 @@ import pytest
 from generator.build import swap
 from generator.build.pipeline import build
 from generator.clock import now as clock_now
+from tests.conftest import eventually
 
 NOW_TEXT = "2026-11-25T10:00+01:00"
 NOW = clock_now(NOW_TEXT)
@@ -344,18 +345,6 @@ def tagged(tag: str) -> dict[int, str]:
     return found
 
 
-def wait_for(condition, timeout: float, what: str):
-    """Poll `condition()` until it returns something true; fail naming `what` after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {timeout} s: {what}")
-        time.sleep(0.02)
-
-
 @pytest.fixture
 def photo_room(newsroom):
     """Releases with large photos: the photo work keeps two workers busy for a while."""
@@ -382,15 +371,15 @@ def test_a_build_killed_mid_photo_leaves_no_process_and_no_folder(photo_room, tm
         with open(errors, "wb") as stderr:
             proc = smr_build(photo_room.root, stderr)
             try:
-                wait_for(lambda: photo_cache.is_dir() and any(photo_cache.iterdir()), 60,
-                         f"a worker at work on a photo ({errors.read_text()})")
+                eventually(lambda: photo_cache.is_dir() and any(photo_cache.iterdir()),
+                           f"a worker at work on a photo ({errors.read_text()})", timeout=60)
                 assert proc.poll() is None, "the build ended before it could be killed"
                 started = tagged(tag)
                 assert len(started) >= 3, started   # the build and its two workers at least
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait()
-                wait_for(lambda: all(state == "Z" for state in tagged(tag).values()), 30,
-                         f"attempt {attempt}: the processes of the killed build to end; left: {tagged(tag)}")
+                eventually(lambda: all(state == "Z" for state in tagged(tag).values()),
+                           f"attempt {attempt}: the processes of the killed build to end; left: {tagged(tag)}")
             finally:
                 end_group(proc)
         assert any(name.startswith("._site.tmp-") for name in leftovers(photo_room.site)), "killed while staging"
