@@ -3,8 +3,10 @@
 publish = build (never with embargoed pages, photo downloads pointing at the media target)
 -> one listing and one manifest read per target -> upload only what changed, stage by
 stage (originals, renditions and assets, release pages, index pages, feeds), so no page is
-live before what it links to -> delete only what smr uploaded, only when asked, capped.
-A failure stops before the next stage; a re-run uploads only what is still missing.
+live before what it links to (pages in a circle of links go up first without the links
+that would not resolve yet; plan.py) -> delete only what smr uploaded, only when asked,
+capped. A failure stops before the next stage; a re-run uploads only what is still missing,
+after aborting the multipart uploads an interrupted run left.
 
 What must not be online (a release now under embargo, a draft, a release deleted from
 releases/, a page the site no longer has) is taken down first, by every publish, without
@@ -345,8 +347,9 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                                 retrying=reporter.retrying)
     plan = pp.plan(files, remotes, delete=delete, public=releases if held is not None else None, held=held)
     pp.hold_back_links(plan, remotes["site"])
-    leftover = {name: incomplete_uploads(s3, targets[name], cfg.conn, remotes[name],
-                                         {f.key for f in files if f.target == name}) for name in targets}
+    leftover = {name: incomplete_uploads(s3, target, cfg.conn, remotes[name],
+                                         {f.key for f in files if f.target == name})
+                for name, target in targets.items() if target.bucket not in new_buckets}
     previews = pp.stale_previews(remotes["site"].objects, releases) if remove_previews and releases else []
     report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped),
                            deleted=plan.delete_count + plan.takedown_count + len(previews),
