@@ -4,14 +4,27 @@ One pool for all of it: `in_workers(function, args, context)` calls `function(co
 for each arg, in worker processes when there is enough work. The context reaches each worker
 through the pool's initializer, so nothing depends on a forked child inheriting the parent's
 memory: the same code runs with fork, forkserver and spawn (Linux, macOS, Windows).
+
+Workers never outlive smr: a build killed with SIGKILL cannot shut its pool down, so each
+worker watches smr from the start (`_die_with_parent`), two ways. On Linux the kernel sends
+the worker SIGTERM when its parent process ends (prctl PR_SET_PDEATHSIG), even while the
+worker is deep in Pillow's C code. Everywhere, a thread in the worker waits on
+multiprocessing's parent sentinel (the end of a pipe from smr, or smr's process handle on
+Windows) and ends the worker when smr is gone. The thread is what works with forkserver,
+where the worker's parent is the fork server, which lives as long as any of its workers.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import threading
 
 PARALLEL_FROM = 64  # items before worker processes pay for themselves
 START_METHOD_VARIABLE = "SMR_START_METHOD"  # for tests only: run the workers with this start method
+PARENT_WATCH_VARIABLE = "SMR_PARENT_WATCH"  # for tests only: "thread" watches the parent without prctl
+PR_SET_PDEATHSIG = 1
 
 _task = None  # in a worker process: (function, context), set once by the pool's initializer
 
@@ -64,7 +77,42 @@ def start_method() -> str:
 
 def _start_worker(function, context) -> None:
     global _task
+    _die_with_parent()
     _task = (function, context)
+
+
+def _die_with_parent() -> None:
+    """End this worker when the smr process that started the pool ends (see the module's docstring)."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()   # its sentinel is ready once that process has ended
+    if parent is None:
+        return
+    if os.environ.get(PARENT_WATCH_VARIABLE) != "thread":
+        _parent_death_signal(signal.SIGTERM)
+    if not parent.is_alive():   # it ended before anyone watched it
+        os._exit(1)
+    threading.Thread(target=_end_with, args=(parent,), name="smr-parent-watch", daemon=True).start()
+
+
+def _parent_death_signal(signum: int) -> bool:
+    """Ask Linux to send `signum` to this process when its parent ends; False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _end_with(parent) -> None:
+    """Wait for `parent` to end (its sentinel: a pipe whose other end smr holds, or its
+    process handle on Windows), then end this worker at once, whatever it is busy with."""
+    parent.join()
+    os._exit(1)
 
 
 def _run(arg):

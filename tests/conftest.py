@@ -88,6 +88,21 @@ class Newsroom:
         return self.root / "_site"
 
 
+def eventually(check, what: str, timeout: float = 20.0, poll: float = 0.05):
+    """Poll `check` until it returns something true (and return that); fail naming `what`
+    after `timeout` seconds. For waiting on real processes and servers, never a fixed sleep."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:.0f} s: {what}")
+        time.sleep(poll)
+
+
 def run_on_terminal(args: list[str], terminal: bool) -> tuple[int, str]:
     """Run smr in a real subprocess whose stderr is a pseudo-terminal (or a pipe); returns
     (exit code, all it wrote on stderr)."""

@@ -3,8 +3,10 @@
 publish = build (never with embargoed pages, photo downloads pointing at the media target)
 -> one listing and one manifest read per target -> upload only what changed, stage by
 stage (originals, renditions and assets, release pages, index pages, feeds), so no page is
-live before what it links to -> delete only what smr uploaded, only when asked, capped.
-A failure stops before the next stage; a re-run uploads only what is still missing.
+live before what it links to (pages in a circle of links go up first without the links
+that would not resolve yet; plan.py) -> delete only what smr uploaded, only when asked,
+capped. A failure stops before the next stage; a re-run uploads only what is still missing,
+after aborting the multipart uploads an interrupted run left.
 
 What must not be online (a release now under embargo, a draft, a release deleted from
 releases/, a page the site no longer has) is taken down first, by every publish, without
@@ -14,8 +16,11 @@ second waits for the first (`publish_lock`).
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -166,11 +171,24 @@ def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = 
     media = Target.parse(publish.media, "publish.media") if publish.media else None
     if media and (media.bucket, media.prefix) == (site.bucket, site.prefix):
         raise SmrError("must differ from publish.site", file="newsroom.yaml", field="publish.media")
-    conn = Connection(publish.endpoint_url, publish.region, publish.path_style, max_attempts, jobs)
+    conn = Connection(publish.endpoint_url, publish.region, publish.path_style, max_attempts, jobs,
+                      read_timeout(env))
     base = publish.media_base_url
     if base and not base.endswith("/"):
         base += "/"
     return Settings(site, media, base, conn, newsroom.base_url)
+
+
+def read_timeout(env) -> float:
+    """Seconds to wait for the service's answer: SMR_READ_TIMEOUT, else s3.READ_TIMEOUT."""
+    text = env.get("SMR_READ_TIMEOUT", "").strip()
+    try:
+        seconds = float(text) if text else s3api.READ_TIMEOUT
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds <= 3600:
+        raise SmrError(f"must be a number of seconds (1 to 3600), not {text!r}", field="SMR_READ_TIMEOUT")
+    return seconds
 
 
 def with_media_url(cfg: Settings, s3) -> Settings:
@@ -194,7 +212,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
     hooks = OneAtATime(reporter or Reporter())
     cfg = settings(root, endpoint_url=endpoint_url, env=env, jobs=jobs, max_attempts=max_attempts)
     computed = cfg.media is not None and not cfg.media_base_url
-    with publish_lock(root, hooks.waiting):
+    with publish_lock(root, hooks.waiting), terminated_as_interrupted():
         notes, made = [], set()
         if create_buckets:
             client = client or client_for(cfg, hooks.retrying)
@@ -205,7 +223,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
                              dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
                              reporter=hooks, client=client, cache=cache_dir(root) / HASH_CACHE,
                              new_buckets=made if dry_run else set())
-    report.notes = notes
+    report.notes = notes + report.notes
     if cfg.media and (computed or api_endpoint(cfg.media_base_url, cfg.conn.endpoint_url)):
         report.warnings.append(f"photo downloads link to the S3 endpoint {cfg.media_base_url}; set "
                                "publish.media_base_url to the public address of the media bucket")
@@ -234,6 +252,25 @@ def publish_lock(root: Path, say=None):
     except LockTimeout:   # only the wait for the lock, never a timeout inside the publish
         raise SmrError(f"another smr publish in this newsroom has been running for more than "
                        f"{LOCK_TIMEOUT // 60} minutes; nothing was changed") from None
+
+
+@contextlib.contextmanager
+def terminated_as_interrupted():
+    """While publishing, SIGTERM (systemd stopping the service, a CI job cancelled, `kill`)
+    ends smr as Ctrl-C does, so that uploads in flight stop and abort their multipart uploads
+    (see `_upload`) instead of leaving their parts in the bucket."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_public(root: Path, cfg: Settings, now, client=None, hooks: Reporter | None = None):
@@ -309,6 +346,10 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                                 cache=cache, client=client, manifest=manifest, new_buckets=new_buckets,
                                 retrying=reporter.retrying)
     plan = pp.plan(files, remotes, delete=delete, public=releases if held is not None else None, held=held)
+    pp.hold_back_links(plan, remotes["site"])
+    leftover = {name: incomplete_uploads(s3, target, cfg.conn, remotes[name],
+                                         {f.key for f in files if f.target == name})
+                for name, target in targets.items() if target.bucket not in new_buckets}
     previews = pp.stale_previews(remotes["site"].objects, releases) if remove_previews and releases else []
     report = PublishReport(uploaded=len(plan.uploads), skipped=len(plan.skipped),
                            deleted=plan.delete_count + plan.takedown_count + len(previews),
@@ -318,6 +359,10 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                            original=min((f.key for f in files if f.target == "media"), default=""))
     if not yes and not dry_run:
         pp.refuse_too_many_deletes(plan, max_deletes, cfg.site.url)
+    count = sum(len(found) for found in leftover.values())
+    if count:
+        report.notes.append(f"{'would abort' if dry_run else 'aborted'} {count} incomplete upload{'s' * (count != 1)} "
+                            "left by an interrupted publish")
     if dry_run:
         report.lines = _dry_run_lines(plan, targets, previews, releases)
         if plan.delete_count > max_deletes and not yes:
@@ -325,6 +370,8 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                                 f"--max-deletes {max_deletes}; add --yes)")
         report.seconds = time.perf_counter() - started
         return report
+    for name, found in leftover.items():
+        abort_uploads(s3, targets[name], cfg.conn, found)
     reporter.start(plan)
     # Takedowns first, site before media (pages before what they link to): what must not be
     # online goes even when an upload below fails. The index and feeds that no longer list
@@ -424,29 +471,74 @@ def read_manifest(s3, target: Target, conn: Connection) -> dict[str, dict]:
     return pp.manifest_entries(body) if body is not None else {}
 
 
+def incomplete_uploads(s3, target: Target, conn: Connection, remote: pp.Remote,
+                       local: set[str]) -> list[tuple[str, str]]:
+    """Multipart uploads of smr's keys in this target (in its manifest, or about to be
+    uploaded) that an interrupted publish began and never finished or aborted. Other keys
+    under the prefix are not smr's to judge: another tool may be uploading them right now."""
+    mine = set(remote.manifest) | local
+    try:
+        found = s3api.incomplete_uploads(s3, target.bucket, target.prefix)
+    except Exception as exc:
+        raise explain(exc, target, conn) from None
+    return [(key, upload) for key, upload in found if target.relative(key) in mine]
+
+
+def abort_uploads(s3, target: Target, conn: Connection, uploads: list[tuple[str, str]]) -> None:
+    for key, upload in uploads:
+        try:
+            s3api.abort_upload(s3, target.bucket, key, upload)
+        except Exception as exc:
+            raise explain(exc, target, conn) from None
+
+
 def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter) -> dict[str, str]:
-    """Stage by stage, files of a stage in parallel; the first failure stops before the next stage."""
+    """Stage by stage, files of a stage in parallel; the first failure stops before the next stage.
+
+    On a failure or an interruption (Ctrl-C, SIGTERM) the uploads still in flight stop at
+    their next block: their progress hook raises, and boto3's managed transfer then aborts
+    its multipart upload, so no parts are left behind (a kill -9 leaves them to the next
+    publish, which aborts them)."""
     etags: dict[str, str] = {}
-    for stage in plan.by_stage():
+    stop = threading.Event()
+
+    def watched(sent: SentBytes):
+        def progress(nbytes: int) -> None:
+            if stop.is_set():
+                raise s3api.UploadStopped
+            sent(nbytes)
+        return progress
+
+    for number, stage in enumerate(plan.by_stage()):
         if not stage:
             continue
         failure = None
         pool = ThreadPoolExecutor(cfg.conn.jobs)
         try:
             sent = {f.target + f.key: SentBytes(reporter, f) for f in stage}
-            futures = {pool.submit(upload_one, s3, targets[f.target], f, sent[f.target + f.key]): f for f in stage}
+            held = {f.key: plan.stand_ins.get(f.key) if f.target == "site" and number < pp.FINAL else None
+                    for f in stage}
+            futures = {pool.submit(upload_one, s3, targets[f.target], f, watched(sent[f.target + f.key]),
+                                   held[f.key]): f for f in stage}
             for future in as_completed(futures):
                 f = futures[future]
                 try:
-                    etags[f.target + f.key] = future.result()
+                    etag = future.result()
+                    if held[f.key]:   # a stand-in: the page itself follows in the last stage
+                        continue
+                    etags[f.target + f.key] = etag
                 except Exception as exc:  # noqa: BLE001 - turned into one clear line below
                     if failure is None:
                         failure = (exc, f)
+                        stop.set()
                         for other in futures:
                             other.cancel()
                     continue
                 sent[f.target + f.key].finish()
                 reporter.uploaded(f)
+        except BaseException:   # KeyboardInterrupt, or SIGTERM turned into one
+            stop.set()
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         if failure:
@@ -455,10 +547,16 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
     return etags
 
 
-def upload_one(s3, target: Target, f: pp.LocalFile, progress=None) -> str:
+def upload_one(s3, target: Target, f: pp.LocalFile, progress=None, held_back: set[str] | None = None) -> str:
     """PUT one file with its headers (boto3's managed multipart transfer above the part size);
-    returns the new ETag. `progress(n)` hears the bytes as they go (n < 0 when a retry starts over)."""
+    returns the new ETag. `progress(n)` hears the bytes as they go (n < 0 when a retry starts over).
+    With `held_back` (keys), the page's stand-in without its links to them (plan.hold_back_links)."""
     key, metadata = target.key(f.key), {"md5": f.md5}
+    if held_back:
+        body = pp.stand_in(f.path.read_bytes(), f.key, held_back)
+        digest = hashlib.md5(body)
+        return s3api.put_object(s3, target.bucket, key, body, f.headers, {"md5": digest.hexdigest()},
+                                content_md5=base64.b64encode(digest.digest()).decode())
     if f.size > pp.MULTIPART_CHUNK:
         return s3api.upload_file(s3, f.path, target.bucket, key, f.headers, metadata, progress=progress)
     body = f.path.read_bytes()
@@ -509,7 +607,9 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
 
 
 def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) -> list[str]:
-    lines = [f"upload  {targets[f.target].url}{f.key}  ({human_bytes(f.size)}, {pp.STAGES[f.stage]})"
+    lines = [f"upload  {targets[f.target].url}{f.key}  ({human_bytes(f.size)}, {pp.STAGES[f.stage]}"
+             + (f"; first without its links to {len(plan.stand_ins[f.key])} pages not online yet)"
+                if f.target == "site" and f.key in plan.stand_ins else ")")
              for f in plan.uploads]
     for t in plan.takedowns:
         for name, keys in t.keys.items():

@@ -23,6 +23,23 @@ smr's keys that the local site no longer has:
 - Removed only with --delete, capped: everything else (old renditions, documents and
   assets that cached pages may still link to).
 Previews (`_preview/`) are never taken down here: `stale_previews` removes them.
+
+Order, and links that would not resolve. Uploads go in stages (STAGES), each complete before
+the next begins, so that what a page links to is online before the page: originals, then
+renditions, assets and documents, then release pages, then the index and tag pages, then
+the feeds and sitemap. Pages link both ways, though: a release page links to the index, the
+feeds and its tag pages, and those link to the release pages. No order of whole pages breaks
+that circle; on a first publish (an empty bucket), or for a new tag's page, whichever goes
+first would link to a page that is not there yet, for good if the publish is interrupted
+then. So a page goes online only with links that resolve (`hold_back_links`): an HTML page
+that links to a page of the site which is neither online nor uploaded in an earlier stage
+goes up first as a stand-in with those links taken out (the link's text stays, `<link
+rel=alternate>` to a feed not yet there is left out), and once every stage is done, as
+itself (FINAL: "pages, with all their links"). At every moment, then, each page online links
+only to what is online, and a publish interrupted anywhere leaves no broken link; the next
+publish sees the stand-ins differ from the site and uploads the real pages. A publish to a
+newsroom already online needs no stand-ins, unless a release brings a new tag or a new
+translation.
 """
 
 from __future__ import annotations
@@ -50,8 +67,8 @@ MANIFEST = ".smr-manifest.json"
 MULTIPART_CHUNK = 8 * 1024 * 1024     # parts of this size; files above it go multipart
 
 STAGES = ("originals", "renditions and assets", "release pages", "index and tag pages",
-          "feeds and sitemap")
-ORIGINALS, ASSETS, RELEASE_PAGES, INDEX_PAGES, FEEDS = range(5)
+          "feeds and sitemap", "pages, with all their links")
+ORIGINALS, ASSETS, RELEASE_PAGES, INDEX_PAGES, FEEDS, FINAL = range(6)
 
 SHORT = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -160,6 +177,7 @@ class Plan:
     deletes: dict[str, list[str]]              # target name -> relative keys smr may delete
     stale: dict[str, list[str]]                # target name -> relative keys not ours or kept
     takedowns: list[Takedown] = field(default_factory=list)   # deleted first, by every publish
+    stand_ins: dict[str, set[str]] = field(default_factory=dict)   # site key -> links held back (hold_back_links)
 
     @property
     def upload_bytes(self) -> int:
@@ -179,9 +197,13 @@ class Plan:
         return [k for t in self.takedowns for k in t.keys.get(name, [])]
 
     def by_stage(self) -> list[list[LocalFile]]:
+        """The uploads stage by stage; a page with a stand-in comes in its own stage (as the
+        stand-in) and again in FINAL (as itself)."""
         stages: list[list[LocalFile]] = [[] for _ in STAGES]
         for f in self.uploads:
             stages[f.stage].append(f)
+            if f.target == "site" and f.key in self.stand_ins:
+                stages[FINAL].append(f)
         return stages
 
 
@@ -389,6 +411,72 @@ def plan(files: list[LocalFile], remotes: dict[str, Remote], *, delete: bool,
         t.keys = {name: delete_order(keys, public) for name, keys in t.keys.items()}
     ordered = sorted(takedowns.values(), key=lambda t: (t.slug == "", t.slug))
     return Plan(uploads, skipped, deletes, stale, ordered)
+
+
+def hold_back_links(plan: Plan, site: Remote) -> None:
+    """Which HTML pages of the site target must first go up as stand-ins (see the module's
+    docstring): those linking to a page of the site that is not online (`site`'s listing)
+    and not uploaded in an earlier stage. Fills `plan.stand_ins`."""
+    uploads = [f for f in plan.uploads if f.target == "site"]
+    coming = {f.key for f in uploads}
+    ready = set(site.objects)
+    for stage in range(FINAL):
+        files = [f for f in uploads if f.stage == stage]
+        for f in files:
+            if f.key.lower().endswith((".html", ".htm")):
+                missing = {k for k in page_links(f.path.read_bytes(), f.key) if k in coming and k not in ready}
+                if missing:
+                    plan.stand_ins[f.key] = missing
+        ready |= {f.key for f in files}
+
+
+def _link_target(page_key: str, url: str) -> str | None:
+    """The key a relative link of the page at `page_key` points to ('x/' is 'x/index.html');
+    None for links elsewhere (another host, mailto:, #fragment, /rooted)."""
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page_key), unquote(parts.path)))
+    if path.startswith("../") or path == "..":
+        return None
+    return path + "/index.html" if url.split("#")[0].split("?")[0].endswith("/") or path == "." else path
+
+
+def _parse_page(body: bytes):
+    import lxml.html
+
+    return lxml.html.document_fromstring(body, parser=lxml.html.HTMLParser(encoding="utf-8"))
+
+
+def page_links(body: bytes, key: str) -> set[str]:
+    """The keys of the site an HTML page links to (`href` and `src`, relative links)."""
+    found = set()
+    for element in _parse_page(body).iter():
+        for name in ("href", "src"):
+            target = _link_target(key, element.get(name) or "")
+            if target:
+                found.add(target.removeprefix("./"))
+    return found
+
+
+def stand_in(body: bytes, key: str, missing: set[str]) -> bytes:
+    """The page with its links to `missing` keys taken out: an `<a>` keeps its text and loses
+    its href, a `<link>` (a feed's alternate) goes."""
+    import lxml.html
+
+    doc = _parse_page(body)
+    for element in list(doc.iter()):
+        target = _link_target(key, element.get("href") or "")
+        if target is None or target.removeprefix("./") not in missing:
+            continue
+        if element.tag == "link":
+            element.getparent().remove(element)
+        else:
+            del element.attrib["href"]
+    return lxml.html.tostring(doc, doctype="<!DOCTYPE html>", encoding="utf-8")
 
 
 def release_folder(key: str, target: str, public: set[str], held: dict[str, str],

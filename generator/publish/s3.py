@@ -24,7 +24,13 @@ from generator.errors import Problem, SmrError
 from generator.publish.plan import MULTIPART_CHUNK
 
 MAX_ATTEMPTS = 5                    # when neither the caller nor AWS_MAX_ATTEMPTS / ~/.aws/config says
-CONNECT_TIMEOUT, READ_TIMEOUT = 5, 60
+# Seconds to wait for a connection, and for the service after sending (the read timeout
+# counts per wait on the socket, not for a whole upload: a body goes out in small blocks,
+# each with its own timeout, so a slow line still sends an 8 MiB part). A healthy service
+# answers in well under a second; a stuck one is tried TIMEOUT_ATTEMPTS times, not
+# max_attempts times, so a publish against it fails within about a minute at most.
+CONNECT_TIMEOUT, READ_TIMEOUT = 5, 20
+TIMEOUT_ATTEMPTS = 2
 REJECTED_CREDENTIALS = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",
                         "AuthorizationHeaderMalformed", "InvalidClientTokenId"}
 REDIRECTS = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException"}
@@ -66,6 +72,7 @@ class Connection:
     path_style: bool = False          # only an override: botocore already picks path style where needed
     max_attempts: int | None = None   # default: AWS_MAX_ATTEMPTS or ~/.aws/config, else MAX_ATTEMPTS
     jobs: int = 32
+    read_timeout: float = READ_TIMEOUT   # seconds to wait for the service's answer (SMR_READ_TIMEOUT)
 
 
 # ---------------------------------------------------------------- the client
@@ -80,7 +87,7 @@ def client(conn: Connection, say=None):
 
     core = botocore.session.get_session()   # reads the AWS chain: environment, profile, config file
     attempts = conn.max_attempts or core.get_config_variable("max_attempts") or MAX_ATTEMPTS
-    config = Config(max_pool_connections=conn.jobs, connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
+    config = Config(max_pool_connections=conn.jobs, connect_timeout=CONNECT_TIMEOUT, read_timeout=conn.read_timeout,
                     retries={"mode": "standard", "total_max_attempts": attempts},
                     s3={"addressing_style": "path"} if conn.path_style else None,
                     # Content-MD5 protects each PUT; extra CRC headers are more than some S3-compatible services take
@@ -147,9 +154,11 @@ def say_on_stderr(line: str) -> None:
 
 
 class RetryNotices:
-    """Hooks on botocore's events: a line each time it sends a request again, saying why; and
-    no retries for what cannot get better (a host name that does not resolve, an untrusted
-    certificate), so those fail at once. botocore's own policy decides everything else."""
+    """Hooks on botocore's events: a line each time it sends a request again, saying why; no
+    retries for what cannot get better (a host name that does not resolve, an untrusted
+    certificate), so those fail at once; and a timeout tried TIMEOUT_ATTEMPTS times at most
+    (a service that does not answer in READ_TIMEOUT s seldom does on the fifth try).
+    botocore's own policy decides everything else."""
 
     QUIET_FOR = 2.0   # seconds: parallel requests failing alike make one line, not one each
 
@@ -162,18 +171,25 @@ class RetryNotices:
         events.register_first("needs-retry.s3", self.judge)   # first: its False is the answer
         events.register("request-created.s3", self.announce)
 
-    def judge(self, request_dict, response=None, caught_exception=None, **_):
+    def judge(self, request_dict, response=None, caught_exception=None, attempts=1, **_):
         """After each attempt: remember why it failed, for the announcement of the next one."""
         if caught_exception is not None and hopeless(caught_exception):
             return False
+        limit = self.max_attempts
+        if caught_exception is not None and timed_out(caught_exception):
+            limit = min(limit, TIMEOUT_ATTEMPTS)
+            if attempts >= limit:
+                return False
         request_dict["context"]["smr_retry_reason"] = failure_reason(caught_exception, response)
+        request_dict["context"]["smr_retry_limit"] = limit
         return None
 
     def announce(self, request, **_):
         attempt = request.context.get("retries", {}).get("attempt", 1)
         reason = request.context.get("smr_retry_reason")
         if attempt > 1 and reason:
-            self.say_once(f"retrying ({attempt}/{self.max_attempts}): {reason}")
+            limit = request.context.get("smr_retry_limit", self.max_attempts)
+            self.say_once(f"retrying ({attempt}/{limit}): {reason}")
 
     def say_once(self, line: str) -> None:
         with self.lock:
@@ -204,9 +220,22 @@ def causes(exc: BaseException | None):
         exc = exc.__cause__ or exc.__context__
 
 
+class UploadStopped(Exception):
+    """Raised by an upload's progress hook to stop it (the publish failed elsewhere, or was
+    interrupted); never retried, and boto3's managed transfer aborts its multipart upload."""
+
+
 def hopeless(exc: BaseException) -> bool:
-    """Retrying will not change the answer: the name does not resolve, or the certificate is not trusted."""
-    return any(isinstance(e, (socket.gaierror, ssl.SSLCertVerificationError)) for e in causes(exc))
+    """Retrying will not change the answer: the name does not resolve, the certificate is not
+    trusted, or smr itself stopped the upload."""
+    return any(isinstance(e, (socket.gaierror, ssl.SSLCertVerificationError, UploadStopped)) for e in causes(exc))
+
+
+def timed_out(exc: BaseException) -> bool:
+    """No connection, or no answer, within the timeouts."""
+    from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+    return isinstance(exc, (ConnectTimeoutError, ReadTimeoutError))
 
 
 def connection_problem(exc: BaseException) -> str:
@@ -269,7 +298,8 @@ def upload_file(s3, path, bucket: str, key: str, headers: dict, metadata: dict |
                 progress=None) -> str:
     """boto3's managed transfer (multipart in MULTIPART_CHUNK parts, aborted on failure); returns the ETag.
 
-    `progress(n)` hears the bytes as they are sent (n < 0: a part is sent again)."""
+    `progress(n)` hears the bytes as they are sent (n < 0: a part is sent again); an
+    exception it raises stops the transfer, which then aborts the multipart upload."""
     from boto3.s3.transfer import TransferConfig
 
     # The parts of one file go one after another: the files themselves already fill the connection pool.
@@ -277,6 +307,22 @@ def upload_file(s3, path, bucket: str, key: str, headers: dict, metadata: dict |
     s3.upload_file(str(path), bucket, key, ExtraArgs={**headers, "Metadata": metadata or {}}, Config=config,
                    Callback=progress)
     return s3.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+
+
+def incomplete_uploads(s3, bucket: str, prefix: str) -> list[tuple[str, str]]:
+    """(key, upload id) of every multipart upload begun under `prefix` and neither completed
+    nor aborted: the parts of an upload whose process was killed, which S3 keeps (and bills)."""
+    pages = s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket, Prefix=prefix)
+    return [(u["Key"], u["UploadId"]) for page in pages for u in page.get("Uploads", ())
+            if u["Key"].startswith(prefix)]
+
+
+def abort_upload(s3, bucket: str, key: str, upload_id: str) -> None:
+    """Throw away an incomplete multipart upload and its parts (one gone already is fine)."""
+    try:
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+    except s3.exceptions.NoSuchUpload:
+        pass
 
 
 def create_bucket(s3, bucket: str, dry_run: bool = False) -> bool:
@@ -313,14 +359,24 @@ def explain(exc: BaseException, target: Target, conn: Connection) -> SmrError:
         return exc
     endpoint = conn.endpoint_url or "AWS S3"
     return SmrError(problems=[Problem("newsroom.yaml" if target.field else "", 0, target.field,
-                                      f"{target.url}: {cause(exc, target, endpoint)}")])
+                                      f"{target.url}: {cause(exc, target, endpoint, conn)}")])
 
 
-def cause(exc: BaseException, target: Target, endpoint: str) -> str:
+def cause(exc: BaseException, target: Target, endpoint: str, conn: Connection | None = None) -> str:
     from botocore.exceptions import (
-        ClientError, ConnectionError, HTTPClientError, NoCredentialsError, ParamValidationError,
+        ClientError, ConnectionError, ConnectTimeoutError, HTTPClientError, NoCredentialsError,
+        ParamValidationError, ReadTimeoutError,
     )
 
+    conn = conn or Connection()
+    host = urlsplit(getattr(exc, "kwargs", {}).get("endpoint_url") or "").netloc or endpoint
+    if isinstance(exc, ReadTimeoutError):
+        return (f"{host} accepted the connection but did not answer within {conn.read_timeout:g} s; "
+                "the service is down or overloaded, or something in between (a proxy, a firewall) holds "
+                "the requests; check endpoint_url and the network")
+    if isinstance(exc, ConnectTimeoutError):
+        return (f"cannot reach {host} (no connection within {CONNECT_TIMEOUT} s); "
+                "check endpoint_url and the network")
     if isinstance(exc, NoCredentialsError):
         return ("no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                 "or AWS_PROFILE, or ~/.aws/credentials")

@@ -27,6 +27,7 @@ import pytest
 from generator.build import swap
 from generator.build.pipeline import build
 from generator.clock import now as clock_now
+from tests.conftest import eventually
 
 NOW_TEXT = "2026-11-25T10:00+01:00"
 NOW = clock_now(NOW_TEXT)
@@ -319,3 +320,96 @@ def test_two_builds_at_once_into_one_output(newsroom):
     assert codes == [0, 0]
     assert leftovers(newsroom.site) == []
     assert not broken_links(newsroom.site)
+
+
+# -------------------------------------------------------------------- a build killed mid-photo
+
+PHOTOS = 8   # SMR_KILL_LOOPS (default 2) sets how many builds each kill test kills
+
+
+def tagged(tag: str) -> dict[int, str]:
+    """pid -> state letter (R, S, Z, ...) of every process whose environment holds `tag`: a
+    build and all it started (workers, a fork server, a resource tracker), even once they
+    have been handed to another parent. Read from /proc."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            environ = Path(f"/proc/{entry}/environ").read_bytes()
+            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if tag.encode() in environ.split(b"\0"):
+            found[int(entry)] = state
+    return found
+
+
+@pytest.fixture
+def photo_room(newsroom):
+    """Releases with large photos: the photo work keeps two workers busy for a while."""
+    for n in range(PHOTOS):
+        newsroom.release(slug(n), release_text(0).replace("Bericht 0", f"Foto {n}"))
+        newsroom.photo(slug(n), size=(3600, 2400), color=(n * 30, 90, 140))
+    return newsroom
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds processes in /proc")
+@pytest.mark.skipif(swap.os.cpu_count() < 2, reason="photo workers need two cores")
+@pytest.mark.parametrize("start, watch", [("fork", ""), ("spawn", ""), ("forkserver", ""), ("fork", "thread")])
+def test_a_build_killed_mid_photo_leaves_no_process_and_no_folder(photo_room, tmp_path, monkeypatch, start, watch):
+    """SIGKILL the build while its photo workers work: every process it started ends by
+    itself (the kernel's parent-death signal, or the workers' watch thread), and the next
+    build removes the staging folder."""
+    monkeypatch.setenv("SMR_START_METHOD", start)
+    monkeypatch.setenv("SMR_PARENT_WATCH", watch)
+    errors, photo_cache = tmp_path / "stderr.txt", photo_room.root / ".smr-cache" / "images"
+    for attempt in range(int(os.environ.get("SMR_KILL_LOOPS", "2"))):
+        tag = f"SMR_TEST_BUILD={os.getpid()}-{start}-{attempt}"
+        monkeypatch.setenv("SMR_TEST_BUILD", tag.split("=", 1)[1])
+        shutil.rmtree(photo_room.root / ".smr-cache", ignore_errors=True)   # the photos are work every time
+        with open(errors, "wb") as stderr:
+            proc = smr_build(photo_room.root, stderr)
+            try:
+                eventually(lambda: photo_cache.is_dir() and any(photo_cache.iterdir()),
+                           f"a worker at work on a photo ({errors.read_text()})", timeout=60)
+                assert proc.poll() is None, "the build ended before it could be killed"
+                started = tagged(tag)
+                assert len(started) >= 3, started   # the build and its two workers at least
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+                eventually(lambda tag=tag: all(state == "Z" for state in tagged(tag).values()),
+                           f"attempt {attempt}: the processes of the killed build to end; left: {tagged(tag)}")
+            finally:
+                end_group(proc)
+        assert any(name.startswith("._site.tmp-") for name in leftovers(photo_room.site)), "killed while staging"
+        complete_build(photo_room.root, errors)
+        assert leftovers(photo_room.site) == []
+        assert (photo_room.site / slug(0) / "index.html").is_file()
+
+
+KILL_AT = """\
+import os, signal, sys
+from generator.build import swap
+if sys.argv[1] == "renames":
+    swap.exchange = lambda a, b: False   # a system without an atomic exchange
+swap.remove = lambda old: os.kill(os.getpid(), signal.SIGKILL)   # killed after the swap, before removing
+from generator.cli import main
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize("how", ["exchange", "renames"])
+def test_a_build_killed_between_swap_and_removing_the_old_site(small, tmp_path, how):
+    """The old site, swapped out (`._site.tmp-*` after an exchange, `._site.old-*` after two
+    renames), is what a kill right after the swap leaves: the next build removes it."""
+    small.release(slug(1), release_text(1, "B").replace("Bericht", "Anders"))
+    proc = subprocess.run([sys.executable, "-c", KILL_AT, how, "build", "--root", str(small.root), "--now", NOW_TEXT],
+                          cwd=REPO, capture_output=True, timeout=120, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    kind = "tmp" if how == "exchange" else "old"
+    assert [name.split("-")[0] for name in leftovers(small.site)] == [f"._site.{kind}"]
+    assert "Anders" in (small.site / slug(1) / "index.html").read_text("utf-8")
+    small.release(slug(2), release_text(2, "B").replace("Bericht", "Anders"))
+    build(small.root, now=NOW)
+    assert leftovers(small.site) == []

@@ -23,6 +23,7 @@ from generator.build.pipeline import build
 from generator.build.serve import Sources, serve
 from generator.clock import now as clock_now
 from tests.conftest import NEWSROOM_YAML, REPO
+from tests.conftest import eventually as poll_until
 
 NOW = "2026-11-25T10:00+01:00"
 DEADLINE = 20.0   # seconds for the server to be ready, or for a change to be served
@@ -40,14 +41,7 @@ def slug(n: int) -> str:
 
 def eventually(check, what: str):
     """Poll `check` until it returns something true; fail after DEADLINE seconds."""
-    deadline = time.monotonic() + DEADLINE
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {DEADLINE:.0f} s: {what}")
-        time.sleep(POLL)
+    return poll_until(check, what, DEADLINE, POLL)
 
 
 def fetch(url: str) -> tuple[int, str]:

@@ -3,6 +3,7 @@ proxy (optionally behind TLS) and a CONNECT tunnel proxy, as companies run."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import http.server
 import select
@@ -10,6 +11,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -183,3 +185,81 @@ class _WebsiteHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+class SilentServer:
+    """A TCP server that accepts every connection and reads what comes, but never answers:
+    a hung service, or a firewall that swallows requests. Counts the connections."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.endpoint = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.connections: list[socket.socket] = []
+        self.closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections.append(conn)
+            threading.Thread(target=self._swallow, args=(conn,), daemon=True).start()
+
+    @staticmethod
+    def _swallow(conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while conn.recv(65536):
+                pass
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()
+        for conn in self.connections:
+            with contextlib.suppress(OSError):
+                conn.close()
+
+
+class SlowLink:
+    """A TCP forwarder to the real S3 server that carries the client's bytes at `rate`
+    bytes a second, as a slow office line does; the answers come back at full speed."""
+
+    def __init__(self, upstream: str, rate: int):
+        self.upstream, self.rate = urlsplit(upstream).netloc, rate
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)   # no deep buffers on the way
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.endpoint = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.carried = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            host, port = self.upstream.rsplit(":", 1)
+            try:
+                server = socket.create_connection((host, int(port)))
+            except OSError:   # the server is down: so is the line
+                client.close()
+                continue
+            threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket, slow: bool) -> None:
+        block = max(1, self.rate // 20)
+        with contextlib.suppress(OSError):
+            while data := source.recv(block if slow else 65536):
+                sink.sendall(data)
+                if slow:
+                    self.carried += len(data)
+                    time.sleep(len(data) / self.rate)   # the line's speed, not a wait for anything
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        self.listener.close()

@@ -300,3 +300,61 @@ def test_hash_cache_is_reused_by_size_and_mtime_and_a_damaged_one_is_a_miss(tmp_
         cache.write_text(damaged)
         assert hashed() == hashlib.md5(b"<p>twee</p>").hexdigest()
     assert json.loads(cache.read_text())[str(page)][2] == hashlib.md5(b"<p>twee</p>").hexdigest()
+
+
+# ---------------------------------------------------------------- links that would not resolve
+
+PAGES = {
+    "index.html": '<!DOCTYPE html><html><head><link rel="alternate" href="feed.xml"></head><body>'
+                  '<a href="2026-11-24-winkel/">Winkel</a> <a href="tags/brood/">brood</a> '
+                  '<a href="https://elders.example/">elders</a></body></html>',
+    "tags/brood/index.html": '<html><body><a href="../../">Home</a> <a href="../../2026-11-24-winkel/">Winkel</a></body></html>',
+    "2026-11-24-winkel/index.html": '<html><head><link rel="alternate" href="../feed.xml">'
+                                    '<link rel="stylesheet" href="../assets/style.0a1b2c3d.css"></head><body>'
+                                    '<a href="../index.html">Alle berichten</a> <a href="../tags/brood/">brood</a> '
+                                    '<img src="img/foto.3f2a9c1e.960.webp"> <a href="#top">boven</a></body></html>',
+    "feed.xml": "<rss/>", "assets/style.0a1b2c3d.css": "body{}", "2026-11-24-winkel/img/foto.3f2a9c1e.960.webp": "x",
+}
+
+
+def site_files(tmp_path) -> list[LocalFile]:
+    files = []
+    for rel, text in PAGES.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        f = local(rel, text.encode())
+        f.path = path
+        files.append(f)
+    return files
+
+
+def test_a_first_publish_puts_pages_up_first_without_links_to_pages_not_yet_online(tmp_path):
+    files = site_files(tmp_path)
+    plan = pp.plan(files, {"site": Remote({})}, delete=False)
+    pp.hold_back_links(plan, Remote({}))
+    assert plan.stand_ins == {
+        "2026-11-24-winkel/index.html": {"index.html", "tags/brood/index.html", "feed.xml"},
+        "index.html": {"tags/brood/index.html", "feed.xml"},   # same stage: not online before the index
+        "tags/brood/index.html": {"index.html"},
+    }
+    stages = plan.by_stage()
+    assert sorted(f.key for f in stages[pp.FINAL]) == sorted(plan.stand_ins)
+    page = pp.stand_in(PAGES["2026-11-24-winkel/index.html"].encode(), "2026-11-24-winkel/index.html",
+                       plan.stand_ins["2026-11-24-winkel/index.html"]).decode()
+    assert "Alle berichten" in page and "brood" in page and "../index.html" not in page
+    assert "../tags/brood/" not in page and "feed.xml" not in page
+    assert 'href="../assets/style.0a1b2c3d.css"' in page and 'src="img/foto.3f2a9c1e.960.webp"' in page
+    assert 'href="#top"' in page and page.startswith("<!DOCTYPE html>")
+
+
+def test_a_publish_to_a_newsroom_online_needs_no_stand_ins(tmp_path):
+    files = site_files(tmp_path)
+    online = Remote(listing(*files))
+    changed = [f for f in files if f.key in ("2026-11-24-winkel/index.html", "index.html")]
+    for f in changed:
+        f.etag = f.md5 = "changed"
+    plan = pp.plan(files, {"site": online}, delete=False)
+    pp.hold_back_links(plan, online)
+    assert sorted(f.key for f in plan.uploads) == ["2026-11-24-winkel/index.html", "index.html"]
+    assert plan.stand_ins == {} and plan.by_stage()[pp.FINAL] == []

@@ -15,7 +15,7 @@ import pytest
 
 from generator.errors import SmrError
 from tests.conftest import NEWSROOM_YAML, RELEASE_YAML
-from tests.publish.proxies import FaultyProxy
+from tests.publish.proxies import FaultyProxy, SilentServer
 from tests.s3server import ACCESS_KEY, READER_KEY, READER_SECRET, SECRET_KEY
 
 SLUG = "2026-11-24-winkel"
@@ -236,13 +236,92 @@ def test_upload_order_originals_assets_pages_index_feeds(room, s3):
             return 2
         return 1
 
-    events = [(kind, stage(k)) for kind, op, k in recorder.events
-              if op == "PutObject" and not k.endswith(".smr-manifest.json")]
-    assert {s for _, s in events} == {0, 1, 2, 3, 4}
-    for s in range(1, 5):
+    events, started, again = [], set(), set()
+    for kind, op, k in recorder.events:   # on a first publish, pages go up twice: the second time is stage 5
+        if op == "PutObject" and not k.endswith(".smr-manifest.json"):
+            if kind == "start" and k in started:
+                again.add(k)
+            started.add(k)
+            events.append((kind, 5 if k in again else stage(k)))
+    assert {s for _, s in events} == {0, 1, 2, 3, 4, 5}
+    assert {"news/index.html", f"news/{SLUG}/index.html", f"news/{OTHER}/index.html"} <= again
+    for s in range(1, 6):
         first_start = min(i for i, (kind, st) in enumerate(events) if kind == "start" and st == s)
         last_end_before = max(i for i, (kind, st) in enumerate(events) if kind == "end" and st < s)
         assert last_end_before < first_start, f"stage {s} began before stage {s - 1} was complete"
+
+
+def broken_links(s3, bucket: str, prefix: str, base_url: str = "https://pers.example.org/") -> list[str]:
+    """Links of the pages online (HTML, feeds) to files of the newsroom that are not online."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from bs4 import BeautifulSoup
+
+    keys = set(s3.objects(bucket, prefix))
+    broken = []
+    for key in sorted(k for k in keys if k.endswith((".html", ".xml"))):
+        text = body(s3, bucket, key).decode()
+        if key.endswith(".html"):
+            soup = BeautifulSoup(text, "html.parser")
+            links = {el.get("href") or el.get("src") for el in soup.find_all(["a", "link", "img", "script", "source"])}
+        else:
+            tags = re.findall(r"<(?:atom:)?link\b[^>]*>", text)   # a feed's rel=self names the feed, it links nowhere
+            links = {m for tag in tags if 'rel="self"' not in tag for m in re.findall(r'href="([^"]+)"', tag)}
+            links |= set(re.findall(r"<(?:link|loc)>(https?://[^<]+)<", text))
+        page_url = base_url + key[len(prefix):]
+        for link in links - {None}:
+            url = urljoin(page_url, link.split("#")[0])
+            if not url.startswith(base_url) or link.startswith("#"):
+                continue
+            target = prefix + unquote(urlsplit(url).path[len(urlsplit(base_url).path):])
+            target = target + "index.html" if target.endswith("/") else target
+            if target not in keys:
+                broken.append(f"{key} -> {target}")
+    return broken
+
+
+def test_an_interrupted_first_publish_leaves_no_broken_link(room, s3):
+    """Cut a first publish after every n-th upload: each time, every page online links only to
+    what is online (the index, the feeds, tag pages, the other release); a publish after
+    the last cut completes the newsroom with the real pages."""
+    room.release(SLUG, PHOTO_YAML + "tags: [winkels, nieuws]\n")
+    room.release(OTHER, OTHER_YAML + "tags: [nieuws, fabrieken]\n")
+    puts = []
+
+    def counted(method, path):   # every upload of a page or file, not smr's manifest
+        if method == "PUT" and ".smr-manifest.json" not in path:
+            puts.append(path)
+            return len(puts) > cut
+        return False
+
+    def empty_buckets():   # a first publish each time (the same two buckets: SeaweedFS has room for few)
+        for bucket in (room.site_bucket, room.media_bucket):
+            keys = list(s3.objects(bucket))
+            if keys:
+                s3.client().delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys]})
+
+    cut, site = 10 ** 6, room.site_bucket
+    proxy = FaultyProxy(s3.endpoint, always="internal", when=counted).start()
+    try:
+        publish(room, endpoint_url=proxy.endpoint, check=False)
+        total = len(puts)
+        for cut in range(0, total, 2):
+            empty_buckets()
+            puts.clear()
+            with pytest.raises(SmrError):
+                publish(room, endpoint_url=proxy.endpoint, max_attempts=1, check=False)
+                pytest.fail(f"cut after {cut} of {total}: {len(puts)} uploads, {puts}")
+            online = s3.objects(site, "news/")
+            assert broken_links(s3, site, "news/") == [], f"cut after {cut} of {total} uploads: {sorted(online)}"
+    finally:
+        proxy.shutdown()
+    assert total > 20
+    publish(room, check=False)
+    assert broken_links(s3, site, "news/") == []
+    pages = {k[len("news/"):]: v for k, v in s3.objects(site, "news/").items()}
+    for rel, md5 in local_files(room).items():
+        if "/hires/" not in rel:
+            assert pages[rel]["ETag"].strip('"') == md5, f"{rel}: not the real page"
 
 
 def test_large_files_go_multipart_and_compare_by_stored_md5(room, s3):
@@ -754,6 +833,28 @@ def test_a_host_name_that_does_not_resolve_fails_at_once(room, s3):
         "(host name does not resolve); check endpoint_url and the network"], "one line, and no retries"
 
 
+def test_an_endpoint_that_never_answers_ends_the_publish_with_one_clear_line(room, s3, aws_env):
+    """A service that accepts connections and never answers: two tries (whatever
+    AWS_MAX_ATTEMPTS says), a line for the retry, then one line in plain words; exit 1."""
+    silent = SilentServer()
+    aws_env.setenv("AWS_MAX_ATTEMPTS", "5")
+    aws_env.setenv("SMR_READ_TIMEOUT", "1")
+    try:
+        result = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--endpoint-url", silent.endpoint)
+    finally:
+        silent.close()
+    assert result.exit_code == 1
+    *retries, error = result.stderr.strip().splitlines()
+    assert set(retries) == {"retrying (2/2): no answer in time"}, result.stderr
+    host = silent.endpoint.removeprefix("http://")
+    assert re.fullmatch(rf"error: newsroom\.yaml: publish\.(site|media): s3://\S+/: {re.escape(host)} accepted the "
+                        r"connection but did not answer within 1 s; .+; check endpoint_url and the network", error), error
+    assert len(silent.connections) <= 8   # two targets, a listing and a manifest each, two tries each
+    aws_env.setenv("SMR_READ_TIMEOUT", "soon")
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1 and "SMR_READ_TIMEOUT: must be a number of seconds" in result.stderr
+
+
 def test_server_killed_mid_publish_then_rerun_completes(newsroom, own_s3server, aws_env):
     s3 = own_s3server
     site, media = s3.bucket("site"), s3.bucket("media")
@@ -793,6 +894,92 @@ publish:
         assert online[rel]["ETag"].strip('"') == md5, rel
     again = publish(newsroom)
     assert again.uploaded == 0
+
+
+BIG = 20 * 1024 * 1024   # a document of three multipart parts
+
+
+def slow_publish(room, endpoint: str, stderr) -> subprocess.Popen:
+    """`smr publish` in a real process of its own, talking to `endpoint`."""
+    return subprocess.Popen([sys.executable, "-m", "generator", "publish", "--root", str(room.root),
+                             "--now", "2026-11-25T10:00+01:00", "--endpoint-url", endpoint],
+                            cwd=Path(__file__).resolve().parents[2], stdout=subprocess.DEVNULL, stderr=stderr,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+
+
+def incomplete(s3, bucket: str) -> list[str]:
+    return sorted(u["Key"] for u in s3.client().list_multipart_uploads(Bucket=bucket).get("Uploads", []))
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT", "SIGKILL", "server killed"])
+def test_a_publish_interrupted_mid_multipart_leaves_no_incomplete_upload(newsroom, own_s3server, aws_env,
+                                                                         tmp_path, how):
+    """Stopped (SIGTERM, Ctrl-C) while a large document goes up in parts, smr aborts the
+    multipart upload itself; killed (SIGKILL), or with the server gone so that the abort
+    cannot arrive, the parts stay until the next publish aborts them. Incomplete uploads
+    that are not smr's (another prefix, a key smr never put) are left alone."""
+    import signal
+
+    from tests.conftest import eventually
+    from tests.publish.proxies import SlowLink
+
+    s3 = own_s3server
+    site = s3.bucket("site")
+    newsroom.write("newsroom.yaml", NEWSROOM_YAML + f"""\
+publish:
+  site: s3://{site}/news/
+  endpoint_url: {s3.endpoint}
+  region: us-east-1
+  path_style: true
+""")
+    newsroom.release(SLUG, PHOTO_YAML.replace("docs/factsheet.pdf", "docs/brochure.pdf"))
+    newsroom.photo(SLUG, "images/Foto één.jpg")
+    newsroom.write(f"releases/{SLUG}/docs/brochure.pdf", b"%PDF-1.4\n" + os.urandom(BIG))
+    foreign = [s3.client().create_multipart_upload(Bucket=site, Key=key)["UploadId"]
+               for key in ("elders/groot.bin", "news/niet-van-smr.bin")]
+    link = SlowLink(s3.endpoint, rate=4 * 1024 * 1024)   # about 5 s for the brochure
+    errors = tmp_path / "stderr.txt"
+    try:
+        with open(errors, "wb") as stderr:
+            proc = slow_publish(newsroom, link.endpoint, stderr)
+            try:
+                eventually(lambda: proc.poll() is not None or (   # a part or more is up, more to come
+                    set(incomplete(s3, site)) - {"elders/groot.bin", "news/niet-van-smr.bin"}
+                    and link.carried > 10 * 1024 * 1024), "the upload of the brochure in parts", timeout=120)
+                assert proc.poll() is None, errors.read_text()
+                if how == "server killed":
+                    s3.kill()
+                else:
+                    proc.send_signal(getattr(signal, how))
+                code = proc.wait(timeout=60)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    finally:
+        link.close()
+    said = errors.read_text()
+    assert code != 0 and "Traceback" not in said, said
+    if how == "server killed":
+        assert said.strip().splitlines()[-1].startswith("error: "), said
+        s3.start()
+    mine = f"news/{SLUG}/docs/brochure.pdf"
+    left = incomplete(s3, site)
+    if how in ("SIGTERM", "SIGINT"):
+        assert left == ["elders/groot.bin", "news/niet-van-smr.bin"], "smr aborted its own upload on the way out"
+    else:
+        assert left == sorted(["elders/groot.bin", "news/niet-van-smr.bin", mine])
+    result = newsroom.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0, result.output
+    note = "aborted 1 incomplete upload left by an interrupted publish"
+    assert (note in result.output) == (how not in ("SIGTERM", "SIGINT")), result.output
+    assert incomplete(s3, site) == ["elders/groot.bin", "news/niet-van-smr.bin"]
+    published = newsroom.root / ".smr-cache" / "publish-site"
+    for path in (p for p in published.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        rel = path.relative_to(published).as_posix()
+        assert body(s3, site, "news/" + rel) == path.read_bytes(), rel
+    for key, upload in zip(("elders/groot.bin", "news/niet-van-smr.bin"), foreign):
+        s3.client().abort_multipart_upload(Bucket=site, Key=key, UploadId=upload)
 
 
 # ---------------------------------------------------------------- small rules

@@ -8,13 +8,14 @@ import base64
 import hashlib
 import os
 import random
+import socket
 
 import pytest
 
 from generator.errors import SmrError
 from generator.publish import s3 as s3api
 from generator.publish.s3 import Connection, Target, explain
-from tests.publish.proxies import ConnectProxy, FaultyProxy, self_signed
+from tests.publish.proxies import ConnectProxy, FaultyProxy, SilentServer, SlowLink, self_signed
 from tests.s3server import ACCESS_KEY, READER_KEY, READER_SECRET, SECRET_KEY
 
 AWKWARD_KEYS = ["plain.txt", "map met spatie/foto 1.jpg", "één/ü+ß.txt", "a+b=c&d.txt", "tilde~(1)*!.txt",
@@ -291,3 +292,51 @@ def test_credentials_and_region_from_an_aws_profile(s3server, aws_env, tmp_path)
 def test_explain_keeps_an_smr_error_as_it_is():
     error = SmrError("al duidelijk")
     assert explain(error, Target("b", ""), Connection()) is error
+
+
+# ---------------------------------------------------------------- timeouts
+
+def test_an_endpoint_that_never_answers_fails_after_two_tries_in_one_line(aws_env):
+    """A service that accepts the connection and then says nothing: tried twice (not
+    max_attempts times), a line for the retry, then one line saying what happened."""
+    silent = SilentServer()
+    said = []
+    try:
+        client = s3api.client(Connection(silent.endpoint, "us-east-1", max_attempts=5, read_timeout=0.5),
+                              say=said.append)
+        line = failure(lambda: s3api.list_objects(client, "bucket", ""), silent.endpoint)
+    finally:
+        silent.close()
+    host = silent.endpoint.removeprefix("http://")
+    assert said == ["retrying (2/2): no answer in time"]
+    assert len(silent.connections) == 2
+    assert line.startswith(f"s3://bucket/: {host} accepted the connection but did not answer within "), line
+    assert "check endpoint_url and the network" in line and "\n" not in line
+
+
+@pytest.mark.parametrize("size", [s3api.MULTIPART_CHUNK, s3api.MULTIPART_CHUNK + 1000])
+def test_a_slow_line_still_sends_a_large_file_within_a_short_read_timeout(s3server, aws_env, tmp_path, size):
+    """The read timeout counts per wait on the socket, not for the whole body: an 8 MiB PUT,
+    and a multipart upload's 8 MiB part, go through a line far slower than the timeout allows
+    for the whole file."""
+    bucket = s3server.bucket("slow")
+    data = random.Random(size).randbytes(size)
+    link = SlowLink(s3server.endpoint, rate=2 * 1024 * 1024)   # about 4 s for 8 MiB
+    said = []
+    try:
+        client = s3api.client(Connection(link.endpoint, "us-east-1", max_attempts=1, read_timeout=1),
+                              say=said.append)
+        # Loopback lets the kernel buffer 4 MB of what the client sends, which then drains at
+        # the line's speed while the client already waits for the answer; a real slow line
+        # buffers little. A small send buffer, as there, keeps the test about the timeout.
+        client._endpoint.http_session._socket_options.append((socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024))
+        if size > s3api.MULTIPART_CHUNK:
+            (tmp_path / "big.bin").write_bytes(data)
+            s3api.upload_file(client, tmp_path / "big.bin", bucket, "big.bin", {})
+        else:
+            s3api.put_object(client, bucket, "big.bin", data, {},
+                             content_md5=base64.b64encode(hashlib.md5(data).digest()).decode())
+    finally:
+        link.close()
+    assert said == [] and link.carried >= size
+    assert s3server.client().get_object(Bucket=bucket, Key="big.bin")["Body"].read() == data
