@@ -11,6 +11,7 @@ either way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,9 +121,23 @@ def parse_yaml(text: str, shown: str, *, expect: type = dict, allow_empty: bool 
     return doc
 
 
+# What a line starts with that can open a level: indentation, "- " and "? " markers.
+_LEADING = re.compile(r"^[ \t?-]*", re.MULTILINE)
+
+
+def _may_nest_too_deep(text: str) -> bool:
+    """A cheap upper bound on the nesting: a block level needs a column more at the start of
+    its line than its parent, and a flow level a bracket. When even this bound is within
+    MAX_DEPTH (any real press item), the events need not be read a second time."""
+    lead = max(map(len, _LEADING.findall(text)), default=0)
+    return lead + text.count("[") + text.count("{") + 1 > MAX_DEPTH
+
+
 def _check_depth(text: str, shown: str) -> None:
     """Refuse lists and mappings nested deeper than MAX_DEPTH, reading the parser's events
     (libyaml keeps its own stack; composing the nodes would recurse once per level)."""
+    if not _may_nest_too_deep(text):
+        return
     depth = 0
     loader = _Loader(text)
     try:

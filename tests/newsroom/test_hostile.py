@@ -163,3 +163,19 @@ def test_newsroom_yaml_text_is_checked_too(newsroom):
         assert ("newsroom.yaml:6: organization.name: contains an invisible control character (U+0000) "
                 "at position 5; delete it") in result.output
         assert "newsroom.yaml:8: organization.boilerplate: has so many brackets" in result.output
+
+
+@pytest.mark.parametrize("text", [
+    "".join(" " * i + f"k{i}:\n" for i in range(60)) + " " * 60 + "x\n",    # block mappings
+    "".join(" " * i + "-\n" for i in range(60)) + " " * 60 + "x\n",          # block lists
+    "a:\n" + "- " * 60 + "x\n",                                               # compact lists on one line
+    "a: " + "[" * 60 + "]" * 60 + "\n",                                       # flow lists
+])
+def test_every_shape_of_deep_nesting_is_refused(text):
+    """The loader skips its second reading of the events when a cheap bound says the text
+    cannot nest too deep; every way of nesting must still reach the check."""
+    from generator.errors import SmrError
+    from generator.newsroom.loader import parse_yaml
+
+    with pytest.raises(SmrError, match="nested more than 50 deep"):
+        parse_yaml(text, "release.yaml", expect=object)
