@@ -136,6 +136,7 @@ def write_feed(site, feed: Feed, out: Path, entries: dict[str, tuple[bytes, byte
         rss_entries = [_only_tag(entry, scheme) for entry in rss_entries]
         atom_entries = [_only_tag(entry, scheme) for entry in atom_entries]
     rss = _splice(fg.rss_str(pretty=True), b"  </channel>\n", rss_entries)
+    _atom_self(fg, site, feed)
     atom = _splice(_atom_links(fg.atom_str(pretty=True), {}), b"</feed>\n", atom_entries)
     (out / feed.path).mkdir(parents=True, exist_ok=True)
     (out / feed.rss).write_bytes(rss)
@@ -229,6 +230,12 @@ def _channel(site, feed: Feed):
         fg.logo(logo_url(newsroom))
     fg.updated(feed.items[0].date if feed.items else EPOCH)
     return fg
+
+
+def _atom_self(fg, site, feed: Feed) -> None:
+    """The channel's links for the Atom file: it names itself, not the RSS file, as "self"."""
+    base = site.newsroom.base_url
+    fg.link([{"href": base + feed.atom, "rel": "self"}, {"href": base, "rel": "alternate"}], replace=True)
 
 
 def _atom_links(xml: bytes, entries: dict[str, dict]) -> bytes:

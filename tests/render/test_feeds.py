@@ -119,6 +119,13 @@ def test_every_feed_parses_with_the_right_items_newest_first(press):
     assert written == sorted(ALL_FEEDS)
 
 
+def test_each_feed_names_itself_as_self(press):
+    site = build(press)
+    for path in ALL_FEEDS:
+        feed = parse(site, path)
+        assert [link.href for link in feed.feed.links if link.rel == "self"] == [BASE + path], path
+
+
 @pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
 def test_an_item_carries_everything_a_reader_shows(press, name):
     site = build(press)
@@ -322,6 +329,7 @@ def test_each_feed_is_what_feedgen_writes_with_all_its_entries_at_once(press):
                          feed.key if feed.kind == "tag" else None)   # a tag's feed lists its tag only
             entry_links[entry.id()] = {"links": entry.link(), "lang": item.language}
         assert (site_dir / feed.rss).read_bytes() == whole.rss_str(pretty=True), feed.rss
+        feeds._atom_self(whole, site, feed)
         assert (site_dir / feed.atom).read_bytes() == feeds._atom_links(whole.atom_str(pretty=True), entry_links), feed.atom
     for path in ("tags/klantenservice/feed.xml", "tags/klantenservice/atom.xml"):
         assert [e.title for e in parse(site_dir, path).entries] == [
