@@ -285,7 +285,7 @@ ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",
 @click.option("--dry-run", is_flag=True, help="Print what would be uploaded and deleted; change nothing.")
 @click.option("--delete", is_flag=True, help="Remove objects smr uploaded earlier that the site no longer has.")
 @click.option("--max-deletes", default=25, show_default=True, type=click.IntRange(0), help="Refuse to delete more without --yes.")
-@click.option("--yes", is_flag=True, help="Allow more deletes than --max-deletes.")
+@click.option("--yes", is_flag=True, help="Allow more deletes than --max-deletes, or taking down every release online.")
 @click.option("--jobs", default=32, show_default=True, type=click.IntRange(1, 64), help="Parallel uploads.")
 @click.option("--create-buckets", is_flag=True, help="Create the site and media buckets if missing (private; "
               "prints the policy that makes them readable).")

@@ -359,6 +359,7 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                            original=min((f.key for f in files if f.target == "media"), default=""))
     if not yes and not dry_run:
         pp.refuse_too_many_deletes(plan, max_deletes, cfg.site.url)
+        pp.refuse_taking_down_everything(plan, releases if held is not None else None, cfg.site.url)
     count = sum(len(found) for found in leftover.values())
     if count:
         report.notes.append(f"{'would abort' if dry_run else 'aborted'} {count} incomplete upload{'s' * (count != 1)} "

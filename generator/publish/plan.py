@@ -497,6 +497,17 @@ def is_page(key: str) -> bool:
     return not key.startswith(ASSETS_DIR + "/") and key.lower().endswith(PAGE_SUFFIXES)
 
 
+def refuse_taking_down_everything(plan: Plan, public: set[str] | None, where: str) -> None:
+    """Takedowns have no cap, but a publish from a newsroom with no public release left that
+    would take down releases deleted from releases/ is more likely a wrong folder or branch
+    than a decision: stop before anything changes, unless --yes."""
+    gone = [t.slug for t in plan.takedowns if t.slug and t.reason == GONE]
+    if gone and public is not None and not public:
+        raise SmrError(f"{where}: this newsroom has no public release, and publishing would take down all "
+                       f"{len(gone)} releases online (e.g. {gone[0]}); if that is what you want, add --yes; "
+                       "nothing was changed")
+
+
 def refuse_too_many_deletes(plan: Plan, max_deletes: int, where: str) -> None:
     """Without --yes, --delete removes at most max_deletes objects: stop before anything changes.
     Takedowns are not counted (see plan())."""

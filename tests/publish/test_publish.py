@@ -575,6 +575,24 @@ def test_a_deleted_release_is_taken_down_by_a_plain_publish(room, s3):
     assert not [k for k in s3.objects(room.site_bucket) if OTHER in k]
 
 
+def test_a_newsroom_with_no_release_left_takes_nothing_down_without_yes(room, s3):
+    """Run from a checkout whose releases/ is gone (a wrong folder or branch): not a reason to
+    empty the buckets unasked."""
+    import shutil
+
+    publish(room)
+    online = s3.objects(room.site_bucket)
+    shutil.rmtree(room.root / "releases")
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1
+    assert "this newsroom has no public release, and publishing would take down all 2 releases online" \
+        in result.output and "add --yes" in result.output
+    assert s3.objects(room.site_bucket) == online, "nothing was changed"
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--yes")
+    assert result.exit_code == 0, result.output
+    assert not [k for k in s3.objects(room.site_bucket) if SLUG in k or OTHER in k]
+
+
 def test_a_draft_never_reaches_a_bucket_and_a_release_made_draft_again_is_taken_down(room, s3):
     room.release(OTHER, OTHER_YAML + "draft: true\n")
     publish(room)
