@@ -9,6 +9,7 @@ import pytest
 
 from generator.newsroom import limits
 from tests.conftest import RELEASE_YAML
+from tests.newsroom.test_validation import materialise
 
 GOOD = RELEASE_YAML
 REL = "releases/x/release.yaml"
@@ -78,19 +79,6 @@ CASES = [
 ]
 
 
-def _materialise(newsroom, files):
-    folder = newsroom.root / "releases" / "x"
-    for rel, content in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if content == "photo":
-            newsroom.photo("x", rel)
-        elif content == "loop":
-            os.symlink(path.name, path)
-        else:
-            path.write_bytes(content)
-
-
 def _site_files(newsroom) -> dict:
     return {p.relative_to(newsroom.site): p.read_bytes() for p in newsroom.site.rglob("*") if p.is_file()}
 
@@ -101,7 +89,7 @@ def test_check_and_build_refuse_alike(newsroom, name, text, files, expected):
     assert newsroom.run("build").exit_code == 0
     before = _site_files(newsroom)
     newsroom.write(REL, text.encode())
-    _materialise(newsroom, files)
+    materialise(newsroom, files)
 
     lines = {}
     for command in ("check", "build"):

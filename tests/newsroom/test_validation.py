@@ -90,7 +90,8 @@ CASES = [
 ]
 
 
-def _materialise(newsroom, files):
+def materialise(newsroom, files):
+    """Write a case's files into releases/x: photos, symlinks out or in a loop, cut photos, bytes."""
     folder = newsroom.root / "releases" / "x"
     for rel, content in files.items():
         path = folder / rel
@@ -99,6 +100,8 @@ def _materialise(newsroom, files):
             newsroom.photo("x", rel)
         elif content == "symlink-out":
             os.symlink(newsroom.root / "newsroom.yaml", path)
+        elif content == "loop":
+            os.symlink(path.name, path)
         elif content == "truncated":
             full = newsroom.photo("x", rel, size=(800, 600)).read_bytes()
             path.write_bytes(full[: len(full) // 2])
@@ -116,7 +119,7 @@ def test_bad_input_exits_1_with_clear_message_and_keeps_site(newsroom, name, tex
         newsroom.write(REL, text)
     else:
         newsroom.write(REL, text)
-    _materialise(newsroom, files)
+    materialise(newsroom, files)
     result = newsroom.run("build")
 
     assert result.exit_code == 1, result.output
