@@ -85,17 +85,9 @@ def init_newsroom(root: Path, settings: Settings, today: dt.date) -> InitReport:
 
 
 def newsroom_yaml(root: Path, settings: Settings, today: dt.date) -> str:
-    import json
+    from generator.newsroom.new import yaml_template
 
-    import jinja2
-
-    from generator.resources import template_dirs
-
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(
-        [jinja2.FileSystemLoader(str(d)) for d in template_dirs(root)]), autoescape=False,
-        keep_trailing_newline=True)
-    env.filters["yaml_string"] = lambda text: json.dumps(text, ensure_ascii=False)  # JSON strings are YAML
-    return env.get_template("newsroom.yaml.j2").render(
+    return yaml_template(root, "newsroom.yaml.j2").render(
         title=settings.title, base_url=settings.base_url, organization=settings.organization,
         language=settings.language, timezone=settings.timezone, today=today.isoformat())
 

@@ -65,8 +65,8 @@ def new_release(root: Path, title: str, now: dt.datetime, *, date: str | None = 
     return folder / RELEASE_FILE
 
 
-def _from_template(root: Path, title: str, date: str, language: str | None, embargo: str | None,
-                   now: dt.datetime) -> str:
+def yaml_template(root: Path, name: str):
+    """A YAML template (built-in or the newsroom's own), with `yaml_string` for quoted values."""
     import jinja2
 
     from generator.resources import template_dirs
@@ -75,7 +75,12 @@ def _from_template(root: Path, title: str, date: str, language: str | None, emba
         [jinja2.FileSystemLoader(str(d)) for d in template_dirs(root)]), autoescape=False,
         keep_trailing_newline=True)
     env.filters["yaml_string"] = lambda text: json.dumps(text, ensure_ascii=False)  # JSON strings are YAML
-    return env.get_template("release.yaml.j2").render(
+    return env.get_template(name)
+
+
+def _from_template(root: Path, title: str, date: str, language: str | None, embargo: str | None,
+                   now: dt.datetime) -> str:
+    return yaml_template(root, "release.yaml.j2").render(
         title=title, date=date, language=language, embargo=embargo, placeholders=PLACEHOLDERS,
         today=now.date().isoformat())
 
