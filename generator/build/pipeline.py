@@ -228,6 +228,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
         write_sitemap(site, pages, out)
         outputs.record("sitemap", sitemap_key, ["sitemap.xml", "robots.txt"])
     copy_assets(site, out)
+    outputs.record("identity", "", write_identity(site, out))
     return photos
 
 
@@ -371,6 +372,19 @@ def write_vcards(site: Site, item, pages, folder: Path) -> list[dict]:
         (folder / name).write_text(pages.vcard(contact, site.newsroom.organization.name), "utf-8", newline="")
         result.append({"contact": contact, "vcard": name})
     return result
+
+
+def write_identity(site: Site, out: Path) -> list[str]:
+    """`/.well-known/atproto-did` when a Bluesky account has a `did`: the newsroom's domain
+    becomes its handle (Bluesky reads this file, the DID alone, as plain text)."""
+    from generator.render.identity import ATPROTO_DID, atproto_did
+
+    did = atproto_did(site.newsroom)
+    if did is None:
+        return []
+    (out / ATPROTO_DID).parent.mkdir(parents=True, exist_ok=True)
+    (out / ATPROTO_DID).write_text(did, "utf-8")
+    return [ATPROTO_DID]
 
 
 def copy_assets(site: Site, out: Path) -> None:

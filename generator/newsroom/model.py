@@ -296,6 +296,8 @@ When = Annotated[dt.datetime, BeforeValidator(_when)]
 
 class Contact(Strict):
     name: Text
+    given_name: Optional[Text] = None    # for the vCard and h-card; default: split from `name`
+    family_name: Optional[Text] = None   # 'van der Berg' (default: split from `name`)
     role: Optional[Text] = None
     email: Optional[Email] = None
     phone: Optional[Text] = None
@@ -473,9 +475,36 @@ Network = Literal["x", "linkedin", "facebook", "instagram", "youtube", "mastodon
                   "threads", "tiktok", "rss", "other"]
 
 
+_FEDIVERSE_HANDLE = re.compile(r"@?([A-Za-z0-9_][A-Za-z0-9_.-]*)@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)")
+_DID = re.compile(r"did:plc:[a-z2-7]{24}|did:web:[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
+
+def _fediverse_handle(value: str) -> str:
+    if not _FEDIVERSE_HANDLE.fullmatch(value):
+        raise ValueError("must be a Mastodon handle such as '@broodenco@mastodon.social'")
+    return "@" + value.lstrip("@")
+
+
+def _did(value: str) -> str:
+    if not _DID.fullmatch(value):
+        raise ValueError("must be a Bluesky DID such as 'did:plc:' followed by 24 letters and digits "
+                         "(Bluesky: Settings, Account, Handle, 'I have my own domain') or 'did:web:example.org'")
+    return value
+
+
 class Social(Strict):
     network: Network
     url: HttpUrl
+    handle: Optional[Annotated[str, AfterValidator(_fediverse_handle)]] = None   # mastodon: '@name@instance'
+    did: Optional[Annotated[str, AfterValidator(_did)]] = None   # bluesky: served as /.well-known/atproto-did
+
+    @model_validator(mode="after")
+    def _identity_fits_network(self):
+        if self.handle is not None and self.network != "mastodon":
+            raise ValueError("'handle' is for a mastodon account (network: mastodon)")
+        if self.did is not None and self.network != "bluesky":
+            raise ValueError("'did' is for a Bluesky account (network: bluesky)")
+        return self
 
 
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
@@ -501,6 +530,13 @@ class Organization(Strict):
         return value
     boilerplate: Optional[Markdown] = None
     social: Few(Social) = []
+
+    @field_validator("social")
+    @classmethod
+    def _one_did(cls, value: list) -> list:
+        if sum(1 for s in value if s.did) > 1:
+            raise ValueError("only one Bluesky account can have a 'did': /.well-known/atproto-did names one")
+        return value
 
 
 def _s3_url(value: str) -> str:
