@@ -112,14 +112,17 @@ def _held(site: Site) -> tuple[int, int]:
 def check(root: Path, now: dt.datetime, progress=None) -> tuple[Site, list[Problem]]:
     """`smr check`: refuse what a build would refuse, writing no site. Validates every
     press item (`load_site`) and opens every photo (`check_photos`, as each build does);
-    returns the site and the warnings (drafts' problems, what a build would publish as given)."""
+    returns the site and the warnings (drafts' problems, what a build would publish as given,
+    what social networks would make of each release's link: render/card_lint.py)."""
     from generator.newsroom.site import load_site
     from generator.photos.pipeline import check_photos, gps_warnings
+    from generator.render.card_lint import card_warnings
 
     site = load_site(root, now)
     drafts = check_photos(site.items, site.root, progress=progress)
     return site, sorted(site.warnings + drafts) + gps_warnings(site.items, site.root,
-                                                                    site.newsroom.publish.strip_gps)
+                                                                    site.newsroom.publish.strip_gps) \
+        + sorted(card_warnings(site.items, site.root))
 
 
 def _output_tag(output: Path) -> str:
