@@ -19,6 +19,7 @@ COLUMNS = ("email", "first_name", "last_name", "name", "blog", "subject", "greet
            "release_url", "hashtags", "embargo", "matched_post_title", "matched_post_url")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UNWRITABLE = "with an e-mail address no draft can hold (see smr outreach check)"
+ALREADY_COVERED = "who already wrote about it"
 
 
 def neutralise(value: str) -> str:
@@ -243,14 +244,19 @@ def export(root: Path, release: str, *, top: int | None, fmt: str = "csv", delim
         raise SmrError(f"--format {fmt!r}: use csv or eml")
     if fmt == "csv" and delimiter not in (",", ";", "\t"):
         raise SmrError(f"--delimiter {delimiter!r}: use ',' or ';' (or a tab)")
+    from generator.outreach.coverage import covered_by
+
     ctx, listing, matches = match(root, release)
     opted_out = sum(1 for b in listing.bloggers if b.opt_out)
     candidates = len(listing.bloggers) - opted_out
-    chosen = matches[:top] if top else matches
+    wrote = covered_by(ctx, [m.blogger for m in matches], now)
+    fresh = [m for m, covered in zip(matches, wrote) if not covered]   # never pitch what they covered
+    chosen = fresh[:top] if top else fresh
     records = recipients(ctx, chosen, now)
     left_out = {"opted out": opted_out, "invalid or duplicate rows (see smr outreach check)": listing.skipped,
+                ALREADY_COVERED: len(matches) - len(fresh),
                 "without a match": candidates - len(matches),
-                f"below the top {top}": len(matches) - len(chosen)}
+                f"below the top {top}": len(fresh) - len(chosen)}
     default = ctx.root / "outreach" / "exports" / (ctx.item.slug + (".csv" if fmt == "csv" else ""))
     path = Path(output or default).resolve()
     _refuse_public(ctx.root, path)

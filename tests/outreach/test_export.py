@@ -97,9 +97,10 @@ def test_semicolon_delimiter_for_dutch_excel_and_no_embargo_after_it(fetched, tm
                  "--top", "2", "--now", "2026-11-25T10:00+01:00", "-o", str(out))
     assert result.exit_code == 0, result.output
     rows = read_csv(out, ";")
-    assert len(rows) == 2 and rows[0]["email"] == "anna@example.nl"
+    # Anna's post of the 25th about this news is out by now: she is not pitched it
+    assert len(rows) == 2 and rows[0]["email"] == "zoe.ijzerman@example.nl"
     assert rows[0]["embargo"] == "" and "embargo" not in rows[0]["pitch"].lower()
-    assert "below the top 2" in result.output
+    assert "below the top 2" in result.output and "1 who already wrote about it" in result.output
 
 
 def test_eml_drafts_parse_and_open_as_unsent(fetched, tmp_path):
@@ -176,7 +177,8 @@ def test_a_newsroom_can_override_the_pitch_template(fetched, tmp_path):
                    '{% macro pitch() %}{{ lang }}: {{ url }}{% endmacro %}\n'
                    '{% macro signature() %}{{ from_name }}{% endmacro %}\n', "utf-8")
     out = tmp_path / "own.csv"
-    result = smr("outreach", "export", "--root", str(room), NL_SLUG, "--top", "1", "-o", str(out))
+    result = smr("outreach", "export", "--root", str(room), NL_SLUG, "--top", "1", "-o", str(out),
+                 "--now", "2026-11-24T12:00+01:00")
     assert result.exit_code == 0, result.output
     row = read_csv(out)[0]
     assert (row["subject"], row["greeting"], row["pitch"]) == (
@@ -277,3 +279,40 @@ def test_an_address_no_draft_can_hold_is_left_out_and_counted(tmp_path):
                                dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc))
     assert [p.name for p in paths] == ["002-anna.eml"] and skipped == 1
     assert UNWRITABLE == "with an e-mail address no draft can hold (see smr outreach check)"
+
+
+@pytest.fixture
+def own_room(fetched, tmp_path):
+    import shutil
+
+    room = tmp_path / "newsroom"
+    shutil.copytree(fetched.root, room, ignore=shutil.ignore_patterns("_site", "exports"))
+    return room
+
+
+def test_who_already_wrote_about_the_news_is_not_pitched_it(own_room, tmp_path):
+    """Anna's post links the release, Frank's uses its hashtag after it: both are out by the 27th."""
+    out = tmp_path / "after.csv"
+    result = smr("outreach", "export", "--root", str(own_room), NL_SLUG, "--now", "2026-11-27T10:00+01:00",
+                 "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = read_csv(out)
+    assert {r["email"] for r in rows} == {"zoe.ijzerman@example.nl", "mallory@example.org"}
+    assert "2 who already wrote about it" in result.output
+    for row in rows:   # no pitch cites a post about this very news
+        assert "testbedrijf-webcare" not in row["pitch"] and "dutch-bakery" not in row["pitch"]
+
+
+def test_coverage_recorded_by_smr_coverage_leaves_the_blogger_out(own_room, feed_server, tmp_path):
+    """Once `smr coverage` has listed a post (or someone wrote one into coverage.yaml), its blogger
+    is not pitched that release again, whatever the feed shows now."""
+    assert smr("coverage", "--root", str(own_room), NL_SLUG).exit_code == 0
+    coverage = own_room / "releases" / NL_SLUG / "coverage.yaml"
+    coverage.write_text(coverage.read_text("utf-8") + (
+        f"- url: {feed_server.base}/blog/2026/11/webcare-bij-testbedrijf\n"   # on Zoë's blog, by hand
+        "  title: Webcare bij Testbedrijf\n"), "utf-8")
+    out = tmp_path / "merge.csv"
+    result = smr("outreach", "export", "--root", str(own_room), NL_SLUG, "--now", BEFORE_EMBARGO, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert [r["email"] for r in read_csv(out)] == ["mallory@example.org"]
+    assert "3 who already wrote about it" in result.output
