@@ -316,3 +316,22 @@ def test_coverage_recorded_by_smr_coverage_leaves_the_blogger_out(own_room, feed
     assert result.exit_code == 0, result.output
     assert [r["email"] for r in read_csv(out)] == ["mallory@example.org"]
     assert "3 who already wrote about it" in result.output
+
+
+def test_the_pitch_reads_like_a_person_wrote_it(exported):
+    """Why you, the news, where the rest is, an offer: in paragraphs. The title is the subject, so
+    the pitch does not open with it (or repeat it), and their own post's address is not quoted back."""
+    _, rows = exported
+    for row in rows:
+        title = row["subject"].split("] ", 1)[-1]
+        assert title not in row["pitch"], row["pitch"]
+        assert row["matched_post_url"] not in row["pitch"]
+        paragraphs = row["pitch"].split("\n\n")
+        assert len(paragraphs) == 4, row["pitch"]
+        assert paragraphs[0].startswith(("Ik las je stuk", "I read your post"))
+        assert paragraphs[-1] in ("Wil je meer weten, of iemand van Testbedrijf spreken? Laat het me gerust weten.",
+                                  "If you would like to know more, or talk to someone at Testbedrijf, "
+                                  "just let me know.")
+    anna = next(r for r in rows if r["email"] == "anna@example.nl")
+    assert anna["pitch"].split("\n\n")[1] == ("Vanaf vandaag beantwoordt een team van vijf medewerkers alle "
+                                             "vragen van klanten via sociale media binnen een uur.")
