@@ -423,7 +423,8 @@ def outreach_match(ctx: Context, root: Path, release: str, top, min_score: float
 @click.argument("release")
 @click.option("--top", type=int, help="Only the best N bloggers.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "eml"]), default="csv", show_default=True)
-@click.option("--delimiter", default=",", show_default=True, help="';' for Dutch Excel.")
+@click.option("--delimiter", help="Column separator  [default: outreach.delimiter in newsroom.yaml, else ';' "
+                                  "for a Dutch, German, French, ... newsroom (as its Excel reads CSV), else ',']")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File (csv) or folder (eml); default: outreach/exports/.")
 @NOW_OPTION

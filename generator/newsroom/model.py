@@ -538,6 +538,7 @@ class OutreachSettings(Strict):
     from_name: Optional[Text] = None
     from_email: Optional[Email] = None
     allow_private: bool = False   # fetch feeds from private/loopback addresses (an intranet, tests)
+    delimiter: Optional[Literal[",", ";", "\t"]] = None   # the export's; None: by the newsroom's language
 
 
 def _timezone(value: str) -> str:

@@ -15,7 +15,7 @@ from tests.outreach.support import EN_PREVIEW, EN_SLUG, NL_PREVIEW, NL_SLUG, REL
 BEFORE_EMBARGO = "2026-11-20T10:00+01:00"
 
 
-def read_csv(path, delimiter=","):
+def read_csv(path, delimiter=";"):   # the test newsroom is Dutch: Excel there reads ";"
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads UTF-8 only with it
     text = raw.decode("utf-8-sig")
@@ -335,3 +335,43 @@ def test_the_pitch_reads_like_a_person_wrote_it(exported):
     anna = next(r for r in rows if r["email"] == "anna@example.nl")
     assert anna["pitch"].split("\n\n")[1] == ("Vanaf vandaag beantwoordt een team van vijf medewerkers alle "
                                              "vragen van klanten via sociale media binnen een uur.")
+
+
+def header_of(path):
+    return path.read_bytes().decode("utf-8-sig").split("\r\n", 1)[0]
+
+
+def test_the_delimiter_follows_the_newsroom_language_and_can_be_overridden(own_room, tmp_path):
+    """A Dutch newsroom's CSV opens in Dutch Excel as columns (';'); `--delimiter` and
+    `outreach.delimiter` in newsroom.yaml override; an English newsroom gets ','."""
+    def export(*extra):
+        out = tmp_path / f"merge{len(list(tmp_path.glob('*.csv')))}.csv"
+        result = smr("outreach", "export", "--root", str(own_room), NL_SLUG, "--now", BEFORE_EMBARGO,
+                     "-o", str(out), *extra)
+        assert result.exit_code == 0, result.output
+        return out
+
+    dutch = export()
+    assert header_of(dutch) == ";".join(COLUMNS)
+    assert len(read_csv(dutch, ";")) == 4 and list(read_csv(dutch, ";")[0]) == list(COLUMNS)
+    assert header_of(export("--delimiter", ",")) == ",".join(COLUMNS)
+    settings = own_room / "newsroom.yaml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace("  allow_private: true", '  delimiter: ","\n  allow_private: true'), "utf-8")
+    from_settings = export()
+    assert header_of(from_settings) == ",".join(COLUMNS) and len(read_csv(from_settings, ",")) == 4
+    assert header_of(export("--delimiter", "\t")) == "\t".join(COLUMNS)   # the option wins over the file
+    settings.write_text(text.replace("language: nl", "language: en"), "utf-8")
+    assert header_of(export()) == ",".join(COLUMNS)
+    settings.write_text(text.replace("language: nl", "language: de"), "utf-8")
+    assert header_of(export()) == ";".join(COLUMNS)
+
+
+def test_a_bad_delimiter_setting_names_its_line(own_room):
+    settings = own_room / "newsroom.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "  allow_private: true", '  delimiter: "|"\n  allow_private: true'), "utf-8")
+    result = smr("outreach", "export", "--root", str(own_room), NL_SLUG, "--now", BEFORE_EMBARGO)
+    assert result.exit_code == 1
+    assert "newsroom.yaml" in result.output and "outreach.delimiter: " in result.output
+    assert "Traceback" not in result.output
