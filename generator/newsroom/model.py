@@ -8,7 +8,6 @@ path and date rules can be checked without any global state.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import typing
 from pathlib import Path
@@ -22,6 +21,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from generator.errors import Problem
 from generator.newsroom import limits
 from generator.newsroom.loader import Document as Parsed, dotted
+from generator.text import did_you_mean
 
 
 class Strict(BaseModel):
@@ -574,6 +574,7 @@ class OutreachSettings(Strict):
     from_name: Optional[Text] = None
     from_email: Optional[Email] = None
     allow_private: bool = False   # fetch feeds from private/loopback addresses (an intranet, tests)
+    delimiter: Optional[Literal[",", ";", "\t"]] = None   # the export's; None: by the newsroom's language
 
 
 def _timezone(value: str) -> str:
@@ -673,9 +674,9 @@ def problem_from_error(model: type[BaseModel], doc: Parsed, err: dict) -> Proble
 
 def _suggestion(model: type[BaseModel], loc: tuple) -> str:
     known = _fields_at(model, loc[:-1])
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.4)
+    close = did_you_mean(str(loc[-1]), known, cutoff=0.4)
     if close:
-        return f" (did you mean {close[0]!r}?)"
+        return f" (did you mean {close!r}?)"
     return f"; known fields: {', '.join(sorted(known))}" if known else ""
 
 
