@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import extruct
 import feedparser
+import mf2py
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
@@ -126,6 +127,8 @@ def test_updated_is_shown_and_is_the_modified_time_everywhere(site):
     article, = data["json-ld"]
     assert article["datePublished"] == "2026-11-24T09:00:00+01:00"
     assert article["dateModified"] == "2026-11-28T14:30:00+01:00"
+    entry = mf2py.parse(doc=page_path.read_text("utf-8"), url=f"{BASE}bomen/")["items"][0]["properties"]
+    assert entry["updated"][0].startswith("2026-11-28T14:30:00+01")   # h-entry dt-updated
     og = dict(data["opengraph"][0]["properties"])
     assert og["article:modified_time"] == "2026-11-28T14:30:00+01:00"
     assert og["article:published_time"] == "2026-11-24T09:00:00+01:00"
