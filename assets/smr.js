@@ -20,6 +20,12 @@
     return (target.tagName === "TEXTAREA" ? target.value : target.textContent).trim();
   }
 
+  // What a button copies: its own data-copy-text (a quote with its attribution), else its target's text.
+  function copyText(button, target) {
+    var own = button.getAttribute("data-copy-text");
+    return own !== null ? own : textOf(target);
+  }
+
   // Copy buttons: hidden in the HTML, shown only when copying can work here.
   if (navigator.clipboard && window.isSecureContext) {
     document.querySelectorAll("button.copy[data-copy-target]").forEach(function (button) {
@@ -28,9 +34,10 @@
       button.hidden = false;
       var done = button.getAttribute("data-copied") || "Copied";
       button.addEventListener("click", function () {
-        navigator.clipboard.writeText(textOf(target)).then(function () {
+        var text = copyText(button, target);
+        navigator.clipboard.writeText(text).then(function () {
           button.classList.add("copied");
-          announce(done + ": " + textOf(target).slice(0, 80));
+          announce(done + ": " + text.slice(0, 80));
           setTimeout(function () { button.classList.remove("copied"); }, 2000);
         }, function () {
           // Clipboard refused: select the text so the reader can copy it by hand.

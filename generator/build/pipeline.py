@@ -232,7 +232,16 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
         outputs.record("sitemap", sitemap_key, ["sitemap.xml", "robots.txt"])
     copy_assets(site, out)
     outputs.record("identity", "", write_identity(site, out))
+    if not outputs.reuse("favicon", digest("favicon")):   # the logo and accent are in the global key
+        outputs.record("favicon", digest("favicon"), write_favicons(site, out))
     return photos
+
+
+def write_favicons(site: Site, out: Path) -> list[str]:
+    from generator.photos import favicon
+
+    logo = site.newsroom.organization.logo
+    return favicon.write(out, site.root / logo if logo else None, site.newsroom.theme.accent)
 
 
 def write_index(site: Site, pages, out: Path, outputs, index_key: str, results: dict, keys: dict) -> None:

@@ -123,7 +123,53 @@ def check_markdown(value: str, budget: int = limits.MAX_MARKDOWN_SCAN) -> str:
         raise TextProblem("has so many brackets ([ or <) that are never closed that the page would "
                           "take minutes to make", "; close each [ with ] and each < with >, "
                           "or write them as \\[ and &lt;")
+    check_links(value)
     return value
+
+
+# Where Markdown (or HTML in it) names a link's target: [text](target), [id]: target, <a href=target>.
+_LINK_TARGETS = re.compile(r"(?<!\\)\]\([ \t]*<?([^\s()<>]+)"
+                           r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s<>]+)"
+                           r"|<a\s[^<>]{0,2000}?\bhref[ \t]*=[ \t]*[\"']?([^\"'\s<>]+)", re.M | re.I)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_HOST = re.compile(r"(?:[A-Za-z0-9-]+\.)+([A-Za-z]{2,63})(?::\d+)?\Z")
+_MAIL = re.compile(r"[^@\s/]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\Z")
+# Names of files a relative link may well point to ("docs/factsheet.pdf", "index.html"), which
+# look like host names: these endings are read as a file type, every other as a domain.
+_FILE_ENDINGS = {
+    "html", "htm", "php", "asp", "aspx", "xml", "rss", "atom", "json", "vcf", "ics", "pdf", "doc",
+    "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "epub", "txt", "csv", "md",
+    "zip", "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "svg", "avif", "mp3", "mp4", "webm",
+}
+
+
+def check_links(value: str) -> str:
+    """Refuse a link written without its scheme: `[KNMI](www.knmi.nl)` is a link to a page
+    www.knmi.nl inside the newsroom, which does not exist. Relative links that can be meant
+    stay allowed: `#anchor`, `/path`, `../other-release/`, `docs/factsheet.pdf`."""
+    for found in _LINK_TARGETS.finditer(value):
+        target = found[1] or found[2] or found[3]
+        fix = _with_scheme(target)
+        if fix is not None:
+            scheme = "mailto:" if fix.startswith("mailto:") else "https://"
+            raise TextProblem(f"has a link without {scheme} in front",
+                              f": {target!r} would lead to a page of the newsroom that does not exist; "
+                              f"write {fix}", found.start(found.lastindex))
+    return value
+
+
+def _with_scheme(target: str) -> str | None:
+    """The address `target` was meant to be, when it is a web or e-mail address without its
+    scheme; None for a link with a scheme, or one that is meant to be relative."""
+    if _SCHEME.match(target) or target.startswith(("#", "/", "?", ".")):
+        return None
+    first = re.split(r"[/?#]", target, maxsplit=1)[0]
+    if _MAIL.match(first):
+        return "mailto:" + target
+    host = _HOST.match(first)
+    if host and (first.lower().startswith("www.") or host[1].lower() not in _FILE_ENDINGS):
+        return "https://" + target
+    return None
 
 
 # One level of nesting at the start of a line: a quote marker, or a list marker and its space.
@@ -303,8 +349,32 @@ class Contact(Strict):
     phone: Optional[Text] = None
 
 
+# Quotation marks a quote may come wrapped in (pasted from Word, typed by hand); the page adds
+# its own, so one pair around the whole text goes. Double and single marks are two kinds.
+_DOUBLE_QUOTES = "\"“”„‟«»〝〞＂"
+_SINGLE_QUOTES = "'‘’‚‛‹›"
+_ELISION = re.compile(r"'(?:t|s|n|k|m)\b", re.I)   # Dutch 't, 's, 'n: an apostrophe, not a quote
+
+
+def unquoted(text: str) -> str:
+    """`text` without the quotation marks around the whole of it (“…”, "…", „…”, «…», '…',
+    doubled ones too); what is inside, quotes included, stays as written. A text that only
+    starts and ends with marks of two separate quotes ("A" en "B") keeps them."""
+    for kind in (_DOUBLE_QUOTES, _SINGLE_QUOTES):
+        if kind is _SINGLE_QUOTES and _ELISION.match(text):
+            continue
+        layers = 0
+        while 2 * layers + 2 < len(text) and text[layers] in kind and text[-1 - layers] in kind:
+            layers += 1
+        for n in range(layers, 0, -1):
+            inner = text[n:-n]
+            if not any(c in kind for c in inner):
+                return inner.strip() or text
+    return text
+
+
 class Quote(Strict):
-    text: Text
+    text: Annotated[Text, AfterValidator(unquoted)]
     by: Text
     role: Optional[Text] = None
 
@@ -380,6 +450,7 @@ class Release(Strict):
     draft: bool = False
     date: When
     embargo: Optional[When] = None
+    updated: Optional[When] = None   # a correction: when the release last changed, after `date`
     dateline: Optional[Text] = None
     summary: Text
     facts: Few(InlineMarkdown) = []
@@ -404,6 +475,16 @@ class Release(Strict):
         if sum(1 for i in self.images if i.lead) > 1:
             raise ValueError("only one image can be the lead image")
         return self
+
+    @field_validator("updated")
+    @classmethod
+    def _updated_after_date(cls, value: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
+        date = info.data.get("date")
+        if value is not None and date is not None and value <= date:
+            raise ValueError(f"is not after the release's date ({date.isoformat()}); give when the "
+                             "correction was made, with its time if it was the same day "
+                             f"(e.g. {date.date().isoformat()}T15:30:00{date.strftime('%z')[:3]}:{date.strftime('%z')[3:]})")
+        return value
 
     @field_validator("translations")
     @classmethod

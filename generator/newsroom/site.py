@@ -156,6 +156,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
     warnings.extend(p for item in items for p in template_leftovers(item))
+    warnings.extend(p for item in items for p in future_update(item, now))
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview,
                 warnings=sorted(warnings))
 
@@ -214,6 +215,17 @@ def template_leftovers(item: Item) -> list[Problem]:
             found.append(Problem(item.source, item.line_of(*loc), dotted(loc),
                                  "still holds the example text of `smr new`; write your own"))
     return found
+
+
+def future_update(item: Item, now: dt.datetime) -> list[Problem]:
+    """An `updated:` still to come: the page would already say "Updated" (a warning, as the
+    time is usually right and only its offset or day wrong; not an error that passes tomorrow)."""
+    updated = item.release.updated
+    if updated is None or updated <= now:
+        return []
+    return [Problem(item.source, item.line_of("updated"), "updated",
+                    f"{updated.isoformat()} is still to come, but the page already says it was updated "
+                    "then; give the time the correction was made")]
 
 
 def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:

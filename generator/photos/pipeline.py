@@ -50,6 +50,7 @@ class WebImage:
     og: dict | None = None     # lead only: {"src", "width", "height"} of the 1200x630 social card
     thumb: dict | None = None  # lead only: {"src", "width", "height"} for the index page
     src_bytes: int = 0         # size of the `src` rendition (feed enclosures need it)
+    large: str = ""            # URL of the largest web rendition (1600 px): what a click on the photo opens
 
 
 class ImageSet(list):
@@ -288,6 +289,8 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set, strip_g
     lead = image is item.release.lead_image
     card = lambda m: m and {"src": f"img/{m['src']}", "width": m["width"], "height": m["height"]}  # noqa: E731
     src = f"img/{fallback['files'].get(main_fmt) or next(iter(fallback['files'].values()))}"
+    largest = max(renditions, key=lambda r: r["width"])
+    large = f"img/{largest['files'].get(main_fmt) or next(iter(largest['files'].values()))}"
     return WebImage(
         src=src, src_bytes=(out_dir / src).stat().st_size,
         width=fallback["width"], height=fallback["height"],
@@ -295,7 +298,7 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set, strip_g
         original_width=meta["original_size"][0], original_height=meta["original_size"][1],
         original_bytes=(out_dir / hires).stat().st_size, alt=image.alt,
         caption=image.caption or meta["caption"], credit=image.credit or meta["credit"],
-        license=image.license, lead=lead, sources=sources, srcset=srcset,
+        license=image.license, lead=lead, sources=sources, srcset=srcset, large=large,
         og=card(meta["og"]) if lead else None, thumb=card(meta["thumb"]) if lead else None,
     )
 

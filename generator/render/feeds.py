@@ -228,7 +228,7 @@ def _channel(site, feed: Feed):
     fg.generator("smr", version=__version__)
     if org.logo:
         fg.logo(logo_url(newsroom))
-    fg.updated(feed.items[0].date if feed.items else EPOCH)
+    fg.updated(max((i.release.updated or i.date for i in feed.items), default=EPOCH))
     return fg
 
 
@@ -274,7 +274,7 @@ def _entry(entry, site, item, content: str, lead, tag: str | None = None) -> Non
     entry.title(release.title)
     entry.link(href=url, rel="alternate")
     entry.published(item.date)
-    entry.updated(item.date)
+    entry.updated(release.updated or item.date)   # a correction's `updated:`
     entry.summary(release.summary)
     entry.description(release.summary, isSummary=True)
     entry.content(absolute_links(content, url) or release.summary, type="html")

@@ -94,6 +94,7 @@ def release_meta(site, item, images: list, url: str, translations: list[dict]) -
     release = item.release
     image = share_image(images, url)
     published = item.date.isoformat()
+    modified = (release.updated or item.date).isoformat()   # a correction's `updated:`
     keywords = [*release.tags, *("#" + h for h in release.hashtags)]
     alternates = []
     if translations:
@@ -107,7 +108,7 @@ def release_meta(site, item, images: list, url: str, translations: list[dict]) -
         og += [("og:image", image["url"]), ("og:image:type", image["type"]),
                ("og:image:width", str(image["width"])), ("og:image:height", str(image["height"])),
                ("og:image:alt", image["alt"])]
-    og += [("article:published_time", published), ("article:modified_time", published)]
+    og += [("article:published_time", published), ("article:modified_time", modified)]
     og += [("article:tag", k) for k in keywords]
     twitter = [("twitter:card", "summary_large_image" if image else "summary"),
                ("twitter:title", release.title), ("twitter:description", release.summary)]
@@ -125,7 +126,7 @@ def release_meta(site, item, images: list, url: str, translations: list[dict]) -
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": published,
-        "dateModified": published,
+        "dateModified": modified,
         "inLanguage": item.language,
         "author": [org],
         "publisher": org,

@@ -14,6 +14,7 @@ import jinja2
 
 from generator.render import feeds, i18n, identity, markup, metadata, share
 from generator.newsroom.model import video_kind, vimeo_id, youtube_id
+from generator.photos import favicon
 from generator.resources import template_dirs
 from generator.text import human_bytes
 
@@ -211,6 +212,7 @@ class Pages:
             "accent": newsroom.theme.accent,
             "logo": "assets/logo" + Path(newsroom.organization.logo).suffix.lower() if newsroom.organization.logo else None,
             "logo_size": self.logo_size,
+            "icons": favicon.links(newsroom.organization.logo),
             "noindex": False,
             "feed_links": feeds.discovery(self.feeds, language),
             "format_date": functools.partial(i18n.long_date, language=language),
@@ -246,6 +248,7 @@ class Pages:
             "share_links": share.release_links(text, release.hashtags, url, release.title),
             "share_text": share.share_text(text, release.hashtags) + " " + url,
             "quote_links": [share.quote_link(q.text, q.by, url) for q in release.quotes],
+            "quote_copies": [share.attributed(q.text, q.by, q.role) for q in release.quotes],
             "hashtags": [{"tag": h, "links": share.hashtag_links(h)} for h in release.hashtags],
             "translations": translations,
             "meta": metadata.release_meta(self.site, item, images, url, translations),

@@ -6,12 +6,23 @@ to a social network until the reader clicks.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlencode
 
 
 def share_text(text: str, hashtags: list[str]) -> str:
-    tags = " ".join(f"#{h}" for h in hashtags)
-    return f"{text} {tags}".strip()
+    """The text and the hashtags it does not already hold: a hashtag written in the text, in
+    any case (`#boomplantdag` for `Boomplantdag`), or listed twice, is not added again."""
+    present = {tag.casefold() for tag in _HASHTAG.findall(text)}
+    missing = []
+    for tag in hashtags:
+        if tag.casefold() not in present:
+            present.add(tag.casefold())
+            missing.append(f"#{tag}")
+    return " ".join([text, *missing]).strip()
+
+
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 
 
 def release_links(text: str, hashtags: list[str], url: str, title: str) -> list[dict]:
@@ -33,9 +44,14 @@ def release_links(text: str, hashtags: list[str], url: str, title: str) -> list[
     ]
 
 
+def attributed(text: str, by: str, role: str | None = None) -> str:
+    """A quote as a journalist pastes it: in quotation marks, with who said it."""
+    return f"“{text}” — {by}" + (f", {role}" if role else "")
+
+
 def quote_link(text: str, by: str, url: str) -> str:
     """Share one quote on X, attributed, with the release URL."""
-    return "https://x.com/intent/post?" + urlencode({"text": f"“{text}” — {by}", "url": url})
+    return "https://x.com/intent/post?" + urlencode({"text": attributed(text, by), "url": url})
 
 
 def hashtag_links(tag: str) -> list[dict]:

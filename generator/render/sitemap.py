@@ -16,7 +16,8 @@ def entries(site) -> list[dict]:
     public = site.public
     urls = []
     if public:
-        urls.append({"loc": base, "lastmod": public[0].date.isoformat(), "alternates": []})
+        newest = max(i.release.updated or i.date for i in public)
+        urls.append({"loc": base, "lastmod": newest.isoformat(), "alternates": []})
     else:
         urls.append({"loc": base, "lastmod": None, "alternates": []})
     for item in public:
@@ -26,7 +27,8 @@ def entries(site) -> list[dict]:
         if others:
             alternates = sorted([{"hreflang": o.language, "href": f"{base}{o.slug}/"} for o in [item, *others]],
                                 key=lambda a: a["href"])
-        urls.append({"loc": f"{base}{item.slug}/", "lastmod": item.date.isoformat(), "alternates": alternates})
+        lastmod = (item.release.updated or item.date).isoformat()   # a correction changes the page
+        urls.append({"loc": f"{base}{item.slug}/", "lastmod": lastmod, "alternates": alternates})
     return urls
 
 

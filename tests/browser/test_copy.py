@@ -20,7 +20,7 @@ def test_copy_buttons_work_from_the_keyboard(browser, server):
     page.goto(server + RELEASE_NL)
     buttons = page.get_by_role("button", name="Kopieer citaat")
     assert buttons.count() == 2
-    cases = [("Kopieer citaat", "Klanten praten toch wel over ons. Wij praten nu mee."),
+    cases = [("Kopieer citaat", "“Klanten praten toch wel over ons. Wij praten nu mee.” — Anna de Vries, directeur Brood & Co"),
              ("Kopieer deeltekst", "Brood & Co beantwoordt vragen op sociale media binnen een uur #webcare #BroodEnCo https://pers.broodenco.nl/2026-11-24-webcare-team/"),
              ("Kopieer #webcare", "#webcare"),
              ("Kopieer insluitcode", '<figure><img src="https://pers.broodenco.nl/2026-11-24-webcare-team/img/')]
@@ -32,6 +32,8 @@ def test_copy_buttons_work_from_the_keyboard(browser, server):
         page.keyboard.press("Enter")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.startswith(expected), (name, copied)
+        if name == "Kopieer citaat":   # the quote with who said it, and nothing more
+            assert copied == expected
         status = page.get_by_role("status")
         status.filter(has_text="Gekopieerd: " + expected[:20]).wait_for(state="attached")
     context.close()
@@ -49,4 +51,19 @@ def test_without_javascript_text_is_selectable_and_no_button_shows(browser, serv
     assert "Wij praten nu mee" in page.locator("#quote-1").inner_text()
     # The video falls back to a plain link to the video page.
     assert page.locator("figure.video a.video-link").get_attribute("href").startswith("https://www.youtube.com/")
+    context.close()
+
+
+def test_a_click_on_a_photo_opens_its_1600_px_rendition_not_the_original(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + RELEASE_NL)
+    with page.expect_navigation():
+        page.locator("figure.photo a.photo-link").first.click()
+    assert "/img/" in page.url and "/hires/" not in page.url
+    width = page.evaluate("document.images[0].naturalWidth")
+    assert width == 1600   # the example's team.jpg is 1800 px wide: the largest rendition
+    page.go_back()
+    download = page.locator("figure.photo a.download").first
+    assert "/hires/" in download.evaluate("a => a.href") and download.get_attribute("download") == "team.jpg"
     context.close()

@@ -33,8 +33,8 @@ def test_release_sections_in_order(example_site):
     page = soup(example_site / SLUG / "index.html")
     article = page.select_one("article.release")
     order = [el.get("class")[0] for el in article.find_all(["header", "p", "section"], recursive=False)]
-    assert order == ["release-header", "lede", "facts", "body", "quotes", "photos", "videos", "documents",
-                     "links", "hashtags", "share", "coverage", "social", "about", "contacts", "subscribe"]
+    assert order == ["release-header", "lede", "facts", "contacts", "body", "quotes", "photos", "videos",
+                     "documents", "links", "hashtags", "share", "coverage", "social", "about", "subscribe"]
 
 
 def test_release_header_dateline_and_lede(example_site):
