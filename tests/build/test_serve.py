@@ -238,7 +238,7 @@ def test_smr_serve_rebuilds_reports_one_line_per_error_and_stops_on_ctrl_c(newsr
         eventually(lambda: "Bericht 1, bewerkt" in fetch(url + f"{slug(1)}/")[1], "the edit served")
         newsroom.release(slug(1), "title: [\n")
         line = err.wait_for("error: ")
-        assert "release.yaml:2" in line
+        assert "release.yaml:1" in line
         assert "Bericht 1, bewerkt" in fetch(url + f"{slug(1)}/")[1]   # still serving
         proc.send_signal(signal.SIGINT)
         assert proc.wait(DEADLINE) == 0
