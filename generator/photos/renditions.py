@@ -346,12 +346,12 @@ def rights_xmp(rights: dict) -> str:
     line (photoshop:Credit), copyright notice (dc:rights), caption (dc:description), usage
     terms (xmpRights:UsageTerms), Web Statement of Rights (xmpRights:WebStatement) and
     Licensor URL (plus:Licensor/plus:LicensorURL). Empty when there is nothing to say."""
-    from xml.sax.saxutils import escape
+    from html import escape   # & < > in element text (xml.sax.saxutils would pull in urllib, ssl, email)
 
     def text(value: str) -> str:
         value = "".join(c for c in value if c in "\t\n\r" or 0x20 <= ord(c) < 0xD800 or 0xE000 <= ord(c) < 0xFFFE
                         or ord(c) >= 0x10000)   # only what XML 1.0 allows
-        return escape(value[:MAX_XMP_VALUE])
+        return escape(value[:MAX_XMP_VALUE], quote=False)
 
     def alt(value: str) -> str:
         return f'<rdf:Alt><rdf:li xml:lang="x-default">{text(value)}</rdf:li></rdf:Alt>'
