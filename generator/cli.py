@@ -386,15 +386,16 @@ def outreach_import_opml(ctx: Context, root: Path, opml: Path):
 def outreach_fetch(ctx: Context, root: Path, timeout: float, max_bytes: int, workers: int):
     """Download every blogger's feed into .smr-cache/feeds/ (conditional GET); exit 1 if any failed."""
     from generator.outreach.common import bloggers, fetch
+    from generator.outreach.fetch import summary
 
     listing = run(ctx, lambda: bloggers(root))
     _list_warnings(ctx, listing)
     results = run(ctx, lambda: fetch(root, listing.bloggers, timeout=timeout, max_bytes=max_bytes,
                                      workers=workers))
-    for result in results:   # a failed feed is an error: shown even with -q
+    failed = any(r.status == "failed" for r in results)
+    for result in results:   # a failed feed is an error: shown even with -q, and so is the summary
         (click.echo if result.status == "failed" else ctx.say)(result.line())
-    failed = sum(1 for r in results if r.status == "failed")
-    ctx.say(f"{len(results) - failed} feeds ready, {failed} failed.")
+    (click.echo if failed else ctx.say)(summary(results))
     if failed:
         sys.exit(1)
 
@@ -422,7 +423,8 @@ def outreach_match(ctx: Context, root: Path, release: str, top, min_score: float
 @click.argument("release")
 @click.option("--top", type=int, help="Only the best N bloggers.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "eml"]), default="csv", show_default=True)
-@click.option("--delimiter", default=",", show_default=True, help="';' for Dutch Excel.")
+@click.option("--delimiter", help="Column separator  [default: outreach.delimiter in newsroom.yaml, else ';' "
+                                  "for a Dutch, German, French, ... newsroom (as its Excel reads CSV), else ',']")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File (csv) or folder (eml); default: outreach/exports/.")
 @NOW_OPTION

@@ -112,14 +112,17 @@ def _held(site: Site) -> tuple[int, int]:
 def check(root: Path, now: dt.datetime, progress=None) -> tuple[Site, list[Problem]]:
     """`smr check`: refuse what a build would refuse, writing no site. Validates every
     press item (`load_site`) and opens every photo (`check_photos`, as each build does);
-    returns the site and the warnings (drafts' problems, what a build would publish as given)."""
+    returns the site and the warnings (drafts' problems, what a build would publish as given,
+    what social networks would make of each release's link: render/card_lint.py)."""
     from generator.newsroom.site import load_site
     from generator.photos.pipeline import check_photos, gps_warnings
+    from generator.render.card_lint import card_warnings
 
     site = load_site(root, now)
     drafts = check_photos(site.items, site.root, progress=progress)
     return site, sorted(site.warnings + drafts) + gps_warnings(site.items, site.root,
-                                                                    site.newsroom.publish.strip_gps)
+                                                                    site.newsroom.publish.strip_gps) \
+        + sorted(card_warnings(site.items, site.root))
 
 
 def _output_tag(output: Path) -> str:
@@ -229,6 +232,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
         write_sitemap(site, pages, out)
         outputs.record("sitemap", sitemap_key, ["sitemap.xml", "robots.txt"])
     copy_assets(site, out)
+    outputs.record("identity", "", write_identity(site, out))
     return photos
 
 
@@ -373,6 +377,19 @@ def write_vcards(site: Site, item, pages, folder: Path) -> list[dict]:
         (folder / name).write_text(pages.vcard(contact, site.newsroom.organization.name), "utf-8", newline="")
         result.append({"contact": contact, "vcard": name})
     return result
+
+
+def write_identity(site: Site, out: Path) -> list[str]:
+    """`/.well-known/atproto-did` when a Bluesky account has a `did`: the newsroom's domain
+    becomes its handle (Bluesky reads this file, the DID alone, as plain text)."""
+    from generator.render.identity import ATPROTO_DID, atproto_did
+
+    did = atproto_did(site.newsroom)
+    if did is None:
+        return []
+    (out / ATPROTO_DID).parent.mkdir(parents=True, exist_ok=True)
+    (out / ATPROTO_DID).write_text(did, "utf-8")
+    return [ATPROTO_DID]
 
 
 def copy_assets(site: Site, out: Path) -> None:

@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 from generator.newsroom.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES  # noqa: F401 (MAX_NODES: said here before)
 
 _STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -95,13 +96,12 @@ def parse_yaml(text: str, shown: str, *, expect: type = dict, allow_empty: bool 
         raise SmrError(f"contains an invisible control character (U+{ord(char):04X}) at column "
                        f"{column}; delete it", file=shown, line=line) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        problem = exc.problem or "invalid YAML"
-        bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
-        if "\t" in bad_line:
-            problem = "tab character; indent with spaces, not tabs"
-        raise SmrError(f"invalid YAML: {problem}", file=shown, line=line) from None
+        try:
+            line, field, problem = _explain(exc, text)
+        except Exception:  # noqa: BLE001 - the words are a courtesy: never a crash instead of the error
+            mark = exc.problem_mark or exc.context_mark
+            line, field, problem = (mark.line + 1 if mark else 0), "", exc.problem or "not valid YAML"
+        raise SmrError(f"invalid YAML: {problem}", file=shown, line=line, field=field) from None
     except yaml.YAMLError as exc:
         raise SmrError(f"invalid YAML: {exc}", file=shown) from None
     finally:
@@ -112,7 +112,7 @@ def parse_yaml(text: str, shown: str, *, expect: type = dict, allow_empty: bool 
             doc.data = expect()
             return doc
         raise SmrError("the file is empty", file=shown, line=1)
-    builder = _Builder(shown, doc.lines)
+    builder = _Builder(shown, doc.lines, text)
     doc.data = builder.build(node, ())
     if not isinstance(doc.data, expect):
         want = "a mapping of fields (key: value)" if expect is dict else "a list"
@@ -161,8 +161,9 @@ def _kind(value: Any) -> str:
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, counting every value built."""
 
-    def __init__(self, shown: str, lines: dict):
+    def __init__(self, shown: str, lines: dict, text: str = ""):
         self.shown = shown
+        self.text = text
         self.lines = lines
         self.count = 0
         self.open: set[int] = set()   # the lists and mappings being built, outermost first
@@ -178,6 +179,11 @@ class _Builder:
             raise SmrError(f"lists and mappings are nested more than {MAX_DEPTH} deep, aliases "
                            "expanded; write the values out", file=self.shown, line=line, field=_dotted(loc))
         self.lines.setdefault(loc, line)
+        if node.tag not in _STANDARD_TAGS and node.tag.startswith("!") and isinstance(node, yaml.ScalarNode):
+            key = f"{loc[-1]}: " if loc and isinstance(loc[-1], str) else "- "
+            raise SmrError(f"a value cannot start with '!' (YAML reads {node.tag} as a type): put the text in "
+                           f"straight double quotes: {key}{_quoted(f'{node.tag} {node.value}'.strip())}",
+                           file=self.shown, line=line, field=_dotted(loc))
         if node.tag not in _STANDARD_TAGS:
             raise SmrError(f"YAML tag {node.tag!r} is not allowed; write plain values",
                            file=self.shown, line=line, field=_dotted(loc))
@@ -190,7 +196,7 @@ class _Builder:
             try:
                 if isinstance(node, yaml.MappingNode):
                     return self._mapping(node, loc)
-                return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+                return [self._item(item, loc + (i,)) for i, item in enumerate(node.value)]
             finally:
                 self.open.discard(id(node))
         if node.tag == _STR:   # most values: the constructor would return the text as it is
@@ -207,6 +213,18 @@ class _Builder:
             raise SmrError(f"not a valid {what}: {shown!r}", file=self.shown, line=line,
                            field=_dotted(loc)) from None
 
+    def _item(self, node: yaml.Node, loc: tuple) -> Any:
+        """A list item; `- #webcare` is an empty item followed by a comment, never what was meant."""
+        if node.tag == _NULL and node.value == "":
+            rest = _line(self.text, node.start_mark.line)[node.start_mark.column:].lstrip()
+            if rest.startswith("#"):
+                word = rest[1:].split(" #")[0].strip() or "..."
+                raise SmrError(f"a '#' at the start of a list item makes the rest of the line a comment, so "
+                               f"the item is empty: leave out the # (- {word.lstrip('#')}) or put the text in "
+                               f"straight double quotes (- \"#{word}\")", file=self.shown,
+                               line=node.start_mark.line + 1, field=_dotted(loc))
+        return self.build(node, loc)
+
     def _mapping(self, node: yaml.MappingNode, loc: tuple) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
@@ -219,7 +237,8 @@ class _Builder:
             key = str(key_node.value)
             key_line = key_node.start_mark.line + 1
             if key in result:
-                raise SmrError(f"duplicate key {key!r} (first on line {self.lines[loc + (key,)]})",
+                raise SmrError(f"duplicate key {key!r} (first on line {self.lines[loc + (key,)]}); "
+                               "keep one of the two",
                                file=self.shown, line=key_line, field=_dotted(loc + (key,)))
             self.lines[loc + (key,)] = key_line
             result[key] = self.build(value_node, loc + (key,))
@@ -238,3 +257,153 @@ def _dotted(loc: tuple) -> str:
 
 
 dotted = _dotted
+
+
+# ---------------------------------------------------------------- syntax errors in words
+
+_KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<dash>(?:-[ ]+)*)(?P<key>[^\s#:'\"\[\]{},&*!|>%@`-][^:#]*?|\"[^\"]*\"|'[^']*'):"
+                       r"(?P<space>[ ]+|$)(?P<value>.*)$")
+_QUOTE_FIX = "put the text in straight double quotes"
+_NAME = re.compile(r"[A-Za-z_][\w-]*")   # what a field name looks like (text has spaces)
+
+
+def _line(text: str, index: int) -> str:
+    """Line `index` (0-based) of `text`, '' past the end."""
+    lines = text.splitlines()
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+def _quoted(value: str) -> str:
+    """`value` as a double-quoted YAML string, the way a person would fix the line."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _parent(field: str) -> str:
+    """`facts[1]` → `facts`: a misplaced list item's number is only a guess."""
+    return re.sub(r"\[\d+\]$", "", field)
+
+
+def _field_at(text: str, index: int) -> str:
+    """The dotted field that line `index` belongs to (`quotes[1].text`), from indentation alone:
+    enough to say where a line that YAML could not read sits."""
+    lines = text.splitlines()
+    if not 0 <= index < len(lines):
+        return ""
+
+    def parts(raw: str):
+        found = _KEY_LINE.match(raw)
+        indent = len(raw) - len(raw.lstrip(" "))
+        column = indent + len(found["dash"]) if found else len(raw) - len(raw.lstrip(" -"))
+        return found, indent, column
+
+    found, indent, column = parts(lines[index])
+    path: list = [found["key"].strip("'\"")] if found else []
+    item_at, items, target = None, 0, column
+    if lines[index].lstrip().startswith("-"):   # a list item itself: find its number
+        item_at, items, target = indent, 1, indent
+    for raw in reversed(lines[:index]):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        found, indent, column = parts(raw)
+        is_item = raw.lstrip().startswith("-")
+        if item_at is not None and is_item and indent == item_at:
+            items += 1
+        elif is_item and indent < target <= column:   # the `- ` opening the item that holds the line
+            item_at, items, target = indent, 1, indent
+        elif found and column < target:
+            if item_at is not None:
+                path.insert(0, items - 1)
+                item_at = None
+            path.insert(0, found["key"].strip("'\""))
+            target = column
+            if column == 0:
+                break
+    return _dotted(tuple(path))
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
+    """(line, field, words) for a YAML syntax error: what is wrong as a person would say it, with the
+    fix. Works from PyYAML's and libyaml's messages (they word them differently) and the line itself."""
+    mark = exc.problem_mark or exc.context_mark
+    index = mark.line if mark else 0
+    column = mark.column if mark else 0
+    problem = exc.problem or ""
+    context = exc.context or ""
+    raw = _line(text, index)
+    before = _line(text, index - 1)
+    field = _field_at(text, index)
+    found = _KEY_LINE.match(raw)
+    char = raw[column] if column < len(raw) else ""
+
+    def say(words: str, line: int = index + 1, where: str = field) -> tuple[int, str, str]:
+        return line, where, words
+
+    if "\t" in raw[: len(raw) - len(raw.lstrip())] or char == "\t":
+        return say("a tab character; indent with spaces, not tabs")
+    if "mapping values are not allowed" in problem:
+        if found and found["dash"] and not _NAME.fullmatch(found["key"]):   # `- Let op: open: dag`
+            item = raw.lstrip(" ")[len(found["dash"]):].strip()
+            return say(f"a colon inside a list item: {_QUOTE_FIX}: - {_quoted(item)}",
+                       where=field[: -len(found["key"]) - 1] if field.endswith(found["key"]) else field)
+        if found and column > found.end("space") and found["key"] and found["space"]:
+            key, value = found["key"], found["value"].strip()
+            return say(f"a colon inside a value: {_QUOTE_FIX}: {key}: {_quoted(value)}")
+        previous = _KEY_LINE.match(before)
+        glued = re.match(r"^\s*(-\s+)?([\w-]+):(\S.*)$", before)
+        if glued and not previous:
+            return say(f"a field needs a space after its colon: {glued[2]}: {glued[3]}", index, glued[2])
+        if found and previous and previous["value"].strip() and len(found["indent"]) > len(previous["indent"]):
+            return say(f"this line is indented further than '{previous['key']}:' above it, which already has a "
+                       f"value: start '{found['key']}:' in the same column as '{previous['key']}:'; or, if the "
+                       f"line continues the text above, {_QUOTE_FIX} on one line")
+        return say(f"a colon followed by a space inside a value: {_QUOTE_FIX}")
+    if "cannot start any token" in problem:
+        if char in "@`%":
+            value = found["value"].strip() if found else raw.strip()
+            fix = f"{found['key']}: {_quoted(value)}" if found else _quoted(value)
+            return say(f"a value cannot start with {char}: {_QUOTE_FIX}: {fix}")
+        return say(f"a value cannot start with {char!r}: {_QUOTE_FIX}")
+    if "alias" in problem or "alias" in context or "anchor" in context:   # *text* or &text
+        value = found["value"].strip() if found else raw.strip().lstrip("- ")
+        fix = f"{found['key']}: {_quoted(value)}" if found else f"- {_quoted(value)}"
+        return say(f"a value cannot start with {value[:1] or '*'}: {_QUOTE_FIX}: {fix}")
+    if "quoted scalar" in context and "end of stream" in problem:
+        start = exc.context_mark.line if exc.context_mark else index
+        quote = _line(text, start)[exc.context_mark.column] if exc.context_mark else '"'
+        return say(f"the quote ({quote}) opened on this line is never closed: end the text with {quote}",
+                   start + 1, _field_at(text, start))
+    if "escape character" in problem:
+        return say("a backslash (\\) inside double quotes must be written twice (\\\\), or put the text in "
+                   "single quotes instead: 'C:\\map'")
+    if "block scalar" in context:
+        return say("after | or > the text starts on the next line, indented; or write it on this line in "
+                   "straight double quotes")
+    if "flow sequence" in context or "flow mapping" in context or "flow node" in context:
+        opened = next((n for n in range(index, -1, -1) if re.search(r"[\[{]", _line(text, n))), index)
+        if re.search(r"[\[,]\s*#", _line(text, opened)):
+            return say("a '#' inside [ ] starts a comment: write hashtags without # ([webcare, klantenservice]) "
+                       "or each in quotes ([\"#webcare\"])", opened + 1, _field_at(text, opened))
+        closer = "]" if "sequence" in context or "[" in _line(text, opened) else "}"
+        opened += 1
+        return say(f"the {'[' if closer == ']' else '{'} opened on this line is never closed with "
+                   f"{closer}, or an item in it has a colon or a comma: put such an item in straight double quotes",
+                   opened, _field_at(text, opened - 1))
+    if "expected key" in problem or "block end" in problem or "expected <" in problem:
+        value = found["value"].strip() if found else ""
+        if value[:1] in ("'", '"') and found:
+            quote = value[0]
+            if quote == "'":
+                return say("text goes on after the closing quote ('): write an apostrophe inside single quotes "
+                           f"twice (''), or put the text in straight double quotes: {found['key']}: "
+                           f"{_quoted(value[1:-1] if value.endswith(quote) else value[1:])}")
+            fixed = f"'{value}'" if "'" not in value else _quoted(value)
+            return say("text goes on after the closing quote (\"): put the whole text in single quotes, "
+                       f"or write each \" inside it as \\\": {found['key']}: "
+                       + (f"'{value[1:-1]}'" if value.endswith(quote) and "'" not in value else fixed))
+        if raw.lstrip().startswith("-"):
+            return say(where=_parent(field), words="this list item is not lined up with the list it belongs to: start every '- ' of one "
+                       "list in the same column, on the lines below its field (facts:, then   - one)")
+        return say("this line's indentation does not fit the lines above it: fields at the same level start in "
+                   "the same column, and a field's own fields are indented under it")
+    words = problem or "the file is not valid YAML"
+    return say(words)

@@ -8,7 +8,6 @@ path and date rules can be checked without any global state.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import typing
 from pathlib import Path
@@ -22,6 +21,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from generator.errors import Problem
 from generator.newsroom import limits
 from generator.newsroom.loader import Document as Parsed, dotted
+from generator.text import did_you_mean
 
 
 class Strict(BaseModel):
@@ -296,6 +296,8 @@ When = Annotated[dt.datetime, BeforeValidator(_when)]
 
 class Contact(Strict):
     name: Text
+    given_name: Optional[Text] = None    # for the vCard and h-card; default: split from `name`
+    family_name: Optional[Text] = None   # 'van der Berg' (default: split from `name`)
     role: Optional[Text] = None
     email: Optional[Email] = None
     phone: Optional[Text] = None
@@ -475,9 +477,36 @@ Network = Literal["x", "linkedin", "facebook", "instagram", "youtube", "mastodon
                   "threads", "tiktok", "rss", "other"]
 
 
+_FEDIVERSE_HANDLE = re.compile(r"@?([A-Za-z0-9_][A-Za-z0-9_.-]*)@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)")
+_DID = re.compile(r"did:plc:[a-z2-7]{24}|did:web:[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
+
+def _fediverse_handle(value: str) -> str:
+    if not _FEDIVERSE_HANDLE.fullmatch(value):
+        raise ValueError("must be a Mastodon handle such as '@broodenco@mastodon.social'")
+    return "@" + value.lstrip("@")
+
+
+def _did(value: str) -> str:
+    if not _DID.fullmatch(value):
+        raise ValueError("must be a Bluesky DID such as 'did:plc:' followed by 24 letters and digits "
+                         "(Bluesky: Settings, Account, Handle, 'I have my own domain') or 'did:web:example.org'")
+    return value
+
+
 class Social(Strict):
     network: Network
     url: HttpUrl
+    handle: Optional[Annotated[str, AfterValidator(_fediverse_handle)]] = None   # mastodon: '@name@instance'
+    did: Optional[Annotated[str, AfterValidator(_did)]] = None   # bluesky: served as /.well-known/atproto-did
+
+    @model_validator(mode="after")
+    def _identity_fits_network(self):
+        if self.handle is not None and self.network != "mastodon":
+            raise ValueError("'handle' is for a mastodon account (network: mastodon)")
+        if self.did is not None and self.network != "bluesky":
+            raise ValueError("'did' is for a Bluesky account (network: bluesky)")
+        return self
 
 
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
@@ -503,6 +532,13 @@ class Organization(Strict):
         return value
     boilerplate: Optional[Markdown] = None
     social: Few(Social) = []
+
+    @field_validator("social")
+    @classmethod
+    def _one_did(cls, value: list) -> list:
+        if sum(1 for s in value if s.did) > 1:
+            raise ValueError("only one Bluesky account can have a 'did': /.well-known/atproto-did names one")
+        return value
 
 
 def _s3_url(value: str) -> str:
@@ -542,6 +578,7 @@ class OutreachSettings(Strict):
     from_name: Optional[Text] = None
     from_email: Optional[Email] = None
     allow_private: bool = False   # fetch feeds from private/loopback addresses (an intranet, tests)
+    delimiter: Optional[Literal[",", ";", "\t"]] = None   # the export's; None: by the newsroom's language
 
 
 def _timezone(value: str) -> str:
@@ -641,9 +678,9 @@ def problem_from_error(model: type[BaseModel], doc: Parsed, err: dict) -> Proble
 
 def _suggestion(model: type[BaseModel], loc: tuple) -> str:
     known = _fields_at(model, loc[:-1])
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.4)
+    close = did_you_mean(str(loc[-1]), known, cutoff=0.4)
     if close:
-        return f" (did you mean {close[0]!r}?)"
+        return f" (did you mean {close!r}?)"
     return f"; known fields: {', '.join(sorted(known))}" if known else ""
 
 

@@ -7,13 +7,13 @@ only ever appended to, so a user's own edits are never rewritten.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.errors import Problem, SmrError, display_path
+from generator.text import did_you_mean
 from generator.newsroom.model import BLOGGER_COLUMNS as COLUMNS
 
 REQUIRED = ("email", "name")
@@ -79,8 +79,8 @@ def read_list(root: Path, path: Path) -> BloggerList:
             raise SmrError(f"the header has no {name!r} column", file=shown, line=1, field=name)
     for position, name in enumerate(header):
         if name not in COLUMNS:
-            close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else f"; known columns: {', '.join(COLUMNS)}"
+            close = did_you_mean(name, COLUMNS)
+            hint = f" (did you mean {close!r}?)" if close else f"; known columns: {', '.join(COLUMNS)}"
             result.problems.append(Problem(shown, 1, name or f"column {position + 1}",
                                            "unknown column, its values are ignored" + hint))
         elif header.index(name) != position:

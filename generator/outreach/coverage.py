@@ -77,6 +77,35 @@ def find(ctx, people: list, feeds: dict) -> list[dict]:
     return list(found.values())
 
 
+def covered_by(ctx, people: list, now: dt.datetime) -> list[bool]:
+    """For each of `people`: did they already write about this news (the release or a translation)?
+
+    Yes when the release's coverage (release.yaml or coverage.yaml, as `smr coverage` writes it)
+    lists a post on their blog or in their feed, or when a post in their cached feed counts as
+    coverage by the rules of `find` (it links to the page, or uses a hashtag since the release)
+    and is dated no later than `now`. Offline: reads the feeds cache only.
+    """
+    from generator.outreach.posts import load_feed
+
+    items = [ctx.item, *(ctx.translations or {}).values()]
+    keys = set().union(*(_page_keys(ctx.newsroom.base_url + item.slug + "/") for item in items))
+    listed = {url_key(c.url) for item in items for c in item.coverage}
+    release = ctx.item.release
+    since = (release.embargo or release.date).astimezone(ctx.newsroom.tz).date()
+    hashtags = list(dict.fromkeys(h for item in items for h in item.release.hashtags))
+    today = now.astimezone(ctx.newsroom.tz).date()
+    answers = []
+    for blogger in people:
+        blog = url_key(blogger.blog_url).rstrip("/") + "/" if blogger.blog_url else None
+        feed = load_feed(ctx.root, blogger) if blogger.feed_url or blogger.blog_url else None
+        posts = [p for p in (feed.posts if feed else []) if p.date is None or p.date <= today]
+        answers.append(
+            any(blog and key.startswith(blog) for key in listed)
+            or any(post.url and url_key(post.url) in listed for post in posts)
+            or any(mentions(post, keys, hashtags, since) for post in posts))
+    return answers
+
+
 def update(root: Path, release: str) -> CoverageReport:
     """Add newly found posts to coverage.yaml; write only when something was added."""
     from generator.outreach.common import bloggers, feeds, release_context

@@ -17,8 +17,12 @@ from generator.errors import SmrError, display_path
 
 COLUMNS = ("email", "first_name", "last_name", "name", "blog", "subject", "greeting", "pitch",
            "release_url", "hashtags", "embargo", "matched_post_title", "matched_post_url")
+COMMA_DECIMAL = {"nl", "de", "fr", "es", "it", "pt", "da", "sv", "fi", "nb", "nn", "no", "pl", "cs", "sk",
+                 "ru", "tr", "id", "el", "hu", "ro", "sl", "hr", "et", "lv", "lt", "is", "ca", "eu", "gl"}
+"""Languages whose Excel writes 1,5 for one and a half, and reads ';' as the CSV separator."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UNWRITABLE = "with an e-mail address no draft can hold (see smr outreach check)"
+ALREADY_COVERED = "who already wrote about it"
 
 
 def neutralise(value: str) -> str:
@@ -234,23 +238,39 @@ def _write(path: Path, data: bytes) -> None:
     atomic_write(path, data, mode=0o600)
 
 
-def export(root: Path, release: str, *, top: int | None, fmt: str = "csv", delimiter: str = ",",
+def default_delimiter(newsroom) -> str:
+    """`outreach.delimiter` from newsroom.yaml, else ';' where Excel writes decimals with a comma
+    (and so separates CSV columns with ';': Dutch, German, French, ...), else ','."""
+    from generator.text import base_language
+
+    if newsroom.outreach.delimiter:
+        return newsroom.outreach.delimiter
+    return ";" if base_language(newsroom.language) in COMMA_DECIMAL else ","
+
+
+def export(root: Path, release: str, *, top: int | None, fmt: str = "csv", delimiter: str | None = None,
            output: Path | None = None, now) -> ExportReport:
-    """Rank, render and write; opted-out, invalid and unmatched bloggers are counted, not sent."""
+    """Rank, render and write; opted-out, invalid and unmatched bloggers are counted, not sent.
+    Without `delimiter`, the CSV's is the newsroom's (`default_delimiter`)."""
     from generator.outreach.common import match
+    from generator.outreach.coverage import covered_by
 
     if fmt not in ("csv", "eml"):
         raise SmrError(f"--format {fmt!r}: use csv or eml")
-    if fmt == "csv" and delimiter not in (",", ";", "\t"):
+    if fmt == "csv" and delimiter is not None and delimiter not in (",", ";", "\t"):
         raise SmrError(f"--delimiter {delimiter!r}: use ',' or ';' (or a tab)")
     ctx, listing, matches = match(root, release)
+    delimiter = delimiter or default_delimiter(ctx.newsroom)
     opted_out = sum(1 for b in listing.bloggers if b.opt_out)
     candidates = len(listing.bloggers) - opted_out
-    chosen = matches[:top] if top else matches
+    wrote = covered_by(ctx, [m.blogger for m in matches], now)
+    fresh = [m for m, covered in zip(matches, wrote) if not covered]   # never pitch what they covered
+    chosen = fresh[:top] if top else fresh
     records = recipients(ctx, chosen, now)
     left_out = {"opted out": opted_out, "invalid or duplicate rows (see smr outreach check)": listing.skipped,
+                ALREADY_COVERED: len(matches) - len(fresh),
                 "without a match": candidates - len(matches),
-                f"below the top {top}": len(matches) - len(chosen)}
+                f"below the top {top}": len(fresh) - len(chosen)}
     default = ctx.root / "outreach" / "exports" / (ctx.item.slug + (".csv" if fmt == "csv" else ""))
     path = Path(output or default).resolve()
     _refuse_public(ctx.root, path)

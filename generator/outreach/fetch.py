@@ -47,6 +47,24 @@ class Result:
         return _UNPRINTABLE.sub("\ufffd", text)
 
 
+SHOWN_FAILURES = 5   # names in the summary line; every failure has its own line above it
+
+
+def summary(results: list[Result]) -> str:
+    """The last line of `smr outreach fetch`: "3 of 40 feeds failed: A, B, C; the other 37 are ready."
+    (blog names, never addresses)."""
+    failed = [r for r in results if r.status == "failed"]
+    ready = len(results) - len(failed)
+    if not failed:
+        return f"{ready} feed{'' if ready == 1 else 's'} ready."
+    names = ", ".join(r.name for r in failed[:SHOWN_FAILURES])
+    if len(failed) > SHOWN_FAILURES:
+        names += f" and {len(failed) - SHOWN_FAILURES} more (see above)"
+    rest = f"; the other {ready} {'is' if ready == 1 else 'are'} ready" if ready else ""
+    text = f"{len(failed)} of {len(results)} feeds failed: {names}{rest}."
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
 class FetchError(Exception):
     pass
 

@@ -258,20 +258,27 @@ def crop_cover(img, size: tuple[int, int], focus, oriented: tuple[int, int]):
 
     W, H = img.size
     tw, th = size
-    fx, fy = focus or (0.5, 0.5)
-    # largest box with the target's aspect ratio that fits in the image
-    if W * th >= H * tw:
-        bh, bw = H, H * tw / th
-    else:
-        bw, bh = W, W * th / tw
-    left = min(max(fx * W - bw / 2, 0), W - bw)
-    top = min(max(fy * H - bh / 2, 0), H - bh)
+    left, top, bw, bh = cover_box((W, H), size, focus)
     in_original = bw * oriented[0] / W  # the box's width in the original's pixels
     if in_original >= tw:
         out = (tw, th)
     else:  # a small photo: keep its own pixels rather than upscale
         out = (max(1, round(in_original)), max(1, round(bh * oriented[0] / W)))
     return img.resize(out, Image.LANCZOS, box=(left, top, left + bw, top + bh), reducing_gap=3.0)
+
+
+def cover_box(image: tuple[int, int], size: tuple[int, int], focus) -> tuple[float, float, float, float]:
+    """(left, top, width, height) of the largest box with `size`'s aspect ratio that fits in
+    an `image`-sized picture, centred on the focus point (default: the centre) as far as the
+    picture allows. What crop_cover cuts, and what `smr check` tells about a card's crop."""
+    W, H = image
+    tw, th = size
+    fx, fy = focus or (0.5, 0.5)
+    if W * th >= H * tw:
+        bh, bw = H, H * tw / th
+    else:
+        bw, bh = W, W * th / tw
+    return min(max(fx * W - bw / 2, 0), W - bw), min(max(fy * H - bh / 2, 0), H - bh), bw, bh
 
 
 def _save(img, path: Path, fmt: str, settings: dict, exif: bytes, xmp: str = "") -> None:

@@ -74,6 +74,8 @@ SHORT = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
 ORIGINAL_CACHE = "public, max-age=3600"
 HASHED_NAME = re.compile(r"\.[0-9a-f]{8,64}\.")   # name.3f2a9c1e.1600.webp, style.0a1b2c3d.css
+WELL_KNOWN = ".well-known"   # the one dot-folder published: identity files others look up (atproto-did)
+WELL_KNOWN_TYPES = {".well-known/atproto-did": "text/plain; charset=utf-8"}   # names without a suffix
 
 TYPES = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
@@ -210,13 +212,15 @@ class Plan:
 # ---------------------------------------------------------------- local files
 
 def scan(site_dir: Path, releases: set[str] | None, media: bool) -> list[LocalFile]:
-    """Every regular file of the built site; dotfiles and symlinks are never published."""
+    """Every regular file of the built site; dotfiles and symlinks are never published, but
+    for the top-level `.well-known/` folder."""
     files = []
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
-                if entry.name.startswith(".") or entry.is_symlink():
+                if (entry.name.startswith(".") and not (prefix == "" and entry.name == WELL_KNOWN)) \
+                        or entry.is_symlink():
                     continue
                 if entry.is_dir():
                     walk(entry.path, f"{prefix}{entry.name}/")
@@ -277,6 +281,8 @@ def document_headers(rel: str) -> dict:
 
 def content_type(rel: str, path: Path) -> str:
     suffix = Path(rel).suffix.lower()
+    if rel in WELL_KNOWN_TYPES:
+        return WELL_KNOWN_TYPES[rel]
     if suffix == ".xml":
         return _sniff_xml(path)
     if suffix in TYPES:
@@ -493,8 +499,10 @@ def release_folder(key: str, target: str, public: set[str], held: dict[str, str]
 
 
 def is_page(key: str) -> bool:
-    """A page or feed that may list releases; assets/ holds none."""
-    return not key.startswith(ASSETS_DIR + "/") and key.lower().endswith(PAGE_SUFFIXES)
+    """A page or feed that may list releases (assets/ holds none), or an identity claim in
+    `.well-known/` the newsroom no longer makes: taken down by every publish."""
+    return key.startswith(WELL_KNOWN + "/") or (
+        not key.startswith(ASSETS_DIR + "/") and key.lower().endswith(PAGE_SUFFIXES))
 
 
 def refuse_taking_down_everything(plan: Plan, public: set[str] | None, where: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.render import feeds, i18n, markup, metadata, share
+from generator.render import feeds, i18n, identity, markup, metadata, share
 from generator.newsroom.model import video_kind, vimeo_id, youtube_id
 from generator.resources import template_dirs
 from generator.text import human_bytes
@@ -36,7 +36,9 @@ def environment(root: Path) -> jinja2.Environment:
         markdown_inline=lambda text: jinja2.utils.markupsafe.Markup(markup.inline(text)),
         filesize=human_bytes,
         vcard=vcard_escape,
+        name_parts=identity.name_parts,
     )
+    env.globals["fediverse_creator"] = identity.fediverse_creator
     return env
 
 

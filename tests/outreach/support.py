@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 DATA = Path(__file__).resolve().parent.parent / "data" / "outreach"
 FEEDS = DATA / "feeds"
 ETAG = '"v1-garden"'
+LOWER_ETAG, LOWER_MODIFIED = '"v1-lower"', "Sun, 22 Nov 2026 10:00:00 GMT"
 SLOW_SECONDS = 3
 DRIP_BYTES = 30   # one a second: far longer than any deadline a test gives
 ENCODED_WORD = "=?utf-8?q?Bcc=3A_x=40evil=2Eexample?="   # decoded, it would read "Bcc: x@evil.example"
@@ -68,6 +69,8 @@ class Handler(BaseHTTPRequestHandler):
                 return
             return self._send(200, (FEEDS / "garden-en.xml").read_bytes(), "application/rss+xml",
                               {"ETag": ETAG, "Last-Modified": "Sun, 22 Nov 2026 10:00:00 GMT"})
+        if path.startswith("/lower/"):
+            return self._lower_case(path)
         if path == "/garbage.xml":  # not HTTP at all
             self.wfile.write(b"HELLO THERE\r\n\r\n")
             self.close_connection = True
@@ -82,6 +85,30 @@ class Handler(BaseHTTPRequestHandler):
                 kind = "text/html" if file.suffix == ".html" else "application/xml"
                 return self._send(200, file.read_bytes(), kind)
         return self._send(404, b"not found", "text/plain")
+
+    def _lower_case(self, path: str):
+        """Header names as some servers write them (Python's own http.server: `Content-type`):
+        HTTP says their case means nothing. A blog page that names its feed, and the feed with
+        lower-case validators that answers a conditional GET with 304."""
+        if path == "/lower/blog/":
+            page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/lower/feed.xml"></head></html>'
+            return self._raw(200, page, {"content-type": "text/html; charset=utf-8"})
+        if path == "/lower/feed.xml":
+            if self.headers.get("if-none-match") == LOWER_ETAG or \
+                    self.headers.get("if-modified-since") == LOWER_MODIFIED:
+                return self._raw(304, b"", {"etag": LOWER_ETAG})
+            return self._raw(200, (FEEDS / "garden-en.xml").read_bytes(),
+                             {"Content-type": "application/rss+xml", "etag": LOWER_ETAG,
+                              "last-modified": LOWER_MODIFIED})
+        return self._send(404, b"not found", "text/plain")
+
+    def _raw(self, status: int, body: bytes, headers: dict):
+        self.send_response(status)
+        for key, value in headers.items():   # written as given: send_header keeps the case
+            self.send_header(key, value)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _hostile(self, path: str):
         if path in HOSTILE_FEEDS:

@@ -15,7 +15,7 @@ from tests.outreach.support import EN_PREVIEW, EN_SLUG, NL_PREVIEW, NL_SLUG, REL
 BEFORE_EMBARGO = "2026-11-20T10:00+01:00"
 
 
-def read_csv(path, delimiter=","):
+def read_csv(path, delimiter=";"):   # the test newsroom is Dutch: Excel there reads ";"
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads UTF-8 only with it
     text = raw.decode("utf-8-sig")
@@ -97,9 +97,10 @@ def test_semicolon_delimiter_for_dutch_excel_and_no_embargo_after_it(fetched, tm
                  "--top", "2", "--now", "2026-11-25T10:00+01:00", "-o", str(out))
     assert result.exit_code == 0, result.output
     rows = read_csv(out, ";")
-    assert len(rows) == 2 and rows[0]["email"] == "anna@example.nl"
+    # Anna's post of the 25th about this news is out by now: she is not pitched it
+    assert len(rows) == 2 and rows[0]["email"] == "zoe.ijzerman@example.nl"
     assert rows[0]["embargo"] == "" and "embargo" not in rows[0]["pitch"].lower()
-    assert "below the top 2" in result.output
+    assert "below the top 2" in result.output and "1 who already wrote about it" in result.output
 
 
 def test_eml_drafts_parse_and_open_as_unsent(fetched, tmp_path):
@@ -176,7 +177,8 @@ def test_a_newsroom_can_override_the_pitch_template(fetched, tmp_path):
                    '{% macro pitch() %}{{ lang }}: {{ url }}{% endmacro %}\n'
                    '{% macro signature() %}{{ from_name }}{% endmacro %}\n', "utf-8")
     out = tmp_path / "own.csv"
-    result = smr("outreach", "export", "--root", str(room), NL_SLUG, "--top", "1", "-o", str(out))
+    result = smr("outreach", "export", "--root", str(room), NL_SLUG, "--top", "1", "-o", str(out),
+                 "--now", "2026-11-24T12:00+01:00")
     assert result.exit_code == 0, result.output
     row = read_csv(out)[0]
     assert (row["subject"], row["greeting"], row["pitch"]) == (
@@ -277,3 +279,99 @@ def test_an_address_no_draft_can_hold_is_left_out_and_counted(tmp_path):
                                dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc))
     assert [p.name for p in paths] == ["002-anna.eml"] and skipped == 1
     assert UNWRITABLE == "with an e-mail address no draft can hold (see smr outreach check)"
+
+
+@pytest.fixture
+def own_room(fetched, tmp_path):
+    import shutil
+
+    room = tmp_path / "newsroom"
+    shutil.copytree(fetched.root, room, ignore=shutil.ignore_patterns("_site", "exports"))
+    return room
+
+
+def test_who_already_wrote_about_the_news_is_not_pitched_it(own_room, tmp_path):
+    """Anna's post links the release, Frank's uses its hashtag after it: both are out by the 27th."""
+    out = tmp_path / "after.csv"
+    result = smr("outreach", "export", "--root", str(own_room), NL_SLUG, "--now", "2026-11-27T10:00+01:00",
+                 "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = read_csv(out)
+    assert {r["email"] for r in rows} == {"zoe.ijzerman@example.nl", "mallory@example.org"}
+    assert "2 who already wrote about it" in result.output
+    for row in rows:   # no pitch cites a post about this very news
+        assert "testbedrijf-webcare" not in row["pitch"] and "dutch-bakery" not in row["pitch"]
+
+
+def test_coverage_recorded_by_smr_coverage_leaves_the_blogger_out(own_room, feed_server, tmp_path):
+    """Once `smr coverage` has listed a post (or someone wrote one into coverage.yaml), its blogger
+    is not pitched that release again, whatever the feed shows now."""
+    assert smr("coverage", "--root", str(own_room), NL_SLUG).exit_code == 0
+    coverage = own_room / "releases" / NL_SLUG / "coverage.yaml"
+    coverage.write_text(coverage.read_text("utf-8") + (
+        f"- url: {feed_server.base}/blog/2026/11/webcare-bij-testbedrijf\n"   # on Zoë's blog, by hand
+        "  title: Webcare bij Testbedrijf\n"), "utf-8")
+    out = tmp_path / "merge.csv"
+    result = smr("outreach", "export", "--root", str(own_room), NL_SLUG, "--now", BEFORE_EMBARGO, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert [r["email"] for r in read_csv(out)] == ["mallory@example.org"]
+    assert "3 who already wrote about it" in result.output
+
+
+def test_the_pitch_reads_like_a_person_wrote_it(exported):
+    """Why you, the news, where the rest is, an offer: in paragraphs. The title is the subject, so
+    the pitch does not open with it (or repeat it), and their own post's address is not quoted back."""
+    _, rows = exported
+    for row in rows:
+        title = row["subject"].split("] ", 1)[-1]
+        assert title not in row["pitch"], row["pitch"]
+        assert row["matched_post_url"] not in row["pitch"]
+        paragraphs = row["pitch"].split("\n\n")
+        assert len(paragraphs) == 4, row["pitch"]
+        assert paragraphs[0].startswith(("Ik las je stuk", "I read your post"))
+        assert paragraphs[-1] in ("Wil je meer weten, of iemand van Testbedrijf spreken? Laat het me gerust weten.",
+                                  "If you would like to know more, or talk to someone at Testbedrijf, "
+                                  "just let me know.")
+    anna = next(r for r in rows if r["email"] == "anna@example.nl")
+    assert anna["pitch"].split("\n\n")[1] == ("Vanaf vandaag beantwoordt een team van vijf medewerkers alle "
+                                             "vragen van klanten via sociale media binnen een uur.")
+
+
+def header_of(path):
+    return path.read_bytes().decode("utf-8-sig").split("\r\n", 1)[0]
+
+
+def test_the_delimiter_follows_the_newsroom_language_and_can_be_overridden(own_room, tmp_path):
+    """A Dutch newsroom's CSV opens in Dutch Excel as columns (';'); `--delimiter` and
+    `outreach.delimiter` in newsroom.yaml override; an English newsroom gets ','."""
+    def export(*extra):
+        out = tmp_path / f"merge{len(list(tmp_path.glob('*.csv')))}.csv"
+        result = smr("outreach", "export", "--root", str(own_room), NL_SLUG, "--now", BEFORE_EMBARGO,
+                     "-o", str(out), *extra)
+        assert result.exit_code == 0, result.output
+        return out
+
+    dutch = export()
+    assert header_of(dutch) == ";".join(COLUMNS)
+    assert len(read_csv(dutch, ";")) == 4 and list(read_csv(dutch, ";")[0]) == list(COLUMNS)
+    assert header_of(export("--delimiter", ",")) == ",".join(COLUMNS)
+    settings = own_room / "newsroom.yaml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace("  allow_private: true", '  delimiter: ","\n  allow_private: true'), "utf-8")
+    from_settings = export()
+    assert header_of(from_settings) == ",".join(COLUMNS) and len(read_csv(from_settings, ",")) == 4
+    assert header_of(export("--delimiter", "\t")) == "\t".join(COLUMNS)   # the option wins over the file
+    settings.write_text(text.replace("language: nl", "language: en"), "utf-8")
+    assert header_of(export()) == ",".join(COLUMNS)
+    settings.write_text(text.replace("language: nl", "language: de"), "utf-8")
+    assert header_of(export()) == ";".join(COLUMNS)
+
+
+def test_a_bad_delimiter_setting_names_its_line(own_room):
+    settings = own_room / "newsroom.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "  allow_private: true", '  delimiter: "|"\n  allow_private: true'), "utf-8")
+    result = smr("outreach", "export", "--root", str(own_room), NL_SLUG, "--now", BEFORE_EMBARGO)
+    assert result.exit_code == 1
+    assert "newsroom.yaml:22: outreach.delimiter: input should be ',', ';' or '\\t'" in result.output
+    assert "Traceback" not in result.output

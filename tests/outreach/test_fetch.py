@@ -138,7 +138,8 @@ def test_fetch_command_prints_names_not_addresses(tmp_path, feed_server):
     result = smr("outreach", "fetch", "--root", str(room.root), "--timeout", "1")
     assert result.exit_code == 1, result.output   # some feeds failed: every line, then exit 1
     assert "ok           Webcare Weetjes <" in result.output
-    assert "14 feeds ready, 3 failed." in result.output
+    assert result.output.splitlines()[-1] == (
+        "3 of 17 feeds failed: Slow Blog, Gone Blog, Broken Blog; the other 14 are ready.")
     assert "@example." not in result.output
     assert (room.root / ".smr-cache" / "feeds").is_dir()
 
@@ -155,3 +156,58 @@ def test_feed_text_loses_markup_and_control_characters():
     text, links = html_text('<p>Hallo\x1b[31m <a href="https://x.example.org/">wereld</a></p>\x07')
     assert text == "Hallo [31m wereld"
     assert links == ["https://x.example.org/"]
+
+
+def test_header_names_in_any_case(tmp_path, feed_server):
+    """A server that writes `content-type`, `Content-type`, `etag`, `last-modified` (Python's own
+    http.server writes `Content-type`): the blog page is still read as HTML and its feed found,
+    the validators are kept and sent back, and the second fetch is a 304."""
+    from tests.outreach.support import LOWER_ETAG, LOWER_MODIFIED
+
+    person = Blogger(email="x@example.org", name="X", blog="Lower", blog_url=f"{feed_server.base}/lower/blog/")
+    first = fetch_one(tmp_path, person, timeout=5, max_bytes=1_000_000, allow_private=True)
+    assert (first.status, first.url) == ("ok", f"{feed_server.base}/lower/feed.xml"), first.line()
+    assert first.detail == f"feed found at {feed_server.base}/lower/feed.xml" and first.entries
+    meta = json.loads(cache_paths(tmp_path, person)[1].read_text())
+    assert (meta["etag"], meta["last_modified"]) == (LOWER_ETAG, LOWER_MODIFIED)
+    feed_server.requests.clear()
+    again = fetch_one(tmp_path, person, timeout=5, max_bytes=1_000_000, allow_private=True)
+    assert again.status == "not-modified", again.line()
+    sent = dict((k.lower(), v) for k, v in feed_server.requests[-1][1].items())
+    assert (sent["if-none-match"], sent["if-modified-since"]) == (LOWER_ETAG, LOWER_MODIFIED)
+
+
+def test_fetch_says_which_feeds_failed_even_when_quiet_and_exits_1(tmp_path, feed_server):
+    room = make_newsroom(tmp_path / "newsroom", feed_server.base)
+    csv_path = room.root / "outreach" / "bloggers.csv"
+    rows = csv_path.read_text("utf-8").splitlines()
+    csv_path.write_text("\n".join(r for r in rows if "slow.xml" not in r) + "\n", "utf-8")
+    result = smr("-q", "outreach", "fetch", "--root", str(room.root), "--timeout", "2")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"failed       Gone Blog <{feed_server.base}/missing.xml>: HTTP 404 Not Found",
+        f"failed       Broken Blog <{feed_server.base}/feeds/broken.xml>: not an RSS or Atom feed "
+        + result.stdout.split("not an RSS or Atom feed ", 1)[1].split("\n", 1)[0],
+        "2 of 16 feeds failed: Gone Blog, Broken Blog; the other 14 are ready."]
+
+
+def test_fetch_exits_0_when_every_feed_is_ready(tmp_path, feed_server):
+    room = make_newsroom(tmp_path / "newsroom", feed_server.base)
+    csv_path = room.root / "outreach" / "bloggers.csv"
+    rows = csv_path.read_text("utf-8").splitlines()
+    bad = ("slow.xml", "missing.xml", "broken.xml")
+    csv_path.write_text("\n".join(r for r in rows if not any(b in r for b in bad)) + "\n", "utf-8")
+    result = smr("outreach", "fetch", "--root", str(room.root), "--timeout", "2")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "14 feeds ready."
+    assert smr("-q", "outreach", "fetch", "--root", str(room.root)).stdout == ""
+
+
+def test_the_summary_names_at_most_five_failures():
+    from generator.outreach.fetch import Result, summary
+
+    results = [Result(f"Blog {n}", "https://x.example/", "failed", "HTTP 404") for n in range(7)]
+    results.append(Result("Fine", "https://y.example/", "ok"))
+    assert summary(results) == ("7 of 8 feeds failed: Blog 0, Blog 1, Blog 2, Blog 3, Blog 4 and 2 more "
+                                "(see above); the other 1 is ready.")
+    assert summary(results[-1:]) == "1 feed ready."

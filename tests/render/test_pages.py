@@ -142,7 +142,7 @@ def test_coverage_social_about_contacts_rss(example_site):
     contact = page.select_one(".contacts .contact")
     assert contact.select_one(".name").get_text().startswith("Sanne Jansen")
     assert contact.select_one('a[href^="mailto:"]')["href"] == "mailto:pers@broodenco.nl"
-    vcard = example_site / SLUG / contact.select_one("a.vcard")["href"]
+    vcard = example_site / SLUG / contact.select_one("a.vcard-file")["href"]
     text = vcard.read_bytes().decode()
     assert text.startswith("BEGIN:VCARD\r\nVERSION:3.0\r\n") and text.endswith("END:VCARD\r\n")
     assert "FN:Sanne Jansen\r\n" in text and "EMAIL;TYPE=INTERNET,WORK:pers@broodenco.nl\r\n" in text
