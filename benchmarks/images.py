@@ -154,7 +154,8 @@ def phase_smr(photos: list[Path], out: Path, formats: tuple[str, ...]) -> None:
             os.link(path, target)
     (out / "newsroom.yaml").write_text(
         "title: Bench\nbase_url: https://example.org/\norganization:\n  name: Bench\n", "utf-8")
-    images = "".join(f"  - file: images/{p.name}\n    alt: Foto {p.stem}\n" for p in photos)
+    images = "".join(f"  - file: images/{p.name}\n    alt: Foto {p.stem}\n    credit: Foto Bench\n"
+                     "    license_url: https://example.org/licence\n" for p in photos)   # renditions carry rights metadata
     (release / "release.yaml").write_text(
         f"title: Bench\ndate: 2026-11-24\nsummary: Bench.\nimages:\n{images}", "utf-8")
     site = load_site(out, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))

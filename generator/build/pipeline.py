@@ -197,7 +197,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     Returns the number of photos processed; `progress(done, total)` hears the photo work.
     """
     from generator.render.feeds import write_feed
-    from generator.photos.pipeline import prepare_images
+    from generator.photos.pipeline import newsroom_rights, prepare_images
     from generator.build.incremental import digest
     from generator.render.pages import Pages
     from generator.render.sitemap import entries as sitemap_entries, write_sitemap
@@ -213,7 +213,8 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
         else:
             todo.append(item)
     # every photo to render, at once, in parallel; the others opened as `smr check` does
-    photos = prepare_images(todo, site.root, every=site.items, warnings=site.warnings, progress=progress)
+    photos = prepare_images(todo, site.root, every=site.items, warnings=site.warnings, progress=progress,
+                            rights=newsroom_rights(site.newsroom))
     for slug, extra in render_releases(site, pages, out, todo):
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra
@@ -332,11 +333,12 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
 def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, object]:
     """One release's folder: photos, documents, vCards and the page. Returns what lists
     need: its index card and its lead photo."""
-    from generator.photos.pipeline import process_images
+    from generator.photos.pipeline import newsroom_rights, process_images
 
     folder = out / item.slug
     folder.mkdir(parents=True)
-    images = process_images(item, folder, strip_gps=site.newsroom.publish.strip_gps)
+    images = process_images(item, folder, strip_gps=site.newsroom.publish.strip_gps,
+                            rights=newsroom_rights(site.newsroom))
     documents = copy_documents(item, folder)
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")

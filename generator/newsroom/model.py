@@ -385,6 +385,8 @@ class Image(Strict):
     caption: Optional[Text] = None
     credit: Optional[Text] = None
     license: Optional[Text] = None
+    license_url: Optional[HttpUrl] = None            # None: the newsroom's publish.license_url
+    acquire_license_page: Optional[HttpUrl] = None   # None: the newsroom's publish.acquire_license_page
     lead: bool = False
     focus: Optional[tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]] = None
     strip_gps: Optional[bool] = None   # None: the newsroom's publish.strip_gps
@@ -638,6 +640,8 @@ class Publish(Strict):
     region: Optional[Text] = None
     path_style: bool = False
     strip_gps: bool = False   # published originals lose their GPS coordinates (a photo may say otherwise)
+    license_url: Optional[HttpUrl] = None            # photos' licence (a photo may say otherwise)
+    acquire_license_page: Optional[HttpUrl] = None   # where photos are licensed (a photo may say otherwise)
 
 
 def _colour(value: str) -> str:

@@ -45,6 +45,7 @@ class WebImage:
     credit: str | None = None
     license: str | None = None
     lead: bool = False
+    rights: dict = field(default_factory=dict)  # what its renditions carry (renditions.RIGHTS)
     sources: list[dict] = field(default_factory=list)  # <source> elements for <picture>
     srcset: str = ""         # srcset of the <img> fallback
     og: dict | None = None     # lead only: {"src", "width", "height"} of the 1200x630 social card
@@ -64,17 +65,18 @@ def cache_root(root: Path) -> Path:
 
 
 def process_images(item, out_dir: Path, *, root: Path | None = None, settings: dict | None = None,
-                   strip_gps: bool = False) -> ImageSet:
+                   strip_gps: bool = False, rights: dict | None = None) -> ImageSet:
     """Put every photo of `item` into `out_dir` (the release's folder in the site).
 
     Renditions come from the cache (made now if `prepare_images` did not run); originals
     are copied as given into hires/ (without GPS coordinates where `strip_gps`, the
     newsroom's default, or the photo's own `strip_gps` says so), and a media kit zip
-    bundles those copies with credits.
+    bundles those copies with credits. `rights` are the newsroom's defaults for the licence
+    links every rendition carries (`newsroom_rights`).
     """
     root = Path(root) if root else item.folder.parent.parent
     settings = settings or SETTINGS
-    jobs = [_job(item, index, image, root, settings) for index, image in enumerate(item.release.images)]
+    jobs = [_job(item, index, image, root, settings, rights) for index, image in enumerate(item.release.images)]
     metas, problems = [], []
     for index, job in enumerate(jobs):
         result = _copy_renditions(job, out_dir / "img")
@@ -112,7 +114,8 @@ def _rendition_names(meta: dict) -> list[str]:
 
 
 def prepare_images(items, root: Path, *, every=None, warnings: list | None = None,
-                   settings: dict | None = None, workers: int | None = None, progress=None) -> int:
+                   settings: dict | None = None, workers: int | None = None, progress=None,
+                   rights: dict | None = None) -> int:
     """Make the renditions of every photo of `items` that the cache lacks, in parallel.
 
     With `every` (all releases of the site, `items` among them), the photos of the others
@@ -122,12 +125,12 @@ def prepare_images(items, root: Path, *, every=None, warnings: list | None = Non
     before the work and again as each photo's outcome comes in (the CLI draws a bar with it).
     Raises one SmrError naming every photo that cannot be used; those of drafts not
     rendered now are appended to `warnings` instead. Returns the number of photos that
-    needed rendering.
+    needed rendering. `rights`: as for `process_images`.
     """
     settings = settings or SETTINGS
     _sweep(cache_root(root))
     rendered, draft_problems = _open_photos(items, every if every is not None else items, Path(root), settings,
-                                            workers, progress)
+                                            workers, progress, rights)
     if warnings is not None:
         warnings.extend(draft_problems)
     return rendered
@@ -141,14 +144,14 @@ def check_photos(items, root: Path, *, workers: int | None = None, progress=None
     the same photos. Outcomes are kept in `.smr-cache/` by each photo's path, size and
     mtime: only new or changed photos are opened again, in worker processes. A draft's
     photos are warnings (returned), as its other problems are."""
-    return _open_photos([], items, Path(root), SETTINGS, workers, progress)[1]
+    return _open_photos([], items, Path(root), SETTINGS, workers, progress, None)[1]
 
 
 CHECK_PARALLEL_FROM = 8  # photos to open (not render) before worker processes pay for themselves
 
 
 def _open_photos(render_items, items, root: Path, settings: dict, workers: int | None,
-                 progress=None) -> tuple[int, list]:
+                 progress=None, rights: dict | None = None) -> tuple[int, list]:
     """Render the photos of `render_items` the cache lacks, open those of `items` not known
     to be usable, all in one pool; raise for every photo of `items` that cannot be used,
     except those of drafts not rendered now: (photos rendered, those drafts' problems)."""
@@ -166,7 +169,7 @@ def _open_photos(render_items, items, root: Path, settings: dict, workers: int |
     same = {}  # path -> the path with the same content that is rendered instead
     for item in render_items:
         for index, image in enumerate(item.release.images):
-            path, job = str(item.folder / image.file), _job(item, index, image, root, settings)
+            path, job = str(item.folder / image.file), _job(item, index, image, root, settings, rights)
             if job["target"] in first:  # the same photo twice is worked on once
                 same[path] = first[job["target"]]
             elif cached_meta(Path(job["target"])) is None:
@@ -244,19 +247,29 @@ def content_hash(path: Path) -> str:
     return _digests[memo]
 
 
-def _job(item, index: int, image, root: Path, settings: dict) -> dict:
+def newsroom_rights(newsroom) -> dict:
+    """The newsroom's defaults for what renditions say about licensing (`publish:`)."""
+    return {"license_url": newsroom.publish.license_url,
+            "acquire_license_page": newsroom.publish.acquire_license_page}
+
+
+def _job(item, index: int, image, root: Path, settings: dict, defaults: dict | None = None) -> dict:
     """Everything a worker needs for one photo; the cache key covers every input of its output."""
     source = item.folder / image.file
     lead = image is item.release.lead_image
+    rights = {"caption": image.caption, "credit": image.credit, "usage_terms": image.license,
+              "license_url": image.license_url, "acquire_license_page": image.acquire_license_page}
+    defaults = {k: v for k, v in (defaults or {}).items() if v}
     key_input = {"content": content_hash(source), "settings": settings, "lead": lead,
-                 "focus": list(image.focus) if lead and image.focus else None, "credit": image.credit,
+                 "focus": list(image.focus) if lead and image.focus else None, "rights": rights,
+                 "defaults": defaults,
                  "pillow": versions(root)["pillow"]}   # new encoders, new bytes: new file names
     key = hashlib.sha256(json.dumps(key_input, sort_keys=True).encode()).hexdigest()[:20]
     cache = cache_root(root)
     cache.mkdir(parents=True, exist_ok=True)
     return {"source": str(source), "target": str(cache / key), "stem": _stem(source.stem),
             "tag": key[:8], "lead": lead, "focus": list(image.focus) if image.focus else None,
-            "credit": image.credit, "settings": settings}
+            "rights": rights, "defaults": defaults, "settings": settings}
 
 
 def _stem(name: str) -> str:
@@ -299,6 +312,7 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set, strip_g
         original_bytes=(out_dir / hires).stat().st_size, alt=image.alt,
         caption=image.caption or meta["caption"], credit=image.credit or meta["credit"],
         license=image.license, lead=lead, sources=sources, srcset=srcset, large=large,
+        rights=meta["rights"],
         og=card(meta["og"]) if lead else None, thumb=card(meta["thumb"]) if lead else None,
     )
 

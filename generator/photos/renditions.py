@@ -24,7 +24,7 @@ from pathlib import Path
 from generator.photos.inspect import JPEG, BadImage, decode, open_image
 
 # Bump when the way renditions are made changes: every cache key changes with it.
-VERSION = 1
+VERSION = 2  # 2: rights metadata (XMP) in every rendition
 
 SETTINGS = {
     "version": VERSION,
@@ -43,8 +43,9 @@ def render(job: dict, *, again: bool = False) -> dict:
     """Make every file of one photo in the cache folder `job["target"]`; return its metadata.
 
     `job` holds: source (path), target (cache folder), stem (file name stem), tag (hash
-    for file names), lead (bool), focus (x, y) or None, credit (YAML credit or None),
-    settings. A folder already there is used when its meta.json is sound (see `cached_meta`),
+    for file names), lead (bool), focus (x, y) or None, rights (what the YAML says: caption,
+    credit, usage_terms, license_url, acquire_license_page, each None when silent),
+    defaults (the newsroom's license_url and acquire_license_page), settings. A folder already there is used when its meta.json is sound (see `cached_meta`),
     unless `again`: then it is replaced. Returns {"ok": meta} or {"error": message}.
     """
     target = Path(job["target"])
@@ -131,8 +132,7 @@ def _render_open(job: dict, work: Path, img) -> dict:
         decode(img)  # reading their EXIF decodes them anyway; only JPEG can be drafted
     info = read_metadata(img)
     oriented = _oriented_size(img)
-    credit = job["credit"] or info["credit"]
-    copyright_line = info["copyright"] or credit
+    rights = resolve_rights(job["rights"], info, job.get("defaults") or {})
     _draft(img, _needed_scale(oriented, settings, job["lead"]))
     decode(img)
     orientation = _orientation(img)
@@ -140,7 +140,8 @@ def _render_open(job: dict, work: Path, img) -> dict:
     img.info = {}
     alpha = img.mode == "RGBA"
     stem, tag = job["stem"], job["tag"]
-    exif = _copyright_exif(copyright_line)
+    exif = _copyright_exif(rights["copyright"])
+    xmp = rights_xmp(rights)
 
     full_w, full_h = oriented
     largest = max(settings["widths"])
@@ -159,20 +160,20 @@ def _render_open(job: dict, work: Path, img) -> dict:
         files = {}
         for fmt in formats:
             name = f"{stem}.{tag}.{width}.{ 'jpg' if fmt == 'jpeg' else fmt}"
-            _save(current, work / name, fmt, settings, exif)
+            _save(current, work / name, fmt, settings, exif, xmp)
             files[fmt] = name
         renditions.append({"width": width, "height": height, "files": files})
     renditions.reverse()
 
     meta = {"renditions": renditions, "alpha": alpha, "original_size": list(oriented),
-            "caption": info["caption"], "credit": info["credit"],
+            "caption": info["caption"], "credit": info["credit"], "rights": rights,
             "og": None, "thumb": None}
     if job["lead"]:
         card_fmt = "png" if alpha else "jpeg"
         for kind in ("og", "thumb"):
             card = crop_cover(img, settings[kind], job["focus"], oriented)
             name = f"{stem}.{tag}.{kind}.{'png' if alpha else 'jpg'}"
-            _save(card, work / name, card_fmt, settings, exif)
+            _save(card, work / name, card_fmt, settings, exif, xmp)
             meta[kind] = {"src": name, "width": card.width, "height": card.height}
     return meta
 
@@ -280,13 +281,20 @@ def cover_box(image: tuple[int, int], size: tuple[int, int], focus) -> tuple[flo
     return min(max(fx * W - bw / 2, 0), W - bw), min(max(fy * H - bh / 2, 0), H - bh), bw, bh
 
 
-def _save(img, path: Path, fmt: str, settings: dict, exif: bytes) -> None:
+def _save(img, path: Path, fmt: str, settings: dict, exif: bytes, xmp: str = "") -> None:
     extra = {"exif": exif} if exif else {}
     if fmt == "jpeg":
+        extra.update({"xmp": xmp.encode()} if xmp else {})
         img.save(path, "JPEG", quality=settings["jpeg_quality"], optimize=True, progressive=True, **extra)
     elif fmt == "webp":
+        extra.update({"xmp": xmp.encode()} if xmp else {})
         img.save(path, "WEBP", quality=settings["webp_quality"], method=4, **extra)
     else:
+        if xmp:  # PNG: the iTXt chunk XMP readers look for
+            from PIL import PngImagePlugin
+
+            extra["pnginfo"] = PngImagePlugin.PngInfo()
+            extra["pnginfo"].add_itxt("XML:com.adobe.xmp", xmp)
         img.save(path, "PNG", compress_level=9, **extra)
 
 
@@ -303,16 +311,94 @@ def _copyright_exif(line: str | None) -> bytes:
 
 # ---------------------------------------------------------------- metadata of the original
 
+RIGHTS = ("creator", "credit", "copyright", "caption", "usage_terms", "web_statement", "licensor_url")
+"""What a rendition says about its photo (see `rights_xmp`); GPS, camera and serials never."""
+
+
 def read_metadata(img) -> dict:
-    """Caption, credit and copyright from IPTC, XMP or EXIF."""
+    """Caption, credit, creator, copyright and licence terms from IPTC, XMP or EXIF."""
     iptc = _iptc(img)
     xmp = _xmp(img.info.get("xmp") or img.info.get("XML:com.adobe.xmp"))
     exif = _exif(img)
+    found = {name: iptc.get(name) or xmp.get(name) or exif.get(name) for name in RIGHTS}
+    found["credit"] = found["credit"] or found["creator"]   # a byline is the credit agencies give
+    for name in ("web_statement", "licensor_url"):
+        found[name] = _http(found[name])
+    return found
+
+
+def resolve_rights(yaml: dict, original: dict, defaults: dict) -> dict:
+    """The rights a rendition carries: the photo's YAML first, then the original's own
+    IPTC/XMP, then the newsroom's defaults (licence links only). The creator is the
+    original's byline, else the credit; the copyright notice the original's, else the credit."""
+    credit = yaml.get("credit") or original["credit"]
     return {
-        "caption": iptc.get("caption") or xmp.get("caption") or exif.get("caption"),
-        "credit": iptc.get("credit") or xmp.get("credit") or exif.get("credit"),
-        "copyright": iptc.get("copyright") or xmp.get("copyright") or exif.get("copyright"),
+        "creator": original["creator"] or credit,
+        "credit": credit,
+        "copyright": original["copyright"] or credit,
+        "caption": yaml.get("caption") or original["caption"],
+        "usage_terms": yaml.get("usage_terms") or original["usage_terms"],
+        "web_statement": (yaml.get("license_url") or original["web_statement"]
+                          or defaults.get("license_url")),
+        "licensor_url": (yaml.get("acquire_license_page") or original["licensor_url"]
+                         or defaults.get("acquire_license_page")),
     }
+
+
+MAX_XMP_VALUE = 2000  # characters: seven values fit in one JPEG APP1 segment (64 KB) whatever they hold
+
+
+def rights_xmp(rights: dict) -> str:
+    """An XMP packet with the IPTC Photo Metadata rights fields: creator (dc:creator), credit
+    line (photoshop:Credit), copyright notice (dc:rights), caption (dc:description), usage
+    terms (xmpRights:UsageTerms), Web Statement of Rights (xmpRights:WebStatement) and
+    Licensor URL (plus:Licensor/plus:LicensorURL). Empty when there is nothing to say."""
+    from html import escape   # & < > in element text (xml.sax.saxutils would pull in urllib, ssl, email)
+
+    def text(value: str) -> str:
+        value = "".join(c for c in value if c in "\t\n\r" or 0x20 <= ord(c) < 0xD800 or 0xE000 <= ord(c) < 0xFFFE
+                        or ord(c) >= 0x10000)   # only what XML 1.0 allows
+        return escape(value[:MAX_XMP_VALUE], quote=False)
+
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{text(value)}</rdf:li></rdf:Alt>'
+
+    parts = []
+    if rights.get("creator"):
+        parts.append(f"<dc:creator><rdf:Seq><rdf:li>{text(rights['creator'])}</rdf:li></rdf:Seq></dc:creator>")
+    if rights.get("caption"):
+        parts.append(f"<dc:description>{alt(rights['caption'])}</dc:description>")
+    if rights.get("copyright"):
+        parts.append(f"<dc:rights>{alt(rights['copyright'])}</dc:rights>")
+    if rights.get("credit"):
+        parts.append(f"<photoshop:Credit>{text(rights['credit'])}</photoshop:Credit>")
+    if rights.get("usage_terms"):
+        parts.append(f"<xmpRights:UsageTerms>{alt(rights['usage_terms'])}</xmpRights:UsageTerms>")
+    if rights.get("web_statement") and len(rights["web_statement"]) <= MAX_XMP_VALUE:
+        parts.append(f"<xmpRights:WebStatement>{text(rights['web_statement'])}</xmpRights:WebStatement>")
+    if rights.get("licensor_url") and len(rights["licensor_url"]) <= MAX_XMP_VALUE:
+        parts.append('<plus:Licensor><rdf:Seq><rdf:li rdf:parseType="Resource">'
+                     f"<plus:LicensorURL>{text(rights['licensor_url'])}</plus:LicensorURL>"
+                     "</rdf:li></rdf:Seq></plus:Licensor>")
+    if not parts:
+        return ""
+    namespaces = " ".join(f'xmlns:{prefix}="{XMP_NS[prefix]}"' for prefix in ("dc", "photoshop", "xmpRights", "plus"))
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+            f'<rdf:RDF xmlns:rdf="{XMP_NS["rdf"]}"><rdf:Description rdf:about="" {namespaces}>'
+            + "".join(parts) + '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="r"?>')
+
+
+def _http(value: str | None) -> str | None:
+    """An http(s) URL as a link on the page may carry it, else None."""
+    if not value:
+        return None
+    from generator.newsroom.model import check_http_url
+
+    try:
+        return check_http_url(value)
+    except ValueError:
+        return None
 
 
 def _clean(value) -> str | None:
@@ -336,9 +422,8 @@ def _iptc(img) -> dict:
         data = IptcImagePlugin.getiptcinfo(img) or {}
     except Exception:
         return {}
-    return {"caption": _clean(data.get((2, 120))),
-            "credit": _clean(data.get((2, 110))) or _clean(data.get((2, 80))),
-            "copyright": _clean(data.get((2, 116)))}
+    return {"caption": _clean(data.get((2, 120))), "credit": _clean(data.get((2, 110))),
+            "creator": _clean(data.get((2, 80))), "copyright": _clean(data.get((2, 116)))}
 
 
 def _exif(img) -> dict:
@@ -346,7 +431,7 @@ def _exif(img) -> dict:
         exif = img.getexif()
     except Exception:
         return {}
-    return {"caption": _clean(exif.get(0x010E)), "credit": _clean(exif.get(0x013B)),
+    return {"caption": _clean(exif.get(0x010E)), "creator": _clean(exif.get(0x013B)),
             "copyright": _clean(exif.get(0x8298))}
 
 
@@ -354,11 +439,14 @@ XMP_NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+    "xmpRights": "http://ns.adobe.com/xap/1.0/rights/",
+    "plus": "http://ns.useplus.org/ldf/xmp/1.0/",
 }
 
 
 def _xmp(data) -> dict:
-    """A few Dublin Core / Photoshop fields from an XMP packet (no external entities)."""
+    """The rights fields of an XMP packet (no external entities): each as an element (the
+    first rdf:li of a list) or as an attribute, as XMP writers choose."""
     if not data:
         return {}
     import xml.etree.ElementTree as ET
@@ -372,21 +460,21 @@ def _xmp(data) -> dict:
     except ET.ParseError:
         return {}
 
-    def first(path):
-        node = root.find(path, XMP_NS)
-        if node is None:
-            return None
-        li = node.find(".//rdf:li", XMP_NS)
-        return _clean((li if li is not None else node).text)
-
-    def attr(name):
-        for desc in root.iter(f"{{{XMP_NS['rdf']}}}Description"):
-            value = desc.get(name)
+    def field(prefix: str, name: str) -> str | None:
+        tag = f"{{{XMP_NS[prefix]}}}{name}"
+        node = root.find(f".//{prefix}:{name}", XMP_NS)
+        if node is not None:
+            li = node.find(".//rdf:li", XMP_NS)
+            value = _clean((li if li is not None else node).text)
             if value:
-                return _clean(value)
+                return value
+        for element in root.iter():
+            value = _clean(element.get(tag))
+            if value:
+                return value
         return None
 
-    credit_attr = f"{{{XMP_NS['photoshop']}}}Credit"
-    return {"caption": first(".//dc:description"),
-            "credit": first(".//photoshop:Credit") or attr(credit_attr) or first(".//dc:creator"),
-            "copyright": first(".//dc:rights")}
+    return {"caption": field("dc", "description"), "credit": field("photoshop", "Credit"),
+            "creator": field("dc", "creator"), "copyright": field("dc", "rights"),
+            "usage_terms": field("xmpRights", "UsageTerms"), "web_statement": field("xmpRights", "WebStatement"),
+            "licensor_url": field("plus", "LicensorURL")}

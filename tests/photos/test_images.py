@@ -212,7 +212,8 @@ def test_renditions_drop_exif_gps_xmp_and_check_warns(newsroom):
         exif = img.getexif()
         assert dict(exif) == {0x8298: "(c) Piet Bakker"}, name  # only the copyright line
         assert not exif.get_ifd(0x8825)
-        assert "xmp" not in img.info and b"Secret" not in p.read_bytes()
+        assert b"Secret" not in p.read_bytes() and b"GPS" not in p.read_bytes()  # XMP: rights fields only
+        assert b"Bakkers aan het werk" in img.info["xmp"]
         assert b"Photoshop 3.0" not in p.read_bytes()
     assert (newsroom.site / "r/hires/gps.jpg").read_bytes() == original.read_bytes()  # published as given
 

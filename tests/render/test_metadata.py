@@ -97,8 +97,9 @@ def test_json_ld_news_article_has_its_required_properties(site):
     assert article["mainEntityOfPage"] == {"@type": "WebPage", "@id": SHOP_URL}
     assert article["inLanguage"] == "nl"
     assert article["keywords"] == ["Sociale Media", "klantenservice", "#Winkel"]
-    image, = article["image"]
+    image, photo = article["image"]   # the social card, then each photo as the page shows it
     assert image["url"].startswith(SHOP_URL + "img/")
+    assert photo["@type"] == "ImageObject" and (site / photo["contentUrl"][len(BASE):]).is_file()
     with Image.open(site / image["url"][len(BASE):]) as img:
         assert img.size == (image["width"], image["height"])
     assert article["author"][0] == {"@type": "Organization", "name": "Testbedrijf",
