@@ -19,3 +19,15 @@ def human_bytes(size: int, language: str = "en") -> str:
     if base_language(language) == "nl":
         text = text.replace(".", ",")
     return f"{text} {unit}"
+
+
+def in_language(text, language: str, default: str):
+    """A text given once (`str`) or per language (`{nl: …, en: …}`), in `language`: its own tag,
+    else its base language ('en' for 'en-GB'), else the `default` language's text."""
+    if not isinstance(text, dict):
+        return text
+    by_tag = {tag.lower(): value for tag, value in text.items()}
+    for tag in (language.lower(), base_language(language), default.lower(), base_language(default)):
+        if tag in by_tag:
+            return by_tag[tag]
+    return next(iter(text.values()), None)

@@ -252,7 +252,9 @@ def release_key(site: Site, pages, item) -> str:
     from generator.build.incremental import digest
 
     others = [site.by_slug(s) for s in item.translations]
-    translations = [(o.slug, o.title, o.language, o.public_at(site.now)) for o in others if o]
+    # a translation's page is linked, its photos may be (its folder's signature: their files)
+    translations = [(o.slug, o.title, o.language, o.public_at(site.now), o.signature, o in site.rendered)
+                    for o in others if o]
     return digest(item.signature, item.embargoed(site.now), translations,
                   feeds.discovery(pages.feeds, item.language, item.tags))
 
@@ -319,11 +321,13 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
 def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, object]:
     """One release's folder: photos, documents, vCards and the page. Returns what lists
     need: its index card and its lead photo."""
-    from generator.photos.pipeline import process_images
+    from generator.photos.pipeline import process_images, shared_originals
 
     folder = out / item.slug
     folder.mkdir(parents=True)
-    images = process_images(item, folder, strip_gps=site.newsroom.publish.strip_gps)
+    strip_gps = site.newsroom.publish.strip_gps
+    shared = shared_originals(item, photo_partners(site, item), site.root, strip_gps)
+    images = process_images(item, folder, strip_gps=strip_gps, shared=shared)
     documents = copy_documents(item, folder)
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")
@@ -333,6 +337,21 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
         card = {"src": f"{item.slug}/{lead.thumb['src']}", "alt": lead.alt,
                 "width": lead.thumb["width"], "height": lead.thumb["height"]}
     return card, lead
+
+
+def photo_partners(site: Site, item) -> dict:
+    """The translations whose photos item's page may link to, by folder name: those whose page
+    this build writes and item's page may link (a public page never links a draft or embargoed
+    one), never in a preview upload (it holds one release)."""
+    if site.home_url:
+        return {}
+    partners = {}
+    for slug in item.translations:
+        other = site.by_slug(slug)
+        if other is not None and other in site.rendered and (other.public_at(site.now)
+                                                             or not item.public_at(site.now)):
+            partners[other.folder.name] = other
+    return partners
 
 
 def html_content(item) -> str:
@@ -364,9 +383,14 @@ def copy_documents(item, folder: Path) -> list[dict]:
 
 
 def write_vcards(site: Site, item, pages, folder: Path) -> list[dict]:
-    contacts = item.release.contacts or site.newsroom.contacts
+    from generator.text import in_language
+
+    contacts = item.release.contacts or pages.newsroom(item.language).contacts
     result = []
     for contact in contacts:
+        if isinstance(contact.role, dict):   # a release's own contact, its role per language
+            contact = contact.model_copy(update={"role": in_language(contact.role, item.language,
+                                                                     site.newsroom.language)})
         name = f"{slugify(contact.name)}.vcf"
         (folder / name).write_text(pages.vcard(contact, site.newsroom.organization.name), "utf-8", newline="")
         result.append({"contact": contact, "vcard": name})

@@ -90,16 +90,16 @@ def release_meta(site, item, images: list, url: str, translations: list[dict]) -
 
     `translations` are the rendered translations ({"lang", "url"}) the page links to.
     """
-    newsroom = site.newsroom
+    newsroom = site.newsroom.in_language(item.language)
     release = item.release
     image = share_image(images, url)
     published = item.date.isoformat()
     keywords = [*release.tags, *("#" + h for h in release.hashtags)]
     alternates = []
     if translations:
-        alternates = sorted([{"hreflang": item.language, "href": url},
-                             *({"hreflang": t["lang"], "href": t["url"]} for t in translations)],
-                            key=lambda a: a["href"])
+        alternates = with_default(sorted([{"hreflang": item.language, "href": url},
+                                          *({"hreflang": t["lang"], "href": t["url"]} for t in translations)],
+                                         key=lambda a: a["href"]), site.newsroom.language)
     og = [("og:type", "article"), ("og:title", release.title), ("og:description", release.summary),
           ("og:url", url), ("og:site_name", newsroom.title), ("og:locale", og_locale(item.language))]
     og += [("og:locale:alternate", og_locale(t["lang"])) for t in translations]
@@ -150,6 +150,19 @@ def release_meta(site, item, images: list, url: str, translations: list[dict]) -
         "author": {"name": newsroom.organization.name, "url": newsroom.organization.url,
                    "logo": logo_url(newsroom)},
     }
+
+
+def with_default(alternates: list[dict], language: str) -> list[dict]:
+    """hreflang alternates plus `x-default`: the version in the newsroom's language (else in its
+    base language), for readers whose language none of the versions is in."""
+    from generator.text import base_language
+
+    for same in (lambda tag: tag.lower() == language.lower(),
+                 lambda tag: base_language(tag) == base_language(language)):
+        default = next((a for a in alternates if same(a["hreflang"])), None)
+        if default is not None:
+            return [*alternates, {"hreflang": "x-default", "href": default["href"]}]
+    return alternates
 
 
 def index_meta(site, url: str) -> dict:

@@ -151,14 +151,15 @@ def media_links(images: list, slug: str, media_base_url: str | None) -> list:
     """When publishing to a media target, photo downloads and the media kit link there."""
     if not media_base_url:
         return images
+    import posixpath
     from copy import copy
     from dataclasses import replace
     from urllib.parse import quote, unquote
 
     from generator.photos.originals import media_key
 
-    def url(href: str) -> str:
-        return media_base_url + quote(media_key(f"{slug}/{unquote(href)}"))
+    def url(href: str) -> str:   # a translation's original: ../<its slug>/hires/<name>
+        return media_base_url + quote(media_key(posixpath.normpath(f"{slug}/{unquote(href)}")))
 
     linked = copy(images)   # the same list type, with its media kit
     linked[:] = [replace(i, original=url(i.original)) for i in images]
@@ -177,12 +178,19 @@ class Pages:
         self.dirs = template_dirs(site.root)
         self.feeds = feeds.plan(site)
         self.catalogues: dict[str, dict] = {}
+        self.localised: dict[str, object] = {}
 
     def labels(self, language: str) -> dict:
         """A language's labels, read once per build (a Pages lives for one build)."""
         if language not in self.catalogues:
-            self.catalogues[language] = i18n.labels(self.dirs, language)
+            self.catalogues[language] = i18n.labels(self.dirs, language) | self.site.newsroom.label_overrides(language)
         return self.catalogues[language]
+
+    def newsroom(self, language: str):
+        """The newsroom as pages in `language` show it: its title, boilerplate and contact roles."""
+        if language not in self.localised:
+            self.localised[language] = self.site.newsroom.in_language(language)
+        return self.localised[language]
 
     @functools.cached_property
     def logo_size(self) -> tuple[int, int] | None:
@@ -199,7 +207,7 @@ class Pages:
         return self.site.home_url or "../" * depth
 
     def common(self, language: str, depth: int) -> dict:
-        newsroom = self.site.newsroom
+        newsroom = self.newsroom(language)
         return {
             "newsroom": newsroom,
             "lang": language,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.render.metadata import with_default
+
 
 def entries(site) -> list[dict]:
     """The sitemap's <url> entries: the index and every public release, with lastmod and
@@ -24,8 +26,9 @@ def entries(site) -> list[dict]:
         others = [site.by_slug(s) for s in item.translations]
         others = [o for o in others if o is not None and o in public]
         if others:
-            alternates = sorted([{"hreflang": o.language, "href": f"{base}{o.slug}/"} for o in [item, *others]],
-                                key=lambda a: a["href"])
+            alternates = with_default(sorted([{"hreflang": o.language, "href": f"{base}{o.slug}/"}
+                                              for o in [item, *others]], key=lambda a: a["href"]),
+                                      site.newsroom.language)
         urls.append({"loc": f"{base}{item.slug}/", "lastmod": item.date.isoformat(), "alternates": alternates})
     return urls
 
