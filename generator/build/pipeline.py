@@ -215,9 +215,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra
 
-    index_key = digest("index", [(i.slug, keys[i.slug]) for i in site.public])
-    if not outputs.reuse("index", index_key):
-        write_index(site, pages, out, outputs, index_key, results, keys)
+    write_indexes(site, pages, out, outputs, results, keys)
     for feed in pages.feeds:
         feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
@@ -231,19 +229,70 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     return photos
 
 
-def write_index(site: Site, pages, out: Path, outputs, index_key: str, results: dict, keys: dict) -> None:
-    """The index: each release's card comes with its page (rendered and kept with it), but
+def index_languages(site: Site) -> list[dict]:
+    """The index pages: index.html in the newsroom's language, and <lang>/index.html for every
+    other language a public release is in ({"lang", "name", "path"}), beside that language's feeds."""
+    from generator.render.feeds import language_key
+    from generator.render.i18n import language_name
+
+    default = language_key(site.newsroom.language)
+    others = sorted({language_key(i.language) for i in site.public} - {default})
+    return [{"lang": lang, "name": language_name(lang), "path": f"{lang}/" if lang != default else ""}
+            for lang in [default, *others]]
+
+
+def version_for(story: list, language: str, default: str):
+    """The version of a story an index in `language` shows: in that language (or its base
+    language), else in the newsroom's, else the newest."""
+    from generator.text import base_language
+
+    for wanted in (language, default):
+        for same in (lambda tag: tag.lower() == wanted.lower(),
+                     lambda tag: base_language(tag) == base_language(wanted)):
+            found = next((i for i in story if same(i.language)), None)
+            if found is not None:
+                return found
+    return story[0]
+
+
+def card_entry(site: Site, item, image: dict | None) -> dict:
+    """What a story's card shows of `item`: its page, photo and its other public versions."""
+    from generator.render.i18n import language_name
+
+    others = [site.by_slug(slug) for slug in item.translations]
+    versions = [{"lang": o.language, "name": language_name(o.language), "href": f"{o.slug}/"}
+                for o in others if o is not None and o.public_at(site.now)]
+    return {"item": item, "href": f"{item.slug}/", "image": image, "versions": versions}
+
+
+def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: dict) -> None:
+    """The index in each language: one card per story, in the index's language where the story
+    has that version. Each card comes with its release's page (rendered and kept with it), but
     the first card, whose photo loads at once, is rendered here (or kept with the index)."""
-    entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"]} for i in site.public]
-    cards = [results[i.slug]["card_html"] for i in site.public]
-    first = None
-    if entries:
-        first_key = (site.public[0].slug, keys[site.public[0].slug])
-        known = outputs.previous_extra("index").get("first")
-        cards[0] = known[1] if known and known[0] == first_key else pages.card(entries[0], first=True)
-        first = (first_key, cards[0])
-    (out / "index.html").write_text(pages.index(entries, cards), "utf-8")
-    outputs.record("index", index_key, ["index.html"], {"first": first})
+    from generator.build.incremental import digest
+
+    languages = index_languages(site)
+    stories = site.stories()
+    for index in languages:
+        path, prefix = index["path"], "../" if index["path"] else ""
+        shown = [version_for(story, index["lang"], site.newsroom.language) for story in stories]
+        group = f"index:{path}" if path else "index"
+        key = digest("index", index, languages, [(i.slug, keys[i.slug]) for i in shown])
+        if outputs.reuse(group, key):
+            continue
+        entries = [card_entry(site, i, results[i.slug]["card"]) for i in shown]
+        cards = [(results[i.slug]["card_html"] or {}).get(prefix) or pages.card(entry, prefix=prefix)
+                 for i, entry in zip(shown, entries)]
+        first = None
+        if entries:
+            first_key = (shown[0].slug, keys[shown[0].slug])
+            known = outputs.previous_extra(group).get("first")
+            cards[0] = known[1] if known and known[0] == first_key else pages.card(entries[0], True, prefix)
+            first = (first_key, cards[0])
+        (out / path).mkdir(parents=True, exist_ok=True)
+        (out / path / "index.html").write_text(
+            pages.index(entries, cards, index["lang"], depth=1 if path else 0, versions=languages), "utf-8")
+        outputs.record(group, key, [f"{path}index.html"], {"first": first})
 
 
 def release_key(site: Site, pages, item) -> str:
@@ -301,6 +350,7 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
 
     site, pages = context.site, context.pages
     results, problems, listed = [], [], []
+    card_prefixes = ["", "../"] if len(index_languages(site)) > 1 else [""]
     for slug in slugs:
         item = site.by_slug(slug)
         try:
@@ -311,7 +361,8 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
         extra = {"card": card, "card_html": None, "entry": None}
         results.append((slug, extra))
         if item.public_at(site.now):   # a draft or embargoed release is on no index and in no feed
-            extra["card_html"] = pages.card({"item": item, "href": f"{slug}/", "image": card})
+            entry = card_entry(site, item, card)   # as the index at the root shows it, and those in en/...
+            extra["card_html"] = {prefix: pages.card(entry, prefix=prefix) for prefix in card_prefixes}
             listed.append((extra, (item, html_content(item), lead)))
     for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
         extra["entry"] = entry

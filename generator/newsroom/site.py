@@ -98,6 +98,17 @@ class Site:
         """Releases whose page is written: the public ones, plus drafts and embargoed ones in preview."""
         return self.items if self.preview else self.public
 
+    def stories(self) -> list[list[Item]]:
+        """The public releases by story (a release and its public translations), newest story
+        first; each story's versions newest first."""
+        stories, placed = [], set()
+        for item in self.public:
+            if item.slug not in placed:
+                story = [item] + [o for o in self.public if o.slug in item.translations]
+                placed.update(o.slug for o in story)
+                stories.append(story)
+        return stories
+
     def by_slug(self, slug: str) -> Item | None:
         return self._slugs.get(slug)
 

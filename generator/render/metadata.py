@@ -165,11 +165,13 @@ def with_default(alternates: list[dict], language: str) -> list[dict]:
     return alternates
 
 
-def index_meta(site, url: str) -> dict:
-    """The newsroom's front page: a website card and the Organization as JSON-LD."""
-    newsroom = site.newsroom
+def index_meta(site, url: str, language: str | None = None, versions: list[tuple[str, str]] = ()) -> dict:
+    """A front page (the newsroom's, or its index in another language): a website card, the
+    Organization as JSON-LD, and hreflang links between the indexes of every language."""
+    language = language or site.newsroom.language
+    newsroom = site.newsroom.in_language(language)
     og = [("og:type", "website"), ("og:title", newsroom.title), ("og:description", newsroom.title),
-          ("og:url", url), ("og:site_name", newsroom.title), ("og:locale", og_locale(newsroom.language))]
+          ("og:url", url), ("og:site_name", newsroom.title), ("og:locale", og_locale(language))]
     logo = logo_url(newsroom)
     if logo:
         og += [("og:image", logo), ("og:image:alt", newsroom.organization.name)]
@@ -177,7 +179,10 @@ def index_meta(site, url: str) -> dict:
     handle = _twitter_handle(newsroom)
     if handle:
         twitter.append(("twitter:site", handle))
-    return {"canonical": url, "alternates": [], "og": og, "twitter": twitter,
+    alternates = []
+    if len(versions) > 1:
+        alternates = with_default([{"hreflang": lang, "href": href} for lang, href in versions], site.newsroom.language)
+    return {"canonical": url, "alternates": alternates, "og": og, "twitter": twitter,
             "jsonld": json_ld({"@context": "https://schema.org", **organization(newsroom)}),
             "image": None, "categories": [], "author": None}
 
