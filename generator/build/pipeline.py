@@ -229,18 +229,6 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     return photos
 
 
-def index_languages(site: Site) -> list[dict]:
-    """The index pages: index.html in the newsroom's language, and <lang>/index.html for every
-    other language a public release is in ({"lang", "name", "path"}), beside that language's feeds."""
-    from generator.render.feeds import language_key
-    from generator.render.i18n import language_name
-
-    default = language_key(site.newsroom.language)
-    others = sorted({language_key(i.language) for i in site.public} - {default})
-    return [{"lang": lang, "name": language_name(lang), "path": f"{lang}/" if lang != default else ""}
-            for lang in [default, *others]]
-
-
 def version_for(story: list, language: str, default: str):
     """The version of a story an index in `language` shows: in that language (or its base
     language), else in the newsroom's, else the newest."""
@@ -270,6 +258,7 @@ def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: di
     has that version. Each card comes with its release's page (rendered and kept with it), but
     the first card, whose photo loads at once, is rendered here (or kept with the index)."""
     from generator.build.incremental import digest
+    from generator.render.i18n import index_languages
 
     languages = index_languages(site)
     stories = site.stories()
@@ -347,6 +336,8 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
     """Some releases' folders, with what their records keep: the index card, and the RSS
     item and Atom entry that every feed listing the release splices in as they are."""
     from generator.render import feeds
+
+    from generator.render.i18n import index_languages
 
     site, pages = context.site, context.pages
     results, problems, listed = [], [], []

@@ -345,10 +345,11 @@ def _versions(items: list[Item], by_slug: dict[str, Item]) -> list[Problem]:
 def _same_language(one: Item, other: Item) -> Problem:
     """Two versions of a story in one language: said on the one whose language is implied (the
     translation that forgot `language:`), else on the one that names the other."""
-    def blame(item: Item) -> tuple:
-        return (item.release.language is None, bool(item.translation_refs))
+    def blame(item: Item, partner: Item) -> tuple:
+        names = {Path(os.path.normpath(item.folder / ref)) for ref in item.translation_refs}
+        return (item.release.language is None, partner.folder in names, bool(item.translation_refs))
 
-    item, partner = (one, other) if blame(one) >= blame(other) else (other, one)
+    item, partner = (one, other) if blame(one, other) >= blame(other, one) else (other, one)
     same = ("two versions of one story cannot be in the same language (search engines would "
             "show one and hide the other)")
     if item.release.language is None:

@@ -59,3 +59,12 @@ def language_name(language: str) -> str:
     except (UnknownLocaleError, ValueError):
         return language
     return name[:1].upper() + name[1:]
+
+
+def index_languages(site) -> list[dict]:
+    """The index pages: index.html in the newsroom's language, and <lang>/index.html for every
+    other language a public release is in ({"lang", "name", "path"}), beside that language's feeds."""
+    default = site.newsroom.language.lower()
+    others = sorted({i.language.lower() for i in site.public} - {default})
+    return [{"lang": lang, "name": language_name(lang), "path": f"{lang}/" if lang != default else ""}
+            for lang in [default, *others]]

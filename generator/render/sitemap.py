@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.render.i18n import index_languages
 from generator.render.metadata import with_default
 
 
@@ -17,10 +18,15 @@ def entries(site) -> list[dict]:
     base = site.newsroom.base_url
     public = site.public
     urls = []
-    if public:
-        urls.append({"loc": base, "lastmod": public[0].date.isoformat(), "alternates": []})
-    else:
-        urls.append({"loc": base, "lastmod": None, "alternates": []})
+    indexes = index_languages(site)   # the index, and one per other language (en/)
+    alternates = []
+    if len(indexes) > 1:
+        alternates = with_default([{"hreflang": i["lang"], "href": base + i["path"]} for i in indexes],
+                                  site.newsroom.language)
+    for index in indexes:
+        newest = next((i for i in public if not index["path"] or i.language.lower() == index["lang"]), None)
+        urls.append({"loc": base + index["path"], "lastmod": newest.date.isoformat() if newest else None,
+                     "alternates": alternates})
     for item in public:
         alternates = []
         others = [site.by_slug(s) for s in item.translations]
