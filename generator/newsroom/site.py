@@ -343,11 +343,11 @@ def _versions(items: list[Item], by_slug: dict[str, Item]) -> list[Problem]:
 
 
 def _same_language(one: Item, other: Item) -> Problem:
-    """Two versions of a story in one language: said on the one whose language is implied (the
-    translation that forgot `language:`), else on the one that names the other."""
+    """Two versions of a story in one language: said on the one that names the other under
+    `translations:` (the translation), else on the one whose language is implied."""
     def blame(item: Item, partner: Item) -> tuple:
         names = {Path(os.path.normpath(item.folder / ref)) for ref in item.translation_refs}
-        return (item.release.language is None, partner.folder in names, bool(item.translation_refs))
+        return (partner.folder in names, item.release.language is None, bool(item.translation_refs))
 
     item, partner = (one, other) if blame(one, other) >= blame(other, one) else (other, one)
     same = ("two versions of one story cannot be in the same language (search engines would "
