@@ -82,3 +82,15 @@ def did_you_mean(word: str, known, cutoff: float = 0.6) -> str | None:
             return name
     close = difflib.get_close_matches(folded, known, n=1, cutoff=cutoff)
     return close[0] if close else None
+
+
+def in_language(text, language: str, default: str):
+    """A text given once (`str`) or per language (`{nl: …, en: …}`), in `language`: its own tag,
+    else its base language ('en' for 'en-GB'), else the `default` language's text."""
+    if not isinstance(text, dict):
+        return text
+    by_tag = {tag.lower(): value for tag, value in text.items()}
+    for tag in (language.lower(), base_language(language), default.lower(), base_language(default)):
+        if tag in by_tag:
+            return by_tag[tag]
+    return next(iter(text.values()), None)

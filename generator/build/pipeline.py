@@ -219,9 +219,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
         outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
         results[slug] = extra
 
-    index_key = digest("index", [(i.slug, keys[i.slug]) for i in site.public])
-    if not outputs.reuse("index", index_key):
-        write_index(site, pages, out, outputs, index_key, results, keys)
+    write_indexes(site, pages, out, outputs, results, keys)
     for feed in pages.feeds:
         feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
@@ -245,19 +243,59 @@ def write_favicons(site: Site, out: Path) -> list[str]:
     return favicon.write(out, site.root / logo if logo else None, site.newsroom.theme.accent)
 
 
-def write_index(site: Site, pages, out: Path, outputs, index_key: str, results: dict, keys: dict) -> None:
-    """The index: each release's card comes with its page (rendered and kept with it), but
+def version_for(story: list, language: str, default: str):
+    """The version of a story an index in `language` shows: in that language (or its base
+    language), else in the newsroom's, else the newest."""
+    from generator.text import base_language
+
+    for wanted in (language, default):
+        for same in (lambda tag: tag.lower() == wanted.lower(),
+                     lambda tag: base_language(tag) == base_language(wanted)):
+            found = next((i for i in story if same(i.language)), None)
+            if found is not None:
+                return found
+    return story[0]
+
+
+def card_entry(site: Site, item, image: dict | None) -> dict:
+    """What a story's card shows of `item`: its page, photo and its other public versions."""
+    from generator.render.i18n import language_name
+
+    others = [site.by_slug(slug) for slug in item.translations]
+    versions = [{"lang": o.language, "name": language_name(o.language), "href": f"{o.slug}/"}
+                for o in others if o is not None and o.public_at(site.now)]
+    return {"item": item, "href": f"{item.slug}/", "image": image, "versions": versions}
+
+
+def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: dict) -> None:
+    """The index in each language: one card per story, in the index's language where the story
+    has that version. Each card comes with its release's page (rendered and kept with it), but
     the first card, whose photo loads at once, is rendered here (or kept with the index)."""
-    entries = [{"item": i, "href": f"{i.slug}/", "image": results[i.slug]["card"]} for i in site.public]
-    cards = [results[i.slug]["card_html"] for i in site.public]
-    first = None
-    if entries:
-        first_key = (site.public[0].slug, keys[site.public[0].slug])
-        known = outputs.previous_extra("index").get("first")
-        cards[0] = known[1] if known and known[0] == first_key else pages.card(entries[0], first=True)
-        first = (first_key, cards[0])
-    (out / "index.html").write_text(pages.index(entries, cards), "utf-8")
-    outputs.record("index", index_key, ["index.html"], {"first": first})
+    from generator.build.incremental import digest
+    from generator.render.i18n import index_languages
+
+    languages = index_languages(site)
+    stories = site.stories()
+    for index in languages:
+        path, prefix = index["path"], "../" if index["path"] else ""
+        shown = [version_for(story, index["lang"], site.newsroom.language) for story in stories]
+        group = f"index:{path}" if path else "index"
+        key = digest("index", index, languages, [(i.slug, keys[i.slug]) for i in shown])
+        if outputs.reuse(group, key):
+            continue
+        entries = [card_entry(site, i, results[i.slug]["card"]) for i in shown]
+        cards = [(results[i.slug]["card_html"] or {}).get(prefix) or pages.card(entry, prefix=prefix)
+                 for i, entry in zip(shown, entries)]
+        first = None
+        if entries:
+            first_key = (shown[0].slug, keys[shown[0].slug])
+            known = outputs.previous_extra(group).get("first")
+            cards[0] = known[1] if known and known[0] == first_key else pages.card(entries[0], True, prefix)
+            first = (first_key, cards[0])
+        (out / path).mkdir(parents=True, exist_ok=True)
+        (out / path / "index.html").write_text(
+            pages.index(entries, cards, index["lang"], depth=1 if path else 0, versions=languages), "utf-8")
+        outputs.record(group, key, [f"{path}index.html"], {"first": first})
 
 
 def release_key(site: Site, pages, item) -> str:
@@ -266,7 +304,9 @@ def release_key(site: Site, pages, item) -> str:
     from generator.build.incremental import digest
 
     others = [site.by_slug(s) for s in item.translations]
-    translations = [(o.slug, o.title, o.language, o.public_at(site.now)) for o in others if o]
+    # a translation's page is linked, its photos may be (its folder's signature: their files)
+    translations = [(o.slug, o.title, o.language, o.public_at(site.now), o.signature, o in site.rendered)
+                    for o in others if o]
     return digest(item.signature, item.embargoed(site.now), translations,
                   feeds.discovery(pages.feeds, item.language, item.tags))
 
@@ -311,8 +351,11 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
     item and Atom entry that every feed listing the release splices in as they are."""
     from generator.render import feeds
 
+    from generator.render.i18n import index_languages
+
     site, pages = context.site, context.pages
     results, problems, listed = [], [], []
+    card_prefixes = ["", "../"] if len(index_languages(site)) > 1 else [""]
     for slug in slugs:
         item = site.by_slug(slug)
         try:
@@ -323,7 +366,8 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
         extra = {"card": card, "card_html": None, "entry": None}
         results.append((slug, extra))
         if item.public_at(site.now):   # a draft or embargoed release is on no index and in no feed
-            extra["card_html"] = pages.card({"item": item, "href": f"{slug}/", "image": card})
+            entry = card_entry(site, item, card)   # as the index at the root shows it, and those in en/...
+            extra["card_html"] = {prefix: pages.card(entry, prefix=prefix) for prefix in card_prefixes}
             listed.append((extra, (item, html_content(item), lead)))
     for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
         extra["entry"] = entry
@@ -333,11 +377,13 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
 def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, object]:
     """One release's folder: photos, documents, vCards and the page. Returns what lists
     need: its index card and its lead photo."""
-    from generator.photos.pipeline import newsroom_rights, process_images
+    from generator.photos.pipeline import newsroom_rights, process_images, shared_originals
 
     folder = out / item.slug
     folder.mkdir(parents=True)
-    images = process_images(item, folder, strip_gps=site.newsroom.publish.strip_gps,
+    strip_gps = site.newsroom.publish.strip_gps
+    shared = shared_originals(item, photo_partners(site, item), site.root, strip_gps)
+    images = process_images(item, folder, strip_gps=strip_gps, shared=shared,
                             rights=newsroom_rights(site.newsroom))
     documents = copy_documents(item, folder)
     contacts = write_vcards(site, item, pages, folder)
@@ -348,6 +394,21 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
         card = {"src": f"{item.slug}/{lead.thumb['src']}", "alt": lead.alt,
                 "width": lead.thumb["width"], "height": lead.thumb["height"]}
     return card, lead
+
+
+def photo_partners(site: Site, item) -> dict:
+    """The translations whose photos item's page may link to, by folder name: those whose page
+    this build writes and item's page may link (a public page never links a draft or embargoed
+    one), never in a preview upload (it holds one release)."""
+    if site.home_url:
+        return {}
+    partners = {}
+    for slug in item.translations:
+        other = site.by_slug(slug)
+        if other is not None and other in site.rendered and (other.public_at(site.now)
+                                                             or not item.public_at(site.now)):
+            partners[other.folder.name] = other
+    return partners
 
 
 def html_content(item) -> str:
@@ -379,9 +440,14 @@ def copy_documents(item, folder: Path) -> list[dict]:
 
 
 def write_vcards(site: Site, item, pages, folder: Path) -> list[dict]:
-    contacts = item.release.contacts or site.newsroom.contacts
+    from generator.text import in_language
+
+    contacts = item.release.contacts or pages.newsroom(item.language).contacts
     result = []
     for contact in contacts:
+        if isinstance(contact.role, dict):   # a release's own contact, its role per language
+            contact = contact.model_copy(update={"role": in_language(contact.role, item.language,
+                                                                     site.newsroom.language)})
         name = f"{slugify(contact.name)}.vcf"
         (folder / name).write_text(pages.vcard(contact, site.newsroom.organization.name), "utf-8", newline="")
         result.append({"contact": contact, "vcard": name})

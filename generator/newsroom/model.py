@@ -11,12 +11,12 @@ import datetime as dt
 import re
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      ValidationError, ValidationInfo, field_validator, model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
+                      PrivateAttr, Tag, ValidationError, ValidationInfo, field_validator, model_validator)
 
 from generator.errors import Problem
 from generator.newsroom import limits
@@ -270,6 +270,22 @@ def _language(value: str) -> str:
 
 Language = Annotated[str, AfterValidator(_language)]
 
+_BRANCHES = ("one text", "per language")   # names of PerLanguage's two forms: never in a field's place
+
+
+def PerLanguage(kind: Any) -> Any:
+    """A text that is the same in every language, or one per language: `{nl: …, en: …}`."""
+    return Annotated[Union[Annotated[kind, Tag(_BRANCHES[0])], Annotated[dict[Language, kind], Tag(_BRANCHES[1])]],
+                     Discriminator(lambda value: _BRANCHES[1] if isinstance(value, dict) else _BRANCHES[0])]
+
+
+class Located(ValueError):
+    """A problem a check of a whole model found in one of its fields (`loc`, from that model)."""
+
+    def __init__(self, loc: tuple, message: str):
+        self.loc = loc
+        super().__init__(message)
+
 
 def _email(value: str) -> str:
     if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
@@ -280,9 +296,10 @@ def _email(value: str) -> str:
 Email = Annotated[str, AfterValidator(_email)]
 
 
-def _inside(info: ValidationInfo, base_key: str, value: str) -> str:
+def _inside(info: ValidationInfo | dict, base_key: str, value: str) -> str:
     """A relative path that must stay inside the folder named by `base_key` and exist."""
-    base: Path = (info.context or {}).get(base_key)
+    context = info if isinstance(info, dict) else info.context
+    base: Path = (context or {}).get(base_key)
     where = "the release folder" if base_key == "folder" else "the newsroom folder"
     if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
         raise ValueError(f"must be a path relative to {where}, not an absolute path")
@@ -316,6 +333,28 @@ def _newsroom_file(value: str, info: ValidationInfo) -> str:
 
 
 ReleaseFile = Annotated[str, AfterValidator(_release_file)]
+
+SHARED_PHOTO_HELP = "a photo of a translation is given as ../<its folder>/images/photo.jpg"
+
+
+def _photo_file(value: str, info: ValidationInfo) -> str:
+    """A photo in the release folder, or one of a translation's: `../<its folder>/<path>` (that
+    the folder is a translation is checked with the other releases, newsroom/site.py)."""
+    if not value.replace("\\", "/").startswith("../"):
+        return _inside(info, "folder", value)
+    parts = Path(value).parts
+    if len(parts) < 3 or ".." in parts[1:] or parts[1] in (".", ""):
+        raise ValueError(f"must not leave the release folder ('..'); {SHARED_PHOTO_HELP}")
+    folder: Path | None = (info.context or {}).get("folder")
+    if folder is not None:
+        partner = folder.parent / parts[1]
+        if partner.resolve() == folder.resolve() or not partner.is_dir():
+            raise ValueError(f"{value}: no release folder {parts[1]!r} beside this one; {SHARED_PHOTO_HELP}")
+        _inside({"folder": partner}, "folder", str(Path(*parts[2:])))
+    return value
+
+
+PhotoFile = Annotated[str, AfterValidator(_photo_file)]
 NewsroomFile = Annotated[str, AfterValidator(_newsroom_file)]
 
 
@@ -344,7 +383,7 @@ class Contact(Strict):
     name: Text
     given_name: Optional[Text] = None    # for the vCard and h-card; default: split from `name`
     family_name: Optional[Text] = None   # 'van der Berg' (default: split from `name`)
-    role: Optional[Text] = None
+    role: Optional[PerLanguage(Text)] = None   # {nl: woordvoerder, en: spokesperson} in newsroom.yaml
     email: Optional[Email] = None
     phone: Optional[Text] = None
 
@@ -380,7 +419,7 @@ class Quote(Strict):
 
 
 class Image(Strict):
-    file: ReleaseFile
+    file: PhotoFile   # or a translation's photo: ../<its folder>/images/photo.jpg
     alt: Text
     caption: Optional[Text] = None
     credit: Optional[Text] = None
@@ -390,6 +429,12 @@ class Image(Strict):
     lead: bool = False
     focus: Optional[tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]] = None
     strip_gps: Optional[bool] = None   # None: the newsroom's publish.strip_gps
+
+    @property
+    def partner(self) -> str | None:
+        """The folder of the translation whose photo this is (`../<folder>/...`), else None."""
+        parts = Path(self.file).parts
+        return parts[1] if parts[0] == ".." else None
 
 
 class Video(Strict):
@@ -611,7 +656,7 @@ class Organization(Strict):
 
             check_logo(root / value)
         return value
-    boilerplate: Optional[Markdown] = None
+    boilerplate: Optional[PerLanguage(Markdown)] = None
     social: Few(Social) = []
 
     @field_validator("social")
@@ -691,8 +736,28 @@ def _base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _known_labels(value: dict) -> dict:
+    """Label overrides name labels that exist (templates/labels/en.yaml)."""
+    from generator.newsroom.loader import load_yaml
+    from generator.resources import builtin
+
+    path = builtin("templates") / "labels" / "en.yaml"
+    known = [k for k, v in load_yaml(path, str(path)).data.items() if isinstance(v, str)]
+    for name in value:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known labels: {', '.join(sorted(known))}"
+            raise Located((name,), f"unknown label {name!r} ({hint})")
+    return value
+
+
 class Newsroom(Strict):
-    title: Title
+    """newsroom.yaml. Texts a reader sees (title, boilerplate, contact roles, labels) may be given
+    per language; after validation `title`, `organization.boilerplate` and contact roles hold the
+    newsroom language's text, and `in_language(tag)` gives the newsroom as another language's pages
+    show it."""
+
+    title: PerLanguage(Title)
     base_url: Annotated[str, BeforeValidator(_given), AfterValidator(_base_url)] = Field(description=BASE_URL_HELP)
     language: Language = "en"
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
@@ -701,10 +766,58 @@ class Newsroom(Strict):
     publish: Publish = Publish()
     theme: Theme = Theme()
     outreach: OutreachSettings = OutreachSettings()
+    labels: Annotated[dict[str, PerLanguage(Text)], AfterValidator(_known_labels)] = {}
+    _texts: dict = PrivateAttr(default_factory=dict)   # (field, ...) -> {language: text}
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def _per_language(self) -> list[tuple[tuple, Any, Any, str]]:
+        """(loc, value, owner, attribute) of every text that may be given per language."""
+        found = [(("title",), self.title, self, "title"),
+                 (("organization", "boilerplate"), self.organization.boilerplate, self.organization, "boilerplate")]
+        found += [(("contacts", i, "role"), c.role, c, "role") for i, c in enumerate(self.contacts)]
+        found += [(("labels", name), text, None, name) for name, text in self.labels.items()]
+        return found
+
+    @model_validator(mode="after")
+    def _languages_given(self):
+        """Every per-language text has one for the newsroom's language: the one used where a
+        page's own language has none. Then the fields hold that text; the others are kept."""
+        from generator.text import in_language
+
+        for loc, value, owner, attribute in self._per_language():
+            if not isinstance(value, dict):
+                continue
+            if self.language.lower() not in {tag.lower() for tag in value}:
+                given = ", ".join(value) or "none"
+                raise Located(loc, f"has no text for {self.language!r}, the newsroom's language (given: {given}); "
+                                   f"add `{self.language}: …` (it is shown where a page's language has no text)")
+            if owner is not None:
+                self._texts[loc] = value
+                setattr(owner, attribute, in_language(value, self.language, self.language))
+        return self
+
+    def in_language(self, language: str) -> "Newsroom":
+        """This newsroom with its texts in `language`, else in the newsroom's language."""
+        from generator.text import in_language
+
+        if not self._texts:
+            return self
+        copy = self.model_copy(deep=True)
+        for loc, texts in self._texts.items():
+            owner = copy
+            for part in loc[:-1]:
+                owner = owner[part] if isinstance(part, int) else getattr(owner, part)
+            setattr(owner, loc[-1], in_language(texts, language, self.language))
+        return copy
+
+    def label_overrides(self, language: str) -> dict[str, str]:
+        """The labels newsroom.yaml sets, in `language`."""
+        from generator.text import in_language
+
+        return {name: in_language(text, language, self.language) for name, text in self.labels.items()}
 
 
 # ---------------------------------------------------------------- helpers
@@ -743,9 +856,16 @@ def validate(model: type[BaseModel], doc: Parsed, context: dict) -> tuple[Any, l
 
 
 def problem_from_error(model: type[BaseModel], doc: Parsed, err: dict) -> Problem:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith(("function-", "tuple["))
+                                                                     or p in _BRANCHES or p == "[key]")))
+    located = (err.get("ctx") or {}).get("error")
+    if isinstance(located, Located):
+        loc += located.loc
     kind = err["type"]
-    if kind == "missing":
+    if "[key]" in err["loc"] and loc:
+        message = (f"{loc[-1]!r} is not a language tag; give each text under a tag such as 'nl', 'en' "
+                   "or 'en-GB'")
+    elif kind == "missing":
         message = "field required" + _help(model, loc)
     elif kind == "extra_forbidden":
         message = f"unknown field {loc[-1]!r}" + _suggestion(model, loc)

@@ -136,6 +136,8 @@ def _translation(source, folder: Path, title: str, language: str | None, date: s
     for key, value in source.data.items():
         if key not in ("title", "draft", "language", "coverage", "translations"):
             data[key] = value
+    if isinstance(data.get("images"), list):   # the original's photos, published once, from there
+        data["images"] = [_shared_photo(image, source.folder.name) for image in data["images"]]
     if date:
         data["date"] = date
     if embargo:
@@ -156,14 +158,22 @@ def _translation(source, folder: Path, title: str, language: str | None, date: s
             f"The format: docs/press-item.md.\n\n{body}")
 
 
+def _shared_photo(image, original: str):
+    """A photo of the original, used from its folder (`../<original>/images/x.jpg`): the
+    translation gets its own alt text and caption, the photo is published once."""
+    if isinstance(image, dict) and isinstance(image.get("file"), str) and not image["file"].startswith("../"):
+        return {**image, "file": f"../{original}/{image['file']}"}
+    return image   # already a translation's photo (a sibling folder: the same path from here)
+
+
 def _copy_files(source, folder: Path) -> None:
-    """Photos, documents and the body file the original names, copied beside the translation
-    (copies, not links: editing one never changes the other)."""
+    """Documents and the body file the original names, copied beside the translation (copies,
+    not links: editing one never changes the other). Photos are not copied: the translation
+    uses the original's (`_shared_photo`)."""
     from generator.newsroom.model import resolved
 
     data = source.data
-    names = [i.get("file") for i in data.get("images", []) if isinstance(i, dict)]
-    names += [d.get("file") for d in data.get("documents", []) if isinstance(d, dict)]
+    names = [d.get("file") for d in data.get("documents", []) if isinstance(d, dict)]
     names.append(data.get("body_file"))
     for name in names:
         if not isinstance(name, str):

@@ -21,6 +21,7 @@ from generator.errors import Problem, SmrError, display_path
 from generator.newsroom.loader import Document, dotted, load_yaml
 from generator.newsroom.model import Coverage, Few, Newsroom, Release, validate, problem_from_error
 from generator.slug import slugify
+from generator.text import base_language
 
 from generator.newsroom.paths import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE, RELEASES_DIR,  # noqa: F401
                               release_signatures)
@@ -96,6 +97,17 @@ class Site:
     def rendered(self) -> list[Item]:
         """Releases whose page is written: the public ones, plus drafts and embargoed ones in preview."""
         return self.items if self.preview else self.public
+
+    def stories(self) -> list[list[Item]]:
+        """The public releases by story (a release and its public translations), newest story
+        first; each story's versions newest first."""
+        stories, placed = [], set()
+        for item in self.public:
+            if item.slug not in placed:
+                story = [item] + [o for o in self.public if o.slug in item.translations]
+                placed.update(o.slug for o in story)
+                stories.append(story)
+        return stories
 
     def by_slug(self, slug: str) -> Item | None:
         return self._slugs.get(slug)
@@ -308,4 +320,91 @@ def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
             other = seen[slug]
             if item.slug not in other.translations:
                 other.translations.append(item.slug)
+    problems.extend(_versions(items, seen))
+    problems.extend(_shared_photos(items))
+    return problems
+
+
+def _versions(items: list[Item], by_slug: dict[str, Item]) -> list[Problem]:
+    """Every version of a story links every other (nl ↔ en ↔ de, also when de only names nl),
+    and no two versions are in the same language."""
+    story: dict[str, str] = {}   # slug -> one slug of its story (union-find)
+
+    def find(slug: str) -> str:
+        while story.get(slug, slug) != slug:
+            slug = story[slug]
+        return slug
+
+    for item in items:
+        for slug in item.translations:
+            story[find(slug)] = find(item.slug)
+    stories: dict[str, list[Item]] = {}
+    for item in items:
+        stories.setdefault(find(item.slug), []).append(item)
+    problems = []
+    for versions in stories.values():
+        if len(versions) == 1:
+            continue
+        versions.sort(key=lambda i: (i.language.lower(), i.slug))
+        for item in versions:
+            item.translations = [o.slug for o in versions if o is not item]
+        for first, second in zip(versions, versions[1:]):
+            if first.language.lower() == second.language.lower():
+                problems.append(_same_language(first, second))
+    return problems
+
+
+def _same_language(one: Item, other: Item) -> Problem:
+    """Two versions of a story in one language: said on the one that names the other under
+    `translations:` (the translation), else on the one whose language is implied."""
+    def blame(item: Item, partner: Item) -> tuple:
+        names = {Path(os.path.normpath(item.folder / ref)) for ref in item.translation_refs}
+        return (partner.folder in names, item.release.language is None, bool(item.translation_refs))
+
+    item, partner = (one, other) if blame(one, other) >= blame(other, one) else (other, one)
+    same = ("two versions of one story cannot be in the same language (search engines would "
+            "show one and hide the other)")
+    if item.release.language is None:
+        example = "en" if base_language(item.language) != "en" else "nl"
+        line = item.line_of("translations") if item.translation_refs else 1
+        return Problem(item.source, line, "language",
+                       f"is not given, so this release is in the newsroom's language ({item.language}), like "
+                       f"its translation {partner.source}; {same}: add the language it is written in, "
+                       f"e.g. `language: {example}`")
+    return Problem(item.source, item.line_of("language"), "language",
+                   f"{item.language!r} is also the language of its translation {partner.source}; {same}: "
+                   "correct `language:` here or there")
+
+
+def _shared_photos(items: list[Item]) -> list[Problem]:
+    """A photo given as `../<folder>/...` belongs to a translation of this release, and is
+    there now (checked on every load: the validated release is cached, the other folder not)."""
+    from generator.newsroom.model import resolved
+
+    by_folder = {i.folder.name: i for i in items}
+    problems = []
+    for item in items:
+        declared = {Path(os.path.normpath(item.folder / ref)).name for ref in item.translation_refs}
+        for index, image in enumerate(item.release.images):
+            if image.partner is None:
+                continue
+            partner = by_folder.get(image.partner)
+            where = (item.source, item.line_of("images", index, "file"), f"images[{index}].file")
+            linked = partner.slug in item.translations if partner is not None else image.partner in declared
+            if not linked:
+                problems.append(Problem(*where, f"{image.file} is a photo of another release that is not a "
+                                        f"translation of this one; add ../{image.partner} under translations: "
+                                        "or copy the photo into this release's folder"))
+                continue
+            folder = item.folder.parent / image.partner
+            try:
+                target = resolved(item.folder / image.file)
+            except ValueError as exc:
+                problems.append(Problem(*where, str(exc)))
+                continue
+            if not target.is_relative_to(folder.resolve()):
+                problems.append(Problem(*where, f"{image.file} is a symlink that points outside the folder "
+                                        f"of {image.partner}"))
+            elif not target.is_file():
+                problems.append(Problem(*where, f"file not found: {image.file}"))
     return problems

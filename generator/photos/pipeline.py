@@ -65,13 +65,16 @@ def cache_root(root: Path) -> Path:
 
 
 def process_images(item, out_dir: Path, *, root: Path | None = None, settings: dict | None = None,
-                   strip_gps: bool = False, rights: dict | None = None) -> ImageSet:
+                   strip_gps: bool = False, shared: dict[int, dict] | None = None,
+                   rights: dict | None = None) -> ImageSet:
     """Put every photo of `item` into `out_dir` (the release's folder in the site).
 
     Renditions come from the cache (made now if `prepare_images` did not run); originals
     are copied as given into hires/ (without GPS coordinates where `strip_gps`, the
     newsroom's default, or the photo's own `strip_gps` says so), and a media kit zip
-    bundles those copies with credits. `rights` are the newsroom's defaults for the licence
+    bundles those copies with credits. A photo in `shared` (see `shared_originals`) is a
+    translation's, published with it: the page links to that original, and the media kit is
+    that release's when every photo is. `rights` are the newsroom's defaults for the licence
     links every rendition carries (`newsroom_rights`).
     """
     root = Path(root) if root else item.folder.parent.parent
@@ -85,13 +88,55 @@ def process_images(item, out_dir: Path, *, root: Path | None = None, settings: d
         else:
             metas.append(result["ok"])
     SmrError.collect(problems)
-    images, used = ImageSet(), set()
-    for image, job, meta in zip(item.release.images, jobs, metas):
+    images = ImageSet()
+    shared = shared or {}
+    for index, (image, job, meta, hires) in enumerate(zip(item.release.images, jobs, metas, _hires(jobs))):
         strip = strip_gps if image.strip_gps is None else image.strip_gps
-        images.append(_place(item, image, job, meta, out_dir, used, strip))
+        images.append(_place(item, image, job, meta, out_dir, hires, strip, shared.get(index)))
     if images:
-        images.media_kit = write_media_kit(item, images, out_dir)
+        kits = {s["kit"] for s in shared.values()}
+        if len(shared) == len(images) and len(kits) == 1:   # every photo is a translation's: so is the kit
+            href = kits.pop()
+            images.media_kit = {"href": href, "name": href.rsplit("/", 1)[-1], "bytes": None, "count": len(images)}
+        else:
+            images.media_kit = write_media_kit(item, images, out_dir, shared)
     return images
+
+
+def _hires(jobs: list[dict]) -> list[str]:
+    """Where each original goes in a release's folder: hires/<name>, a second file of one name
+    in hires/<its tag>/<name>."""
+    used, paths = set(), []
+    for job in jobs:
+        name = Path(job["source"]).name
+        paths.append(f"hires/{name}" if name not in used else f"hires/{job['tag']}/{name}")
+        used.add(name)
+    return paths
+
+
+def shared_originals(item, partners: dict, root: Path, strip_gps: bool = False,
+                     settings: dict | None = None) -> dict[int, dict]:
+    """The photos of `item` that are a translation's (`../<folder>/...`) and published there:
+    index -> {"href" of that original from item's page, "strip" (the translation's GPS setting,
+    which made that file), "kit" (that release's media kit)}. `partners` maps a folder name to
+    the translation whose page this build writes beside item's; a photo of any other is copied."""
+    settings = settings or SETTINGS
+    shared = {}
+    for index, image in enumerate(item.release.images):
+        partner = partners.get(image.partner) if image.partner else None
+        if partner is None:
+            continue
+        target = (item.folder / image.file).resolve()
+        own = [i for i, other in enumerate(partner.release.images)
+               if other.partner is None and (partner.folder / other.file).resolve() == target]
+        if not own:   # not a photo the translation publishes itself
+            continue
+        jobs = [_job(partner, i, other, root, settings) for i, other in enumerate(partner.release.images)]
+        there = partner.release.images[own[0]]
+        shared[index] = {"href": f"../{partner.slug}/{_hires(jobs)[own[0]]}",
+                         "strip": strip_gps if there.strip_gps is None else there.strip_gps,
+                         "kit": f"../{partner.slug}/hires/{KIT_NAME.format(slug=partner.slug)}"}
+    return shared
 
 
 def _copy_renditions(job: dict, img_dir: Path) -> dict:
@@ -278,18 +323,22 @@ def _stem(name: str) -> str:
     return "photo" if stem == "release" and name.lower() != "release" else stem
 
 
-def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set, strip_gps: bool = False) -> "WebImage":
-    """Copy the original into the site, describe it and its renditions (copied already)."""
+def _place(item, image, job: dict, meta: dict, out_dir: Path, hires: str, strip_gps: bool = False,
+           shared: dict | None = None) -> "WebImage":
+    """Copy the original into the site (unless it is a translation's, `shared`), describe it
+    and its renditions (copied already)."""
     from generator.photos.gps import copy_without_gps, has_gps
 
     source = item.folder / image.file
-    hires = f"hires/{source.name}" if source.name not in used else f"hires/{job['tag']}/{source.name}"
-    used.add(source.name)
-    (out_dir / hires).parent.mkdir(parents=True, exist_ok=True)
-    if strip_gps and has_gps(source):
-        copy_without_gps(source, out_dir / hires)
+    if shared is not None:   # published with the translation: linked, its size as published there
+        hires, original_bytes = shared["href"], published_size(source, shared["strip"], out_dir)
     else:
-        shutil.copyfile(source, out_dir / hires)
+        (out_dir / hires).parent.mkdir(parents=True, exist_ok=True)
+        if strip_gps and has_gps(source):
+            copy_without_gps(source, out_dir / hires)
+        else:
+            shutil.copyfile(source, out_dir / hires)
+        original_bytes = (out_dir / hires).stat().st_size
 
     main_fmt = "png" if meta["alpha"] else "jpeg"
     renditions = meta["renditions"]
@@ -309,7 +358,7 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set, strip_g
         width=fallback["width"], height=fallback["height"],
         original=quote(hires), original_name=source.name,
         original_width=meta["original_size"][0], original_height=meta["original_size"][1],
-        original_bytes=(out_dir / hires).stat().st_size, alt=image.alt,
+        original_bytes=original_bytes, alt=image.alt,
         caption=image.caption or meta["caption"], credit=image.credit or meta["credit"],
         license=image.license, lead=lead, sources=sources, srcset=srcset, large=large,
         rights=meta["rights"],
@@ -319,20 +368,50 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, used: set, strip_g
 
 # ---------------------------------------------------------------- media kit
 
-def write_media_kit(item, images: list, out_dir: Path) -> dict:
+def write_media_kit(item, images: list, out_dir: Path, shared: dict | None = None) -> dict:
     """One zip with every original and a credits.txt, written by streaming into the site.
 
     Not cached: copying a cached zip into the site (checked, as every cached file) reads and
     writes as many bytes as making it again from the originals just copied to hires/. It
-    bundles those copies, so what `strip_gps` removed from them is not in the zip either."""
+    bundles those copies, so what `strip_gps` removed from them is not in the zip either; a
+    translation's photo (`shared`) goes in as that translation publishes it."""
+    import tempfile
+
     from generator.photos.media_kit import credits_text, write_zip
 
-    entries = [(PurePosixPath(unquote(i.original)).relative_to("hires").as_posix(), out_dir / unquote(i.original))
-               for i in images]
     name = KIT_NAME.format(slug=item.slug)
     kit = out_dir / "hires" / name
-    write_zip(kit, entries, credits_text(images))
+    kit.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir) as scratch:
+        entries = []
+        for index, image in enumerate(images):
+            if shared and index in shared:
+                entries.append((PurePosixPath(unquote(image.original)).name,
+                                _as_published(item.folder / item.release.images[index].file,
+                                              shared[index]["strip"], Path(scratch) / str(index))))
+            else:
+                entries.append((PurePosixPath(unquote(image.original)).relative_to("hires").as_posix(),
+                                out_dir / unquote(image.original)))
+        write_zip(kit, entries, credits_text(images))
     return {"href": f"hires/{name}", "name": name, "bytes": kit.stat().st_size, "count": len(entries)}
+
+
+def _as_published(source: Path, strip_gps: bool, scratch: Path) -> Path:
+    """The file as a release publishes it: `source`, or a copy in `scratch` without GPS."""
+    from generator.photos.gps import copy_without_gps, has_gps
+
+    if strip_gps and has_gps(source):
+        copy_without_gps(source, scratch)
+        return scratch
+    return source
+
+
+def published_size(source: Path, strip_gps: bool, out_dir: Path) -> int:
+    """The size of `source` as published (without its GPS coordinates where `strip_gps`)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=out_dir) as scratch:
+        return _as_published(source, strip_gps, Path(scratch) / "photo").stat().st_size
 
 
 # ---------------------------------------------------------------- for publishing

@@ -65,7 +65,8 @@ def plan(site) -> list[Feed]:
     languages = sorted({language_key(i.language) for i in public} | {language_key(newsroom.language)})
     for lang in languages:
         items = [i for i in public if language_key(i.language) == lang]
-        feeds.append(Feed(f"{lang}/", f"{newsroom.title} ({lang})", lang, "language", lang, items[:MAX_ITEMS]))
+        title = newsroom.in_language(lang).title   # the site's title in the feed's own language
+        feeds.append(Feed(f"{lang}/", f"{title} ({lang})", lang, "language", lang, items[:MAX_ITEMS]))
     names: dict[str, str] = {}
     tagged: dict[str, list] = {}
     for item in public:

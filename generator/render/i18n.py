@@ -48,3 +48,23 @@ def date_time(value: dt.datetime, language: str) -> str:
     offset = value.strftime("%z")
     zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
     return f"{long_date(value, language)}, {format_time(value, 'short', locale=locale(language))} ({zone})"
+
+
+@functools.lru_cache(maxsize=None)
+def language_name(language: str) -> str:
+    """A language's name in that language ('nl' -> 'Nederlands', 'en' -> 'English'): how a reader
+    finds their own language among versions."""
+    try:
+        name = Locale.parse(language.replace("-", "_")).get_display_name() or language
+    except (UnknownLocaleError, ValueError):
+        return language
+    return name[:1].upper() + name[1:]
+
+
+def index_languages(site) -> list[dict]:
+    """The index pages: index.html in the newsroom's language, and <lang>/index.html for every
+    other language a public release is in ({"lang", "name", "path"}), beside that language's feeds."""
+    default = site.newsroom.language.lower()
+    others = sorted({i.language.lower() for i in site.public} - {default})
+    return [{"lang": lang, "name": language_name(lang), "path": f"{lang}/" if lang != default else ""}
+            for lang in [default, *others]]

@@ -111,7 +111,7 @@ def release_meta(site, item, images: list, url: str, translations: list[dict]) -
 
     `translations` are the rendered translations ({"lang", "url"}) the page links to.
     """
-    newsroom = site.newsroom
+    newsroom = site.newsroom.in_language(item.language)
     release = item.release
     image = share_image(images, url)
     published = item.date.isoformat()
@@ -119,9 +119,9 @@ def release_meta(site, item, images: list, url: str, translations: list[dict]) -
     keywords = [*release.tags, *("#" + h for h in release.hashtags)]
     alternates = []
     if translations:
-        alternates = sorted([{"hreflang": item.language, "href": url},
-                             *({"hreflang": t["lang"], "href": t["url"]} for t in translations)],
-                            key=lambda a: a["href"])
+        alternates = with_default(sorted([{"hreflang": item.language, "href": url},
+                                          *({"hreflang": t["lang"], "href": t["url"]} for t in translations)],
+                                         key=lambda a: a["href"]), site.newsroom.language)
     og = [("og:type", "article"), ("og:title", release.title), ("og:description", release.summary),
           ("og:url", url), ("og:site_name", newsroom.title), ("og:locale", og_locale(item.language))]
     og += [("og:locale:alternate", og_locale(t["lang"])) for t in translations]
@@ -176,11 +176,26 @@ def release_meta(site, item, images: list, url: str, translations: list[dict]) -
     }
 
 
-def index_meta(site, url: str) -> dict:
-    """The newsroom's front page: a website card and the Organization as JSON-LD."""
-    newsroom = site.newsroom
+def with_default(alternates: list[dict], language: str) -> list[dict]:
+    """hreflang alternates plus `x-default`: the version in the newsroom's language (else in its
+    base language), for readers whose language none of the versions is in."""
+    from generator.text import base_language
+
+    for same in (lambda tag: tag.lower() == language.lower(),
+                 lambda tag: base_language(tag) == base_language(language)):
+        default = next((a for a in alternates if same(a["hreflang"])), None)
+        if default is not None:
+            return [*alternates, {"hreflang": "x-default", "href": default["href"]}]
+    return alternates
+
+
+def index_meta(site, url: str, language: str | None = None, versions: list[tuple[str, str]] = ()) -> dict:
+    """A front page (the newsroom's, or its index in another language): a website card, the
+    Organization as JSON-LD, and hreflang links between the indexes of every language."""
+    language = language or site.newsroom.language
+    newsroom = site.newsroom.in_language(language)
     og = [("og:type", "website"), ("og:title", newsroom.title), ("og:description", newsroom.title),
-          ("og:url", url), ("og:site_name", newsroom.title), ("og:locale", og_locale(newsroom.language))]
+          ("og:url", url), ("og:site_name", newsroom.title), ("og:locale", og_locale(language))]
     logo = logo_url(newsroom)
     if logo:
         og += [("og:image", logo), ("og:image:alt", newsroom.organization.name)]
@@ -188,7 +203,10 @@ def index_meta(site, url: str) -> dict:
     handle = _twitter_handle(newsroom)
     if handle:
         twitter.append(("twitter:site", handle))
-    return {"canonical": url, "alternates": [], "og": og, "twitter": twitter,
+    alternates = []
+    if len(versions) > 1:
+        alternates = with_default([{"hreflang": lang, "href": href} for lang, href in versions], site.newsroom.language)
+    return {"canonical": url, "alternates": alternates, "og": og, "twitter": twitter,
             "jsonld": json_ld({"@context": "https://schema.org", **organization(newsroom)}),
             "image": None, "categories": [], "author": None}
 

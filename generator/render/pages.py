@@ -154,14 +154,15 @@ def media_links(images: list, slug: str, media_base_url: str | None) -> list:
     """When publishing to a media target, photo downloads and the media kit link there."""
     if not media_base_url:
         return images
+    import posixpath
     from copy import copy
     from dataclasses import replace
     from urllib.parse import quote, unquote
 
     from generator.photos.originals import media_key
 
-    def url(href: str) -> str:
-        return media_base_url + quote(media_key(f"{slug}/{unquote(href)}"))
+    def url(href: str) -> str:   # a translation's original: ../<its slug>/hires/<name>
+        return media_base_url + quote(media_key(posixpath.normpath(f"{slug}/{unquote(href)}")))
 
     linked = copy(images)   # the same list type, with its media kit
     linked[:] = [replace(i, original=url(i.original)) for i in images]
@@ -180,12 +181,19 @@ class Pages:
         self.dirs = template_dirs(site.root)
         self.feeds = feeds.plan(site)
         self.catalogues: dict[str, dict] = {}
+        self.localised: dict[str, object] = {}
 
     def labels(self, language: str) -> dict:
         """A language's labels, read once per build (a Pages lives for one build)."""
         if language not in self.catalogues:
-            self.catalogues[language] = i18n.labels(self.dirs, language)
+            self.catalogues[language] = i18n.labels(self.dirs, language) | self.site.newsroom.label_overrides(language)
         return self.catalogues[language]
+
+    def newsroom(self, language: str):
+        """The newsroom as pages in `language` show it: its title, boilerplate and contact roles."""
+        if language not in self.localised:
+            self.localised[language] = self.site.newsroom.in_language(language)
+        return self.localised[language]
 
     @functools.cached_property
     def logo_size(self) -> tuple[int, int] | None:
@@ -202,7 +210,7 @@ class Pages:
         return self.site.home_url or "../" * depth
 
     def common(self, language: str, depth: int) -> dict:
-        newsroom = self.site.newsroom
+        newsroom = self.newsroom(language)
         return {
             "newsroom": newsroom,
             "lang": language,
@@ -256,18 +264,29 @@ class Pages:
         }
         return self.env.get_template("release.html").render(context)
 
-    def card(self, entry: dict, first: bool = False) -> str:
-        """A release's card on the index; the first card's photo loads eagerly."""
-        format_date = functools.partial(i18n.long_date, language=self.site.newsroom.language)
-        return self.env.get_template("partials/release-card.html").render(e=entry, first=first, format_date=format_date)
+    def card(self, entry: dict, first: bool = False, prefix: str = "") -> str:
+        """A story's card on an index, in its version's language; the first card's photo loads
+        eagerly. `prefix` leads from the index to the site's root ("../" from en/index.html)."""
+        language = entry["item"].language
+        format_date = functools.partial(i18n.long_date, language=language)
+        return self.env.get_template("partials/release-card.html").render(
+            e=entry, first=first, format_date=format_date, prefix=prefix, t=self.labels(language))
 
-    def index(self, entries: list[dict], cards: list[str]) -> str:
-        """The index page: `cards` are the entries' cards, rendered (and kept) with their pages."""
+    def index(self, entries: list[dict], cards: list[str], language: str | None = None, depth: int = 0,
+              versions: list[dict] = ()) -> str:
+        """An index page in `language` (the newsroom's, else one of en/index.html...): `cards` are
+        the entries' cards, rendered (and kept) with their pages; `versions` are the indexes in
+        every language ({"lang", "name", "path"}), linked to each other."""
         from markupsafe import Markup
 
-        common = self.common(self.site.newsroom.language, depth=0)
-        context = common | {"entries": entries, "cards": [Markup(html) for html in cards],
-                            "url": self.url(), "meta": metadata.index_meta(self.site, self.url())}
+        language = language or self.site.newsroom.language
+        common = self.common(language, depth=depth)
+        url = self.url(next((v["path"] for v in versions if v["lang"] == language), ""))
+        links = [dict(v, href=f"{common['home']}{v['path']}index.html") for v in versions]
+        context = common | {"entries": entries, "cards": [Markup(html) for html in cards], "url": url,
+                            "index_versions": links if len(links) > 1 else [],
+                            "meta": metadata.index_meta(self.site, url, language,
+                                                        [(v["lang"], self.url(v["path"])) for v in versions])}
         return self.env.get_template("index.html").render(context)
 
     def vcard(self, contact, organization: str) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.render.i18n import index_languages
+from generator.render.metadata import with_default
+
 
 def entries(site) -> list[dict]:
     """The sitemap's <url> entries: the index and every public release, with lastmod and
@@ -15,18 +18,23 @@ def entries(site) -> list[dict]:
     base = site.newsroom.base_url
     public = site.public
     urls = []
-    if public:
-        newest = max(i.release.updated or i.date for i in public)
-        urls.append({"loc": base, "lastmod": newest.isoformat(), "alternates": []})
-    else:
-        urls.append({"loc": base, "lastmod": None, "alternates": []})
+    indexes = index_languages(site)   # the index, and one per other language (en/)
+    alternates = []
+    if len(indexes) > 1:
+        alternates = with_default([{"hreflang": i["lang"], "href": base + i["path"]} for i in indexes],
+                                  site.newsroom.language)
+    for index in indexes:
+        newest = next((i for i in public if not index["path"] or i.language.lower() == index["lang"]), None)
+        urls.append({"loc": base + index["path"], "lastmod": (newest.release.updated or newest.date).isoformat() if newest else None,
+                     "alternates": alternates})
     for item in public:
         alternates = []
         others = [site.by_slug(s) for s in item.translations]
         others = [o for o in others if o is not None and o in public]
         if others:
-            alternates = sorted([{"hreflang": o.language, "href": f"{base}{o.slug}/"} for o in [item, *others]],
-                                key=lambda a: a["href"])
+            alternates = with_default(sorted([{"hreflang": o.language, "href": f"{base}{o.slug}/"}
+                                              for o in [item, *others]], key=lambda a: a["href"]),
+                                      site.newsroom.language)
         lastmod = (item.release.updated or item.date).isoformat()   # a correction changes the page
         urls.append({"loc": f"{base}{item.slug}/", "lastmod": lastmod, "alternates": alternates})
     return urls

@@ -34,7 +34,7 @@ def test_cached_release_is_revalidated_when_its_folder_changes(newsroom, now):
 
 def test_translation_target_removed_after_caching(newsroom, now):
     newsroom.release("nieuws", "title: N\ndate: 2026-11-20\nsummary: S.\ntranslations: [../news]\n")
-    newsroom.release("news", "title: E\ndate: 2026-11-20\nsummary: S.\ntranslations: [../nieuws]\n")
+    newsroom.release("news", "title: E\nlanguage: en\ndate: 2026-11-20\nsummary: S.\ntranslations: [../nieuws]\n")
     assert newsroom.run("check").exit_code == 0
     os.remove(newsroom.root / "releases/news/release.yaml")
     result = newsroom.run("check")

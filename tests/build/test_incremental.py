@@ -222,3 +222,19 @@ def test_feed_entries_are_kept_with_each_release_never_read_from_the_site(newsro
     build(newsroom.root, now=NOW)
     assert made == ["r10"]
     assert snapshot(newsroom.site) == cold(newsroom, tmp_path)
+
+
+def test_per_language_newsroom_text_change_rebuilds_the_pages_in_that_language(room, tmp_path):
+    """Only newsroom.yaml's English title changes: the English page and index show the new one."""
+    text = (room.root / "newsroom.yaml").read_text().replace(
+        "title: Persberichten Testbedrijf", "title:\n  nl: Persberichten Testbedrijf\n  en: Testbedrijf news")
+    touch_later(room.root / "newsroom.yaml", text)
+    room.release("r6", release(6, extra="language: en\ntranslations: [../r5]\n"))
+    build(room.root, now=NOW)
+    assert "Testbedrijf news" in (room.site / "r6" / "index.html").read_text()
+    touch_later(room.root / "newsroom.yaml", text.replace("en: Testbedrijf news", "en: Testbedrijf press room"))
+    build(room.root, now=NOW)
+    for page in ("r6/index.html", "en/index.html"):
+        assert "Testbedrijf press room" in (room.site / page).read_text(), page
+    assert "Testbedrijf press room" not in (room.site / "r5" / "index.html").read_text()
+    assert snapshot(room.site) == cold(room, tmp_path)

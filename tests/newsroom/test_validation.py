@@ -198,3 +198,27 @@ def test_release_folder_cannot_take_an_address_the_site_needs(newsroom, name):
     result = newsroom.run("check")
     assert result.exit_code == 1
     assert f"releases/{name}/release.yaml:1: the folder name '{name}' is an address the site needs itself" in result.output
+
+
+def test_per_language_newsroom_text_names_file_line_and_field(newsroom):
+    """`title: {nl: …, en: …}`: a key that is no language tag, or no text in the newsroom's language."""
+    from tests.conftest import NEWSROOM_YAML
+
+    newsroom.release("2026-11-24-winkel")
+    cases = [
+        (NEWSROOM_YAML.replace("title: Persberichten Testbedrijf", "title:\n  nl: Persberichten\n  english: Press"),
+         "error: newsroom.yaml:3: title.english: 'english' is not a language tag"),
+        (NEWSROOM_YAML.replace("title: Persberichten Testbedrijf", "title:\n  en: Press releases"),
+         "error: newsroom.yaml:1: title: has no text for 'nl', the newsroom's language (given: en); add `nl: …`"),
+        (NEWSROOM_YAML.replace("    role: woordvoerder", "    role: {en: spokesperson}"),
+         "error: newsroom.yaml:15: contacts[0].role: has no text for 'nl'"),
+        (NEWSROOM_YAML + "labels:\n  abuot: {nl: Over ons}\n",
+         "error: newsroom.yaml:19: labels.abuot: unknown label 'abuot' (did you mean 'about'?)"),
+    ]
+    for text, said in cases:
+        newsroom.write("newsroom.yaml", text)
+        for command in ("check", "build"):
+            result = newsroom.run(command)
+            assert result.exit_code == 1, result.output
+            assert said in result.output, result.output
+            assert "Traceback" not in result.output

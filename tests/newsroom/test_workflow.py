@@ -132,7 +132,7 @@ def test_new_takes_date_language_and_embargo(newsroom):
     assert sorted(p.name for p in (newsroom.root / "releases").iterdir()) == ["2026-12-03-launch", "2026-12-05-deal"]
 
 
-def test_new_translation_is_prefilled_with_the_photos_and_linked_both_ways(newsroom, now):
+def test_new_translation_is_prefilled_uses_the_originals_photos_and_is_linked_both_ways(newsroom, now):
     newsroom.release("2026-11-24-winkel", RELEASE_YAML + """\
 tags: [bakkerij]
 body: |
@@ -151,8 +151,8 @@ images:
     text = (folder / "release.yaml").read_text()
     assert "title: Testbedrijf opens a shop" in text and "language: en" in text and "draft: true" in text
     assert "../2026-11-24-winkel" in text and "Tweede alinea." in text and "bakkerij" in text
-    copy = folder / "images/winkel.jpg"
-    assert copy.read_bytes() == photo.read_bytes() and copy.stat().st_ino != photo.stat().st_ino
+    assert "file: ../2026-11-24-winkel/images/winkel.jpg" in text, "the original's photo, used from there"
+    assert not (folder / "images/winkel.jpg").exists() and photo.is_file()
 
     assert newsroom.run("build", "--now", NOW).exit_code == 0
     dutch = html.fromstring((newsroom.site / "2026-11-24-winkel/index.html").read_bytes())
@@ -165,6 +165,9 @@ images:
         tree = html.fromstring((newsroom.site / page / "index.html").read_bytes())
         hrefs = tree.xpath(f"//link[@rel='alternate'][@hreflang='{lang}']/@href")
         assert any(other in href for href in hrefs), (page, hrefs)
+    english = html.fromstring((newsroom.site / "2026-11-24-testbedrijf-opens-a-shop/index.html").read_bytes())
+    assert english.xpath("//a[@class='download']/@href") == ["../2026-11-24-winkel/hires/winkel.jpg"]
+    assert not (newsroom.site / "2026-11-24-testbedrijf-opens-a-shop/hires").exists(), "published once"
 
 
 # ---------------------------------------------------------------- drafts

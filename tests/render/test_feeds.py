@@ -231,7 +231,7 @@ def test_feeds_and_sitemap_are_byte_identical_across_builds(press, tmp_path):
 def test_every_page_points_readers_to_its_feeds(press):
     site = build(press)
     pages = sorted(site.rglob("index.html"))
-    assert len(pages) == 4
+    assert len(pages) == 5   # three releases, the index and the English index (en/)
     for page in pages:
         doc = lxml_html.parse(str(page))
         found = doc.xpath("//head/link[@rel='alternate'][@type]")
@@ -263,12 +263,13 @@ def test_sitemap_lists_exactly_the_public_pages_with_lastmod(press):
     urls = {u.findtext("s:loc", namespaces=ns): u for u in tree.xpath("//s:url", namespaces=ns)}
     pages = {BASE} | {f"{BASE}{p.parent.name}/" for p in site.glob("*/index.html")}
     assert set(urls) == pages == {BASE, f"{BASE}2026-11-24-winkel/", f"{BASE}2026-11-22-shop-en/",
-                                  f"{BASE}2026-11-20-oud/"}
+                                  f"{BASE}2026-11-20-oud/", f"{BASE}en/"}   # en/: the English index
     assert urls[f"{BASE}2026-11-20-oud/"].findtext("s:lastmod", namespaces=ns) == "2026-11-20T09:00:00+01:00"
     assert urls[BASE].findtext("s:lastmod", namespaces=ns) == "2026-11-24T09:00:00+01:00"
     alternates = urls[f"{BASE}2026-11-24-winkel/"].xpath("x:link", namespaces=ns)
     assert {(a.get("hreflang"), a.get("href")) for a in alternates} == {
-        ("nl", f"{BASE}2026-11-24-winkel/"), ("en", f"{BASE}2026-11-22-shop-en/")}
+        ("nl", f"{BASE}2026-11-24-winkel/"), ("en", f"{BASE}2026-11-22-shop-en/"),
+        ("x-default", f"{BASE}2026-11-24-winkel/")}
     robots = (site / "robots.txt").read_text("utf-8")
     assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
 

@@ -26,7 +26,7 @@ def site(newsroom):
     newsroom.photo("2026-11-24-winkel", size=(2000, 1200))
     newsroom.release("2026-11-22-shop-en", SHOP_EN)
     newsroom.release("2026-11-26-fusie", MERGER.replace("tags: [geheime fusie]\n",
-                                                        "translations: [../2026-11-24-winkel]\n"))
+                                                        "translations: [../2026-11-24-winkel]\nlanguage: de\n"))
     return build(newsroom)
 
 
@@ -143,7 +143,7 @@ def test_canonical_and_hreflang_between_public_translations(site):
     en = lxml_html.fromstring(page(site, "2026-11-22-shop-en"))
     assert nl.xpath("//head/link[@rel='canonical']/@href") == [SHOP_URL]
     assert en.xpath("//head/link[@rel='canonical']/@href") == [EN_URL]
-    expected = {("en", EN_URL), ("nl", SHOP_URL)}
+    expected = {("en", EN_URL), ("nl", SHOP_URL), ("x-default", SHOP_URL)}
     for doc in (nl, en):
         assert {(a.get("hreflang"), a.get("href")) for a in doc.xpath("//head/link[@hreflang]")} == expected
     assert not (site / "2026-11-26-fusie").exists()  # embargoed translation: not written, not linked

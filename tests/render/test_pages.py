@@ -159,7 +159,8 @@ def test_english_translation_uses_english_labels(example_site):
     assert en.select_one(".translations a")["href"] == f"../{SLUG}/"
     assert en.select_one(".contacts .role").get_text() == "spokesperson"
     hreflang = {l["hreflang"]: l["href"] for l in nl.select('link[rel="alternate"][hreflang]')}
-    assert hreflang == {"en": f"https://pers.broodenco.nl/{SLUG}-en/", "nl": f"https://pers.broodenco.nl/{SLUG}/"}
+    assert hreflang == {"en": f"https://pers.broodenco.nl/{SLUG}-en/", "nl": f"https://pers.broodenco.nl/{SLUG}/",
+                        "x-default": f"https://pers.broodenco.nl/{SLUG}/"}
 
 
 def test_index_lists_releases_newest_first(newsroom):
