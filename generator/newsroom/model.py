@@ -745,8 +745,8 @@ def _known_labels(value: dict) -> dict:
     known = [k for k, v in load_yaml(path, str(path)).data.items() if isinstance(v, str)]
     for name in value:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else f"known labels: {', '.join(sorted(known))}"
+            close = did_you_mean(name, known)
+            hint = f"did you mean {close!r}?" if close else f"known labels: {', '.join(sorted(known))}"
             raise Located((name,), f"unknown label {name!r} ({hint})")
     return value
 
