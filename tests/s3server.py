@@ -85,7 +85,10 @@ class WeedServer:
         args = [weed_binary(), "mini", f"-dir={self.data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                 f"-s3.config={config}",
                 "-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
-                "-master.telemetry=false"]
+                "-master.telemetry=false",
+                # each bucket grows its own volumes: with the default (volumes of 1 GiB, as many as
+                # the free disk holds) a suite that makes many buckets ran out of writable volumes
+                "-master.volumeSizeLimitMB=64", "-volume.max=2000"]
         args += [f"-{name}.port={port}" for name, port in self.ports.items()]
         env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)
         log = open(self.data / "weed.log", "ab")
