@@ -20,7 +20,7 @@ from generator.store import PickleStore, folder_signature
 from generator.resources import asset_dirs, template_dirs
 from generator.build.swap import SITE_MARKER
 
-RECORDS_VERSION = 7   # what a record keeps besides its files; a new layout makes the old records unusable
+RECORDS_VERSION = 8   # what a record keeps besides its files; a new layout makes the old records unusable
 
 
 def digest(*parts) -> str:

@@ -579,6 +579,7 @@ class Newsroom(Strict):
     publish: Publish = Publish()
     theme: Theme = Theme()
     outreach: OutreachSettings = OutreachSettings()
+    websub_hub: Optional[HttpUrl] = None   # feeds name this WebSub hub; publish pings it (docs/press-item.md)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -237,15 +237,16 @@ def test_every_page_points_readers_to_its_feeds(press):
         found = doc.xpath("//head/link[@rel='alternate'][@type]")
         hrefs = {(link.get("type"), link.get("href")) for link in found}
         for kind, href in hrefs:
-            assert kind in ("application/rss+xml", "application/atom+xml")
+            assert kind in ("application/rss+xml", "application/atom+xml", "application/feed+json")
             assert (page.parent / href).resolve().is_file(), (page, href)
         targets = {(page.parent / href).resolve().relative_to(site).as_posix() for _, href in hrefs}
-        assert {"feed.xml", "atom.xml"} <= targets, page
+        assert {"feed.xml", "atom.xml", "feed.json"} <= targets, page
     shop = lxml_html.parse(str(site / "2026-11-24-winkel" / "index.html"))
     hrefs = set(shop.xpath("//head/link[@rel='alternate'][@type]/@href"))
-    assert hrefs == {"../feed.xml", "../atom.xml", "../nl/feed.xml", "../nl/atom.xml",
-                     "../tags/sociale-media/feed.xml", "../tags/sociale-media/atom.xml",
-                     "../tags/klantenservice/feed.xml", "../tags/klantenservice/atom.xml"}
+    assert hrefs == {"../feed.xml", "../atom.xml", "../feed.json", "../nl/feed.xml", "../nl/atom.xml",
+                     "../nl/feed.json", "../tags/sociale-media/feed.xml", "../tags/sociale-media/atom.xml",
+                     "../tags/sociale-media/feed.json", "../tags/klantenservice/feed.xml",
+                     "../tags/klantenservice/atom.xml", "../tags/klantenservice/feed.json"}
     en = lxml_html.parse(str(site / "2026-11-22-shop-en" / "index.html"))
     assert "../en/feed.xml" in en.xpath("//head/link[@rel='alternate'][@type]/@href")
 
@@ -369,3 +370,87 @@ def test_output_grows_linearly_with_tags(tmp_path):
         assert [t.term for t in feed.entries[0].tags] == ["onderwerp 7"]
     everything = feedparser.parse((site / "feed.xml").read_bytes())
     assert len(everything.entries[-1].tags) == MAX_TAGS + 1          # the newsroom's feed names them all
+
+
+# ---------------------------------------------------------------- JSON Feed 1.1
+
+JSON_FEEDS = [p.replace("atom.xml", "feed.json") for p in ALL_FEEDS if p.endswith("atom.xml")]
+
+
+def read_json_feed(site: Path, path: str):
+    """The feed as a JSON Feed reader gets it (jsonfeed-util), and the raw object, checked
+    against what the spec requires (version, title, items[].id, content_html or content_text)."""
+    import json
+
+    import jsonfeed
+
+    raw = json.loads((site / path).read_text("utf-8"))
+    assert raw["version"] == "https://jsonfeed.org/version/1.1", path
+    assert isinstance(raw["title"], str) and raw["title"], path
+    assert isinstance(raw["items"], list), path
+    for item in raw["items"]:
+        assert isinstance(item["id"], str) and item["id"], path
+        assert item.get("content_html") or item.get("content_text"), path
+    return jsonfeed.Feed.parse(raw), raw
+
+
+def test_json_feeds_hold_what_the_atom_feeds_hold(press):
+    site = build(press)
+    written = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.json"))
+    assert written == sorted(JSON_FEEDS)
+    for path in JSON_FEEDS:
+        feed, raw = read_json_feed(site, path)
+        atom = parse(site, path.replace("feed.json", "atom.xml"))
+        assert [i.id for i in feed.items] == [i.url for i in feed.items] == links(atom), path
+        assert [i.title for i in feed.items] == [e.title for e in atom.entries], path
+        assert feed.feed_url == BASE + path and feed.home_page_url == BASE
+        assert feed.title == atom.feed.title and raw["language"] == atom.feed.language
+        assert [dt.datetime.fromisoformat(i.date_published) for i in feed.items] == [
+            dt.datetime(*e.published_parsed[:6], tzinfo=dt.timezone.utc) for e in atom.entries], path
+        assert not feed.hubs and "hubs" not in raw   # no hub configured
+    feed, raw = read_json_feed(site, "feed.json")
+    shop = feed.items[0]
+    assert shop.title == "Testbedrijf opent een winkel </script> & meer"
+    assert "<strong>medewerkers</strong>" in shop.content_html
+    assert f'href="{BASE}2026-11-24-winkel/docs/factsheet.pdf"' in shop.content_html   # absolute, as in Atom
+    assert shop.summary == "Vandaag opent Testbedrijf een winkel."
+    assert shop.tags == ["Sociale Media", "klantenservice", "#Winkel"]
+    assert shop.image.startswith(f"{BASE}2026-11-24-winkel/img/")
+    attachment = shop.attachments[0]
+    assert attachment.url == shop.image and attachment.mime_type.startswith("image/")
+    size = raw["items"][0]["attachments"][0]["size_in_bytes"]   # jsonfeed-util 1.2 reads it as a 1-tuple
+    assert size == (site / shop.image[len(BASE):]).stat().st_size
+    # a tag's feed names its own tag only, as its RSS and Atom entries do
+    tagged, _ = read_json_feed(site, "tags/sociale-media/feed.json")
+    assert [i.tags for i in tagged.items] == [["Sociale Media"]]
+    # nothing embargoed in any feed
+    assert not any("fusie" in (site / p).read_text("utf-8") for p in JSON_FEEDS)
+
+
+def test_empty_newsroom_has_valid_empty_json_feeds(newsroom):
+    site = build(newsroom)
+    for path in ("feed.json", "nl/feed.json"):
+        feed, _ = read_json_feed(site, path)
+        assert feed.items == []
+
+
+def test_json_feeds_are_byte_identical_across_builds(press, tmp_path):
+    for name, now in (("one", NOW), ("two", "2026-11-25T23:00+01:00")):
+        assert press.run("build", "--now", now, "-o", str(tmp_path / name)).exit_code == 0
+    for path in JSON_FEEDS:
+        assert filecmp.cmp(tmp_path / "one" / path, tmp_path / "two" / path, shallow=False), path
+
+
+HUB = "https://hub.example.net/"
+
+
+def test_every_feed_names_the_websub_hub_and_itself(press):
+    press.write("newsroom.yaml", (press.root / "newsroom.yaml").read_text("utf-8") + f"websub_hub: {HUB}\n")
+    site = build(press)
+    for path in ALL_FEEDS:
+        feed = parse(site, path)
+        rels = [(link.rel, link.href) for link in feed.feed.links if link.rel in ("hub", "self")]
+        assert sorted(rels) == [("hub", HUB), ("self", BASE + path)], path
+    for path in JSON_FEEDS:
+        feed, raw = read_json_feed(site, path)
+        assert [(h.type, h.url) for h in feed.hubs] == [("WebSub", HUB)], path
