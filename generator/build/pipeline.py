@@ -144,9 +144,14 @@ def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[st
 
     state = _build_state(site.root, outputs.output, key)
     state.data = {}
+    from generator.render.sitemap import recent
+
+    dated = [(i.slug, i.date) for i in site.public]
     state.put("build", digest(key, signatures), {
         "embargoes": {i.slug: i.embargo for i in site.items if not i.draft},
         "public": {i.slug for i in site.public},
+        "dated": dated,                        # the news sitemap's window moves with the clock
+        "news": recent(dated, site.now),
         "pages": outputs.written + outputs.reused,
         "held": _held(site),
         "warnings": site.warnings,
@@ -169,6 +174,10 @@ def _unchanged_build(output: Path, previous: tuple | None, inputs: str, now: dt.
         return None
     public = {slug for slug, embargo in state["embargoes"].items() if embargo is None or embargo <= now}
     if public != state["public"]:
+        return None
+    from generator.render.sitemap import recent
+
+    if recent(state["dated"], now) != state["news"]:   # a release entered or left the news sitemap
         return None
     if not all(os.path.isfile(os.path.join(output, f)) for f in state["files"]):
         return None
@@ -197,7 +206,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     from generator.photos.pipeline import prepare_images
     from generator.build.incremental import digest
     from generator.render.pages import Pages
-    from generator.render.sitemap import entries as sitemap_entries, write_sitemap
+    from generator.render.sitemap import entries as sitemap_entries, news_entries, write_news_sitemap, write_sitemap
 
     pages = Pages(site)
     keys = {item.slug: release_key(site, pages, item) for item in site.rendered}
@@ -227,6 +236,10 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     if not outputs.reuse("sitemap", sitemap_key):
         write_sitemap(site, pages, out)
         outputs.record("sitemap", sitemap_key, ["sitemap.xml", "robots.txt"])
+    news = news_entries(site)   # depends on "now": its key is what it lists
+    news_key = digest("news-sitemap", news)
+    if not outputs.reuse("news-sitemap", news_key):
+        outputs.record("news-sitemap", news_key, write_news_sitemap(site, pages, out, news))
     copy_assets(site, out)
     return photos
 

@@ -454,3 +454,79 @@ def test_every_feed_names_the_websub_hub_and_itself(press):
     for path in JSON_FEEDS:
         feed, raw = read_json_feed(site, path)
         assert [(h.type, h.url) for h in feed.hubs] == [("WebSub", HUB)], path
+
+
+# ---------------------------------------------------------------- Google News sitemap
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+DRAFT = """\
+title: Nog niet af
+draft: true
+date: 2026-11-25T08:00:00+01:00
+summary: Concept.
+"""
+
+
+def news_sitemap(site: Path) -> list[dict]:
+    """The news sitemap as a crawler reads it (lxml), its namespaces checked on the way."""
+    tree = etree.parse(str(site / "news_sitemap.xml"))
+    root = tree.getroot()
+    assert root.tag == f"{{{SITEMAP_NS}}}urlset"
+    ns = {"s": SITEMAP_NS, "n": NEWS_NS}
+    found = []
+    for url in root.findall("s:url", ns):
+        news = url.findall("n:news", ns)
+        assert len(news) == 1
+        publication = news[0].find("n:publication", ns)
+        found.append({"loc": url.findtext("s:loc", namespaces=ns),
+                      "name": publication.findtext("n:name", namespaces=ns),
+                      "language": publication.findtext("n:language", namespaces=ns),
+                      "date": news[0].findtext("n:publication_date", namespaces=ns),
+                      "title": news[0].findtext("n:title", namespaces=ns)})
+    for element in root.iter():
+        assert etree.QName(element).namespace in (SITEMAP_NS, NEWS_NS), element.tag
+    return found
+
+
+def test_news_sitemap_lists_public_releases_of_the_last_two_days(press):
+    press.release("2026-11-25-concept", DRAFT)
+    site = build(press)
+    assert news_sitemap(site) == [{"loc": f"{BASE}2026-11-24-winkel/", "name": "Persberichten Testbedrijf",
+                                   "language": "nl", "date": "2026-11-24T09:00:00+01:00",
+                                   "title": "Testbedrijf opent een winkel </script> & meer"}]
+    assert f"Sitemap: {BASE}news_sitemap.xml" in (site / "robots.txt").read_text("utf-8").splitlines()
+    # a day later the embargo has lifted, and the shop is more than two days old
+    site = build(press, AFTER_EMBARGO)
+    assert [(u["loc"], u["title"]) for u in news_sitemap(site)] == [(f"{BASE}2026-11-26-fusie/", "Testbedrijf fuseert")]
+    assert "concept" not in (site / "news_sitemap.xml").read_text("utf-8")
+
+
+def test_news_sitemap_follows_the_clock_in_an_incremental_build(newsroom, tmp_path):
+    """Nothing in the newsroom changes, only the time: the build must not keep the old list."""
+    newsroom.release("2026-11-24-winkel", SHOP.replace("translations: [../2026-11-22-shop-en]\n", ""))
+    newsroom.photo("2026-11-24-winkel")
+    site = build(newsroom, NOW)
+    assert [u["loc"] for u in news_sitemap(site)] == [f"{BASE}2026-11-24-winkel/"]
+    site = build(newsroom, "2026-11-26T08:59+01:00")
+    assert len(news_sitemap(site)) == 1
+    later = "2026-11-26T09:01+01:00"
+    site = build(newsroom, later)
+    assert news_sitemap(site) == []
+    cold = newsroom.run("build", "--now", later, "-o", str(tmp_path / "cold"))
+    assert cold.exit_code == 0, cold.output
+    for path in ("news_sitemap.xml", "sitemap.xml", "robots.txt", "feed.json", "2026-11-24-winkel/index.html"):
+        assert filecmp.cmp(site / path, tmp_path / "cold" / path, shallow=False), path
+    site = build(newsroom, NOW)   # back in time (--now): listed again
+    assert len(news_sitemap(site)) == 1
+
+
+def test_news_sitemap_keeps_the_newest_thousand_and_nothing_from_the_future():
+    from generator.render.sitemap import news_language, recent
+
+    now = dt.datetime(2026, 11, 25, 10, tzinfo=dt.timezone.utc)
+    dated = [(f"r{n}", now + dt.timedelta(minutes=1) - dt.timedelta(minutes=2 * n)) for n in range(1500)]
+    listed = recent(dated, now)
+    assert listed == [f"r{n}" for n in range(1, 1001)]
+    assert recent([("old", now - dt.timedelta(days=2, seconds=1))], now) == []
+    assert [news_language(x) for x in ("en-GB", "nl", "zh-TW", "zh-Hans", "pt_BR")] == ["en", "nl", "zh-tw", "zh-cn", "pt"]
