@@ -330,9 +330,10 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
 
 
 def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, object]:
-    """One release's folder: photos, documents, vCards and the page. Returns what lists
+    """One release's folder: photos, documents, vCards, the page and its oEmbed card. Returns what lists
     need: its index card and its lead photo."""
     from generator.photos.pipeline import process_images
+    from generator.render import oembed
 
     folder = out / item.slug
     folder.mkdir(parents=True)
@@ -341,6 +342,7 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")
     lead = next((i for i in images if i.lead), None)
+    oembed.write(site, pages.env, item, lead, folder)   # the card other sites embed
     card = None
     if lead is not None and lead.thumb:
         card = {"src": f"{item.slug}/{lead.thumb['src']}", "alt": lead.alt,
