@@ -1,5 +1,6 @@
 """WebSub: smr publish pings the newsroom's hub once per feed it changed, against a real local
-hub (an http.server thread that records pings) and the real SeaweedFS fixture."""
+hub (an http.server thread that records pings) and a real SeaweedFS of this module's own (the
+session's one, after the hundreds of buckets of test_publish.py, began to answer InternalError)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.publish.test_publish import OTHER, OTHER_YAML, SLUG, publish, room, s3  # noqa: F401 (fixtures)
+from tests.conftest import NEWSROOM_YAML
+from tests.publish.test_publish import OTHER, OTHER_YAML, PHOTO_YAML, SLUG, publish
+from tests.s3server import start_server
 
 BASE = "https://pers.example.org/"
 FEEDS = ["feed.xml", "atom.xml", "feed.json", "nl/feed.xml", "nl/atom.xml", "nl/feed.json"]
@@ -63,15 +66,43 @@ def hub():
     server.close()
 
 
+@pytest.fixture(scope="module")
+def weed(tmp_path_factory):
+    server = start_server(tmp_path_factory.mktemp("weed-websub"))
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def hubbed(room, hub, monkeypatch):   # noqa: F811
+def s3(weed, aws_env):
+    return weed
+
+
+@pytest.fixture
+def hubbed(newsroom, s3, hub, monkeypatch):
+    """A newsroom with two releases publishing to fresh buckets, naming the local hub."""
+    site, media = s3.bucket("site"), s3.bucket("media")
+    newsroom.write("newsroom.yaml", NEWSROOM_YAML + f"""\
+publish:
+  site: s3://{site}/news/
+  media: s3://{media}/hires/
+  media_base_url: https://media.example.org/hires/
+  endpoint_url: {s3.endpoint}
+  region: us-east-1
+  path_style: true
+websub_hub: {hub.url}
+""")
+    newsroom.release(SLUG, PHOTO_YAML)
+    newsroom.photo(SLUG, "images/Foto één.jpg")
+    newsroom.write(f"releases/{SLUG}/docs/factsheet.pdf", b"%PDF-1.4 test\n%%EOF\n")
+    newsroom.release(OTHER, OTHER_YAML)
+    newsroom.site_bucket, newsroom.media_bucket = site, media
     for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    room.write("newsroom.yaml", (room.root / "newsroom.yaml").read_text("utf-8") + f"websub_hub: {hub.url}\n")
-    return room
+    return newsroom
 
 
-def test_one_ping_per_changed_feed_and_none_on_a_no_op_publish(hubbed, hub, s3):  # noqa: F811
+def test_one_ping_per_changed_feed_and_none_on_a_no_op_publish(hubbed, hub, s3):
     report = publish(hubbed, check=False)
     assert sorted(BASE + f for f in FEEDS) == hub.urls()   # every feed is new: one ping each
     assert all(p["hub.mode"] == ["publish"] and p["type"] == "application/x-www-form-urlencoded"
@@ -97,14 +128,14 @@ def test_one_ping_per_changed_feed_and_none_on_a_no_op_publish(hubbed, hub, s3):
                                                    "tags/bakery/atom.xml", "tags/bakery/feed.json"])
 
 
-def test_a_dry_run_pings_nothing(hubbed, hub, s3):  # noqa: F811
+def test_a_dry_run_pings_nothing(hubbed, hub, s3):
     report = publish(hubbed, dry_run=True, check=False)
     assert hub.pings == []
     assert f"would tell the WebSub hub http://127.0.0.1:{hub.server.server_address[1]}/ about 6 changed feeds" \
         in report.notes
 
 
-def test_a_failing_hub_is_a_warning_and_the_publish_succeeds(hubbed, hub, s3):  # noqa: F811
+def test_a_failing_hub_is_a_warning_and_the_publish_succeeds(hubbed, hub, s3):
     hub.status = 503
     result = hubbed.run("publish", "--now", "2026-11-25T10:00+01:00")
     assert result.exit_code == 0, result.output
@@ -115,7 +146,7 @@ def test_a_failing_hub_is_a_warning_and_the_publish_succeeds(hubbed, hub, s3):  
     assert "Uploaded" in result.output
 
 
-def test_an_unreachable_hub_is_a_warning(hubbed, hub, s3):  # noqa: F811
+def test_an_unreachable_hub_is_a_warning(hubbed, hub, s3):
     url = hub.url
     hub.close()   # nothing listens there any more
     report = publish(hubbed, check=False)
