@@ -147,9 +147,14 @@ def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[st
 
     state = _build_state(site.root, outputs.output, key)
     state.data = {}
+    from generator.render.sitemap import recent
+
+    dated = [(i.slug, i.date) for i in site.public]
     state.put("build", digest(key, signatures), {
         "embargoes": {i.slug: i.embargo for i in site.items if not i.draft},
         "public": {i.slug for i in site.public},
+        "dated": dated,                        # the news sitemap's window moves with the clock
+        "news": recent(dated, site.now),
         "pages": outputs.written + outputs.reused,
         "held": _held(site),
         "warnings": site.warnings,
@@ -172,6 +177,10 @@ def _unchanged_build(output: Path, previous: tuple | None, inputs: str, now: dt.
         return None
     public = {slug for slug, embargo in state["embargoes"].items() if embargo is None or embargo <= now}
     if public != state["public"]:
+        return None
+    from generator.render.sitemap import recent
+
+    if recent(state["dated"], now) != state["news"]:   # a release entered or left the news sitemap
         return None
     if not all(os.path.isfile(os.path.join(output, f)) for f in state["files"]):
         return None
@@ -200,7 +209,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     from generator.photos.pipeline import newsroom_rights, prepare_images
     from generator.build.incremental import digest
     from generator.render.pages import Pages
-    from generator.render.sitemap import entries as sitemap_entries, write_sitemap
+    from generator.render.sitemap import entries as sitemap_entries, news_entries, write_news_sitemap, write_sitemap
 
     pages = Pages(site)
     keys = {item.slug: release_key(site, pages, item) for item in site.rendered}
@@ -229,6 +238,10 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     if not outputs.reuse("sitemap", sitemap_key):
         write_sitemap(site, pages, out)
         outputs.record("sitemap", sitemap_key, ["sitemap.xml", "robots.txt"])
+    news = news_entries(site)   # depends on "now": its key is what it lists
+    news_key = digest("news-sitemap", news)
+    if not outputs.reuse("news-sitemap", news_key):
+        outputs.record("news-sitemap", news_key, write_news_sitemap(site, pages, out, news))
     copy_assets(site, out)
     outputs.record("identity", "", write_identity(site, out))
     if not outputs.reuse("favicon", digest("favicon")):   # the logo and accent are in the global key
@@ -375,9 +388,10 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
 
 
 def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, object]:
-    """One release's folder: photos, documents, vCards and the page. Returns what lists
+    """One release's folder: photos, documents, vCards, the page and its oEmbed card. Returns what lists
     need: its index card and its lead photo."""
     from generator.photos.pipeline import newsroom_rights, process_images, shared_originals
+    from generator.render import oembed
 
     folder = out / item.slug
     folder.mkdir(parents=True)
@@ -389,6 +403,7 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")
     lead = next((i for i in images if i.lead), None)
+    oembed.write(site, pages.env, item, lead, folder)   # the card other sites embed
     card = None
     if lead is not None and lead.thumb:
         card = {"src": f"{item.slug}/{lead.thumb['src']}", "alt": lead.alt,

@@ -768,6 +768,7 @@ class Newsroom(Strict):
     outreach: OutreachSettings = OutreachSettings()
     labels: Annotated[dict[str, PerLanguage(Text)], AfterValidator(_known_labels)] = {}
     _texts: dict = PrivateAttr(default_factory=dict)   # (field, ...) -> {language: text}
+    websub_hub: Optional[HttpUrl] = None   # feeds name this WebSub hub; publish pings it (docs/press-item.md)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -32,6 +32,7 @@ from generator.errors import Problem, SmrError
 from generator.files import LockTimeout, cache_dir, file_lock
 from generator.publish import plan as pp
 from generator.publish import s3 as s3api
+from generator.publish import websub
 from generator.publish.reachable import api_endpoint, public_read_policy
 from generator.publish.reachable import check as readable
 from generator.publish.s3 import Connection, Target, explain
@@ -123,6 +124,7 @@ class PublishReport:
     warnings: list[str] = field(default_factory=list)  # what keeps journalists from the newsroom
     checked: bool = False    # journalists' view was checked, and the page and an original were readable
     original: str = ""       # the key of one original in the media target (what the check downloads)
+    changed: set[str] = field(default_factory=set)   # site keys this publish uploads (WebSub pings those feeds)
 
     def summary(self) -> str:
         verb = "Would upload" if self.dry_run else "Uploaded"
@@ -224,6 +226,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
                              reporter=hooks, client=client, cache=cache_dir(root) / HASH_CACHE,
                              new_buckets=made if dry_run else set())
     report.notes = notes + report.notes
+    websub.announce(site, report)   # feeds it uploaded: tell the newsroom's WebSub hub
     if cfg.media and (computed or api_endpoint(cfg.media_base_url, cfg.conn.endpoint_url)):
         report.warnings.append(f"photo downloads link to the S3 endpoint {cfg.media_base_url}; set "
                                "publish.media_base_url to the public address of the media bucket")
@@ -356,7 +359,8 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                            bytes=plan.upload_bytes, url=cfg.base_url, dry_run=dry_run,
                            kept=sum(len(keys) for keys in plan.stale.values()),
                            takedowns=[line for t in plan.takedowns for line in t.lines(dry_run)],
-                           original=min((f.key for f in files if f.target == "media"), default=""))
+                           original=min((f.key for f in files if f.target == "media"), default=""),
+                           changed={f.key for f in plan.uploads if f.target == "site"})
     if not yes and not dry_run:
         pp.refuse_too_many_deletes(plan, max_deletes, cfg.site.url)
         pp.refuse_taking_down_everything(plan, releases if held is not None else None, cfg.site.url)

@@ -247,7 +247,7 @@ def classify(rel: str, releases: set[str] | None) -> int:
         if len(parts) == 2 and (releases is None or parts[0] in releases):
             return RELEASE_PAGES
         return INDEX_PAGES
-    if suffix in (".xml", ".rss", ".atom") or rel == "robots.txt":
+    if suffix in (".xml", ".rss", ".atom") or rel == "robots.txt" or _is_json_feed(rel):
         return FEEDS
     return ASSETS
 
@@ -279,12 +279,20 @@ def document_headers(rel: str) -> dict:
     return {}
 
 
+def _is_json_feed(rel: str) -> bool:
+    from generator.render.feeds import JSON_FILE
+
+    return rel.rsplit("/", 1)[-1] == JSON_FILE and not rel.startswith(ASSETS_DIR + "/")
+
+
 def content_type(rel: str, path: Path) -> str:
     suffix = Path(rel).suffix.lower()
     if rel in WELL_KNOWN_TYPES:
         return WELL_KNOWN_TYPES[rel]
     if suffix == ".xml":
         return _sniff_xml(path)
+    if _is_json_feed(rel):
+        return "application/feed+json; charset=utf-8"
     if suffix in TYPES:
         return TYPES[suffix]
     return mimetypes.guess_type(rel)[0] or "application/octet-stream"

@@ -1,9 +1,10 @@
-"""RSS 2.0 and Atom feeds (feedgen): the newsroom, one pair per language, one per tag.
+"""RSS 2.0, Atom (feedgen) and JSON Feed 1.1: the newsroom's, one set per language, one per tag.
 
 Only `site.public` releases appear here: an embargoed release is never in a feed, preview
 or not, and a language or tag that only embargoed releases have gets no feed (its address
 alone would leak the news). Feeds carry no timestamp but the releases' own dates, so two
-builds of the same input are byte-identical.
+builds of the same input are byte-identical. With `websub_hub` in newsroom.yaml every feed
+names that hub (`<link rel="hub">`, JSON Feed `hubs`); publish pings it (publish/websub.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import json
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -23,13 +25,15 @@ from generator.slug import slugify
 MAX_ITEMS = 50
 RSS_FILE = "feed.xml"
 ATOM_FILE = "atom.xml"
+JSON_FILE = "feed.json"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 TAGS_DIR = "tags"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # `updated` of a feed with no items yet
 
 
 @dataclass
 class Feed:
-    """One RSS + Atom pair: where it lives (relative to the site root) and what it holds."""
+    """One RSS + Atom + JSON Feed set: where it lives (relative to the site root) and what it holds."""
 
     path: str                   # "" for the newsroom, "nl/", "tags/social-media/"
     title: str
@@ -45,6 +49,14 @@ class Feed:
     @property
     def atom(self) -> str:
         return self.path + ATOM_FILE
+
+    @property
+    def json(self) -> str:
+        return self.path + JSON_FILE
+
+    @property
+    def files(self) -> list[str]:
+        return [self.rss, self.atom, self.json]
 
 
 def language_key(language: str) -> str:
@@ -91,6 +103,7 @@ def discovery(feeds: list[Feed], language: str, tags=()) -> list[dict]:
         feed = feeds[at]
         links.append({"type": "application/rss+xml", "title": f"{feed.title} (RSS)", "href": feed.rss})
         links.append({"type": "application/atom+xml", "title": f"{feed.title} (Atom)", "href": feed.atom})
+        links.append({"type": "application/feed+json", "title": f"{feed.title} (JSON Feed)", "href": feed.json})
     return links
 
 
@@ -124,11 +137,11 @@ def absolute_links(content: str, page_url: str) -> str:
 _LINK = re.compile(r'\b(href|src)="([^"]*)"')
 
 
-def write_feed(site, feed: Feed, out: Path, entries: dict[str, tuple[bytes, bytes]]) -> list[str]:
-    """Write one feed's RSS and Atom files; returns their paths relative to `out`.
+def write_feed(site, feed: Feed, out: Path, entries: dict[str, tuple]) -> list[str]:
+    """Write one feed's RSS, Atom and JSON Feed files; returns their paths relative to `out`.
 
-    `entries` holds each listed release's <item> and <entry> (see `entry_texts`): feedgen
-    writes the channel, and the entries go in as they are, newest first."""
+    `entries` holds each listed release's <item>, <entry> and JSON Feed item (see
+    `entry_texts`): feedgen writes the channel, and the entries go in as they are, newest first."""
     fg = _channel(site, feed)
     rss_entries = [entries[i.slug][0] for i in feed.items]
     atom_entries = [entries[i.slug][1] for i in feed.items]
@@ -136,18 +149,77 @@ def write_feed(site, feed: Feed, out: Path, entries: dict[str, tuple[bytes, byte
         scheme = html.escape(tag_scheme(site, feed.key), quote=True).encode()
         rss_entries = [_only_tag(entry, scheme) for entry in rss_entries]
         atom_entries = [_only_tag(entry, scheme) for entry in atom_entries]
-    rss = _splice(fg.rss_str(pretty=True), b"  </channel>\n", rss_entries)
+    rss = _splice(_rss_hub(fg.rss_str(pretty=True), site, feed), b"  </channel>\n", rss_entries)
     _atom_self(fg, site, feed)
     atom = _splice(_atom_links(fg.atom_str(pretty=True), {}), b"</feed>\n", atom_entries)
     (out / feed.path).mkdir(parents=True, exist_ok=True)
     (out / feed.rss).write_bytes(rss)
     (out / feed.atom).write_bytes(atom)
-    return [feed.rss, feed.atom]
+    (out / feed.json).write_bytes(json_feed(site, feed, [entries[i.slug][2] for i in feed.items]))
+    return feed.files
 
 
-def entry_texts(site, releases: list[tuple]) -> list[tuple[bytes, bytes]]:
+def json_feed(site, feed: Feed, items: list[dict]) -> bytes:
+    """The feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1), UTF-8, keys in a fixed
+    order. `items` are the listed releases' `json_item`s; in a tag's feed each names that tag only."""
+    newsroom = site.newsroom
+    org = newsroom.organization
+    data = {"version": JSON_FEED_VERSION, "title": feed.title, "home_page_url": newsroom.base_url,
+            "feed_url": newsroom.base_url + feed.json, "description": feed.title, "language": feed.language,
+            "authors": [{"name": org.name, **({"url": org.url} if org.url else {})}]}
+    if org.logo:
+        data["favicon"] = logo_url(newsroom)
+    if newsroom.websub_hub:
+        data["hubs"] = [{"type": "WebSub", "url": newsroom.websub_hub}]
+    listed = []
+    for entry in items:
+        item = dict(entry["item"])
+        if feed.kind == "tag":
+            item["tags"] = [t for t in entry["tags"] if tag_key(t) == feed.key]
+        elif entry["tags"] or entry["hashtags"]:
+            item["tags"] = [*entry["tags"], *("#" + h for h in entry["hashtags"])]
+        if not item.get("tags"):
+            item.pop("tags", None)
+        listed.append(item)
+    data["items"] = listed
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def json_item(site, item, content: str, lead) -> dict:
+    """One release as a JSON Feed item, with its tags and hashtags kept beside it (each feed
+    names those it lists: see `json_feed`)."""
+    release = item.release
+    url = site.newsroom.base_url + item.slug + "/"
+    entry = {"id": url, "url": url, "title": release.title,
+             "content_html": absolute_links(content, url) or html.escape(release.summary, quote=False),
+             "summary": release.summary, "date_published": item.date.isoformat(),
+             "date_modified": item.date.isoformat(), "language": item.language,
+             "authors": [{"name": _author(site, release)["name"]}]}
+    if lead is not None:
+        image_url = url + lead.src
+        entry["image"] = image_url
+        entry["attachments"] = [{"url": image_url, "mime_type": mimetypes.guess_type(lead.src)[0] or "image/jpeg",
+                                 "size_in_bytes": lead.src_bytes}]
+    return {"item": entry, "tags": list(release.tags), "hashtags": list(release.hashtags)}
+
+
+def _rss_hub(xml: bytes, site, feed: Feed) -> bytes:
+    """RSS names the WebSub hub as an <atom:link rel="hub">, after its rel=self one (feedgen
+    writes only that one)."""
+    hub = site.newsroom.websub_hub
+    if not hub:
+        return xml
+    mark = b' rel="self"/>\n'
+    at = xml.index(mark) + len(mark)
+    line_start = xml.rfind(b"\n", 0, at - len(mark)) + 1
+    indent = xml[line_start:xml.index(b"<", line_start)]
+    href = html.escape(hub, quote=True).encode()
+    return xml[:at] + indent + b'<atom:link href="' + href + b'" rel="hub"/>\n' + xml[at:]
+
+
+def entry_texts(site, releases: list[tuple]) -> list[tuple[bytes, bytes, dict]]:
     """Each release's RSS <item> and Atom <entry>, exactly as every feed that lists it has them
-    (UTF-8, as they are kept between builds and written).
+    (UTF-8, as they are kept between builds and written), and its JSON Feed item (`json_item`).
 
     `releases` holds (item, content HTML, lead photo) tuples. A release is in up to four
     feeds (the newsroom's, its language's, its tags'): building its entry once, with its
@@ -166,7 +238,7 @@ def entry_texts(site, releases: list[tuple]) -> list[tuple[bytes, bytes]]:
     items = _split(fg.rss_str(pretty=True), b"    <item>\n", b"    </item>\n")
     entries = _split(_atom_links(fg.atom_str(pretty=True), links), b"  <entry", b"  </entry>\n")
     assert len(items) == len(entries) == len(releases)
-    return list(zip(items, entries))
+    return list(zip(items, entries, [json_item(site, item, content, lead) for item, content, lead in releases]))
 
 
 def tag_scheme(site, key: str) -> str:
@@ -223,6 +295,8 @@ def _channel(site, feed: Feed):
     fg.title(feed.title)
     fg.subtitle(feed.title)  # RSS requires a description; Atom's subtitle sets it too
     fg.link(href=base + feed.rss, rel="self")
+    if newsroom.websub_hub:
+        fg.link(href=newsroom.websub_hub, rel="hub")
     fg.link(href=base, rel="alternate")  # feedgen gives RSS's <link> the last one: the newsroom
     fg.language(feed.language)
     fg.author({"name": org.name, **({"uri": org.url} if org.url else {})})
@@ -236,7 +310,8 @@ def _channel(site, feed: Feed):
 def _atom_self(fg, site, feed: Feed) -> None:
     """The channel's links for the Atom file: it names itself, not the RSS file, as "self"."""
     base = site.newsroom.base_url
-    fg.link([{"href": base + feed.atom, "rel": "self"}, {"href": base, "rel": "alternate"}], replace=True)
+    hub = [{"href": site.newsroom.websub_hub, "rel": "hub"}] if site.newsroom.websub_hub else []
+    fg.link([{"href": base + feed.atom, "rel": "self"}, *hub, {"href": base, "rel": "alternate"}], replace=True)
 
 
 def _atom_links(xml: bytes, entries: dict[str, dict]) -> bytes:
@@ -265,6 +340,14 @@ def _atom_links(xml: bytes, entries: dict[str, dict]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def _author(site, release) -> dict:
+    """Who speaks for a release: its first contact with an e-mail address, else the organisation."""
+    contact = next(iter(release.contacts or site.newsroom.contacts), None)
+    if contact is not None and contact.email:
+        return {"name": f"{contact.name}, {site.newsroom.organization.name}", "email": contact.email}
+    return {"name": site.newsroom.organization.name}
+
+
 def _entry(entry, site, item, content: str, lead, tag: str | None = None) -> None:
     """One release's entry; in the feed of `tag` (a tag key), its only category is that tag."""
     base = site.newsroom.base_url
@@ -284,11 +367,7 @@ def _entry(entry, site, item, content: str, lead, tag: str | None = None) -> Non
             entry.category(term=name, scheme=tag_scheme(site, tag_key(name)), label=name)
     for name in release.hashtags if tag is None else ():
         entry.category(term="#" + name, label="#" + name)
-    contact = next(iter(release.contacts or site.newsroom.contacts), None)
-    author = {"name": site.newsroom.organization.name}
-    if contact is not None and contact.email:
-        author = {"name": f"{contact.name}, {site.newsroom.organization.name}", "email": contact.email}
-    entry.author(author)
+    entry.author(_author(site, release))
     if lead is not None:
         kind = mimetypes.guess_type(lead.src)[0] or "image/jpeg"
         image_url = url + lead.src

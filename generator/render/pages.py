@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.render import feeds, i18n, identity, markup, metadata, share
+from generator.render import feeds, i18n, identity, markup, metadata, oembed, share
 from generator.newsroom.model import video_kind, vimeo_id, youtube_id
 from generator.photos import favicon
 from generator.resources import template_dirs
@@ -261,6 +261,7 @@ class Pages:
             "translations": translations,
             "meta": metadata.release_meta(self.site, item, images, url, translations),
             "feed_links": feeds.discovery(self.feeds, item.language, release.tags),
+            "oembed": oembed.discovery(self.site, item),
         }
         return self.env.get_template("release.html").render(context)
 

@@ -1,15 +1,23 @@
-"""sitemap.xml and robots.txt: what search engines may index.
+"""sitemap.xml, the Google News sitemap and robots.txt: what search engines may index.
 
 Only public pages are listed: an embargoed release (written only in a preview build, with
-noindex) never appears, so the sitemap cannot announce news early.
+noindex) never appears, so the sitemap cannot announce news early. The news sitemap lists
+the public releases of the last two days before the build's "now" (clock.py), so it is the
+one file whose content depends on when a site is built: its build group's key is its
+entries, and an unchanged build checks the window too (build/pipeline.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from generator.render.i18n import index_languages
 from generator.render.metadata import with_default
+
+NEWS_SITEMAP = "news_sitemap.xml"
+NEWS_WINDOW = dt.timedelta(days=2)   # Google News: articles of the last two days
+NEWS_MAX = 1000                      # Google News: at most 1000 URLs per news sitemap
 
 
 def entries(site) -> list[dict]:
@@ -40,8 +48,38 @@ def entries(site) -> list[dict]:
     return urls
 
 
+def recent(dated: list[tuple[str, dt.datetime]], now: dt.datetime) -> list[str]:
+    """Of (slug, date) pairs of public releases, newest first, the slugs the news sitemap
+    lists at `now`: dated within the last two days, not later than now, at most NEWS_MAX."""
+    return [slug for slug, date in dated if now - NEWS_WINDOW <= date <= now][:NEWS_MAX]
+
+
+def news_language(language: str) -> str:
+    """Google News wants an ISO 639 code ('en', 'nl'), or zh-cn / zh-tw for Chinese."""
+    parts = language.lower().replace("_", "-").split("-")
+    if parts[0] == "zh":
+        return "zh-tw" if {"tw", "hk", "mo", "hant"} & set(parts[1:]) else "zh-cn"
+    return parts[0]
+
+
+def news_entries(site) -> list[dict]:
+    """The news sitemap's <url> entries (see `recent`), with what news:news says of each."""
+    base = site.newsroom.base_url
+    listed = set(recent([(i.slug, i.date) for i in site.public], site.now))
+    return [{"loc": f"{base}{i.slug}/", "name": site.newsroom.title, "language": news_language(i.language),
+             "publication_date": i.date.isoformat(), "title": i.title}
+            for i in site.public if i.slug in listed]
+
+
+def write_news_sitemap(site, pages, out: Path, urls: list[dict]) -> list[str]:
+    xml = pages.env.get_template("news_sitemap.xml").render(urls=urls)
+    (out / NEWS_SITEMAP).write_text(xml, "utf-8")
+    return [NEWS_SITEMAP]
+
+
 def write_sitemap(site, pages, out: Path) -> None:
     base = site.newsroom.base_url
     xml = pages.env.get_template("sitemap.xml").render(urls=entries(site))
     (out / "sitemap.xml").write_text(xml, "utf-8")
-    (out / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n", "utf-8")
+    (out / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
+                                    f"Sitemap: {base}{NEWS_SITEMAP}\n", "utf-8")

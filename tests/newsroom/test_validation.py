@@ -157,6 +157,14 @@ def test_newsroom_errors_name_newsroom_yaml(newsroom):
     assert "newsroom.yaml:5: timezone: unknown timezone 'Mars/Olympus'" in result.output
 
 
+def test_websub_hub_must_be_a_web_address(newsroom):
+    newsroom.write("newsroom.yaml", (newsroom.root / "newsroom.yaml").read_text("utf-8") + "websub_hub: hub.example\n")
+    result = newsroom.run("check")
+    assert result.exit_code == 1
+    lines = len((newsroom.root / "newsroom.yaml").read_text("utf-8").splitlines())
+    assert f"newsroom.yaml:{lines}: websub_hub: must be an http:// or https:// URL" in result.output
+
+
 def test_newsroom_logo_must_stay_inside(newsroom):
     text = (newsroom.root / "newsroom.yaml").read_text().replace(
         "  url: https://www.example.org\n", "  url: https://www.example.org\n  logo: ../secret.png\n")

@@ -61,6 +61,14 @@ def test_stages_of_a_site():
     assert pp.classify("2026-12-01-later/index.html", RELEASES) == INDEX_PAGES, "not a public release's page"
 
 
+def test_json_feeds_go_with_the_feeds_as_application_feed_json():
+    for rel in ("feed.json", "nl/feed.json", "tags/brood/feed.json"):
+        assert pp.classify(rel, RELEASES) == FEEDS, rel
+        assert pp.content_type(rel, Path("x")) == "application/feed+json; charset=utf-8", rel
+    assert pp.content_type("assets/feed.json", Path("x")) == "application/json"
+    assert pp.classify("2026-11-24-winkel/oembed.json", RELEASES) == ASSETS
+
+
 def test_uploads_go_originals_assets_release_pages_index_feeds():
     files = [local(rel) for rel in reversed(SITE)]
     plan = pp.plan(files, {"site": Remote({})}, delete=False)

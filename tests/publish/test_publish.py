@@ -228,7 +228,7 @@ def test_upload_order_originals_assets_pages_index_feeds(room, s3):
         name = key.rsplit("/", 1)[-1]
         if key.startswith("hires/"):
             return 0
-        if name in ("feed.xml", "atom.xml", "sitemap.xml", "robots.txt"):
+        if name in ("feed.xml", "atom.xml", "feed.json", "sitemap.xml", "news_sitemap.xml", "robots.txt"):
             return 4
         if key == "news/index.html":
             return 3
@@ -552,7 +552,8 @@ def test_an_embargo_pushed_back_is_taken_down_by_a_plain_publish(room, s3):
     lines = result.stderr.splitlines()
     assert re.fullmatch(rf"taken down: {SLUG} \(under embargo until 2026-12-01 09:00\) — \d+ site files, "
                         r"2 originals", lines[0]), lines
-    assert lines[1].startswith("taken down: tags/winkelnieuws/atom.xml, tags/winkelnieuws/feed.xml ("), lines
+    assert lines[1].startswith("taken down: tags/winkelnieuws/atom.xml, tags/winkelnieuws/feed.json, "
+                               "tags/winkelnieuws/feed.xml ("), lines
     assert result.stdout == "", "-q prints nothing else"
     assert not [k for k in [*site, *media] if SLUG in k or "winkelnieuws" in k]
     for key in ("news/feed.xml", "news/atom.xml", "news/sitemap.xml", "news/index.html", "news/nl/feed.xml"):
@@ -571,7 +572,7 @@ def test_a_deleted_release_is_taken_down_by_a_plain_publish(room, s3):
     import shutil
     shutil.rmtree(room.root / "releases" / OTHER)
     report = publish(room)
-    assert report.takedowns == [f"taken down: {OTHER} (no longer in releases/) — 2 site files, 0 originals"]
+    assert report.takedowns == [f"taken down: {OTHER} (no longer in releases/) — 3 site files, 0 originals"]
     assert not [k for k in s3.objects(room.site_bucket) if OTHER in k]
 
 

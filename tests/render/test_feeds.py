@@ -115,7 +115,8 @@ def test_every_feed_parses_with_the_right_items_newest_first(press):
             feed = parse(site, folder + name)
             assert links(feed) == [f"{BASE}{s}/" for s in slugs], folder + name
             assert feed.version == ("rss20" if name == "feed.xml" else "atom10")
-    written = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.xml") if p.name != "sitemap.xml")
+    written = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.xml")
+                    if p.name not in ("sitemap.xml", "news_sitemap.xml"))
     assert written == sorted(ALL_FEEDS)
 
 
@@ -234,20 +235,21 @@ def test_every_page_points_readers_to_its_feeds(press):
     assert len(pages) == 5   # three releases, the index and the English index (en/)
     for page in pages:
         doc = lxml_html.parse(str(page))
-        found = doc.xpath("//head/link[@rel='alternate'][@type]")
+        found = doc.xpath("//head/link[@rel='alternate'][@type][@type!='application/json+oembed']")
         hrefs = {(link.get("type"), link.get("href")) for link in found}
         for kind, href in hrefs:
-            assert kind in ("application/rss+xml", "application/atom+xml")
+            assert kind in ("application/rss+xml", "application/atom+xml", "application/feed+json")
             assert (page.parent / href).resolve().is_file(), (page, href)
         targets = {(page.parent / href).resolve().relative_to(site).as_posix() for _, href in hrefs}
-        assert {"feed.xml", "atom.xml"} <= targets, page
+        assert {"feed.xml", "atom.xml", "feed.json"} <= targets, page
     shop = lxml_html.parse(str(site / "2026-11-24-winkel" / "index.html"))
-    hrefs = set(shop.xpath("//head/link[@rel='alternate'][@type]/@href"))
-    assert hrefs == {"../feed.xml", "../atom.xml", "../nl/feed.xml", "../nl/atom.xml",
-                     "../tags/sociale-media/feed.xml", "../tags/sociale-media/atom.xml",
-                     "../tags/klantenservice/feed.xml", "../tags/klantenservice/atom.xml"}
+    hrefs = set(shop.xpath("//head/link[@rel='alternate'][@type][@type!='application/json+oembed']/@href"))
+    assert hrefs == {"../feed.xml", "../atom.xml", "../feed.json", "../nl/feed.xml", "../nl/atom.xml",
+                     "../nl/feed.json", "../tags/sociale-media/feed.xml", "../tags/sociale-media/atom.xml",
+                     "../tags/sociale-media/feed.json", "../tags/klantenservice/feed.xml",
+                     "../tags/klantenservice/atom.xml", "../tags/klantenservice/feed.json"}
     en = lxml_html.parse(str(site / "2026-11-22-shop-en" / "index.html"))
-    assert "../en/feed.xml" in en.xpath("//head/link[@rel='alternate'][@type]/@href")
+    assert "../en/feed.xml" in en.xpath("//head/link[@rel='alternate'][@type][@type!='application/json+oembed']/@href")
 
 
 def sitemap_urls(site: Path) -> list[str]:
@@ -370,3 +372,163 @@ def test_output_grows_linearly_with_tags(tmp_path):
         assert [t.term for t in feed.entries[0].tags] == ["onderwerp 7"]
     everything = feedparser.parse((site / "feed.xml").read_bytes())
     assert len(everything.entries[-1].tags) == MAX_TAGS + 1          # the newsroom's feed names them all
+
+
+# ---------------------------------------------------------------- JSON Feed 1.1
+
+JSON_FEEDS = [p.replace("atom.xml", "feed.json") for p in ALL_FEEDS if p.endswith("atom.xml")]
+
+
+def read_json_feed(site: Path, path: str):
+    """The feed as a JSON Feed reader gets it (jsonfeed-util), and the raw object, checked
+    against what the spec requires (version, title, items[].id, content_html or content_text)."""
+    import json
+
+    import jsonfeed
+
+    raw = json.loads((site / path).read_text("utf-8"))
+    assert raw["version"] == "https://jsonfeed.org/version/1.1", path
+    assert isinstance(raw["title"], str) and raw["title"], path
+    assert isinstance(raw["items"], list), path
+    for item in raw["items"]:
+        assert isinstance(item["id"], str) and item["id"], path
+        assert item.get("content_html") or item.get("content_text"), path
+    return jsonfeed.Feed.parse(raw), raw
+
+
+def test_json_feeds_hold_what_the_atom_feeds_hold(press):
+    site = build(press)
+    written = sorted(p.relative_to(site).as_posix() for p in site.rglob("feed.json"))
+    assert written == sorted(JSON_FEEDS)
+    for path in JSON_FEEDS:
+        feed, raw = read_json_feed(site, path)
+        atom = parse(site, path.replace("feed.json", "atom.xml"))
+        assert [i.id for i in feed.items] == [i.url for i in feed.items] == links(atom), path
+        assert [i.title for i in feed.items] == [e.title for e in atom.entries], path
+        assert feed.feed_url == BASE + path and feed.home_page_url == BASE
+        assert feed.title == atom.feed.title and raw["language"] == atom.feed.language
+        assert [dt.datetime.fromisoformat(i.date_published) for i in feed.items] == [
+            dt.datetime(*e.published_parsed[:6], tzinfo=dt.timezone.utc) for e in atom.entries], path
+        assert not feed.hubs and "hubs" not in raw   # no hub configured
+    feed, raw = read_json_feed(site, "feed.json")
+    shop = feed.items[0]
+    assert shop.title == "Testbedrijf opent een winkel </script> & meer"
+    assert "<strong>medewerkers</strong>" in shop.content_html
+    assert f'href="{BASE}2026-11-24-winkel/docs/factsheet.pdf"' in shop.content_html   # absolute, as in Atom
+    assert shop.summary == "Vandaag opent Testbedrijf een winkel."
+    assert shop.tags == ["Sociale Media", "klantenservice", "#Winkel"]
+    assert shop.image.startswith(f"{BASE}2026-11-24-winkel/img/")
+    attachment = shop.attachments[0]
+    assert attachment.url == shop.image and attachment.mime_type.startswith("image/")
+    size = raw["items"][0]["attachments"][0]["size_in_bytes"]   # jsonfeed-util 1.2 reads it as a 1-tuple
+    assert size == (site / shop.image[len(BASE):]).stat().st_size
+    # a tag's feed names its own tag only, as its RSS and Atom entries do
+    tagged, _ = read_json_feed(site, "tags/sociale-media/feed.json")
+    assert [i.tags for i in tagged.items] == [["Sociale Media"]]
+    # nothing embargoed in any feed
+    assert not any("fusie" in (site / p).read_text("utf-8") for p in JSON_FEEDS)
+
+
+def test_empty_newsroom_has_valid_empty_json_feeds(newsroom):
+    site = build(newsroom)
+    for path in ("feed.json", "nl/feed.json"):
+        feed, _ = read_json_feed(site, path)
+        assert feed.items == []
+
+
+def test_json_feeds_are_byte_identical_across_builds(press, tmp_path):
+    for name, now in (("one", NOW), ("two", "2026-11-25T23:00+01:00")):
+        assert press.run("build", "--now", now, "-o", str(tmp_path / name)).exit_code == 0
+    for path in JSON_FEEDS:
+        assert filecmp.cmp(tmp_path / "one" / path, tmp_path / "two" / path, shallow=False), path
+
+
+HUB = "https://hub.example.net/"
+
+
+def test_every_feed_names_the_websub_hub_and_itself(press):
+    press.write("newsroom.yaml", (press.root / "newsroom.yaml").read_text("utf-8") + f"websub_hub: {HUB}\n")
+    site = build(press)
+    for path in ALL_FEEDS:
+        feed = parse(site, path)
+        rels = [(link.rel, link.href) for link in feed.feed.links if link.rel in ("hub", "self")]
+        assert sorted(rels) == [("hub", HUB), ("self", BASE + path)], path
+    for path in JSON_FEEDS:
+        feed, raw = read_json_feed(site, path)
+        assert [(h.type, h.url) for h in feed.hubs] == [("WebSub", HUB)], path
+
+
+# ---------------------------------------------------------------- Google News sitemap
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+DRAFT = """\
+title: Nog niet af
+draft: true
+date: 2026-11-25T08:00:00+01:00
+summary: Concept.
+"""
+
+
+def news_sitemap(site: Path) -> list[dict]:
+    """The news sitemap as a crawler reads it (lxml), its namespaces checked on the way."""
+    tree = etree.parse(str(site / "news_sitemap.xml"))
+    root = tree.getroot()
+    assert root.tag == f"{{{SITEMAP_NS}}}urlset"
+    ns = {"s": SITEMAP_NS, "n": NEWS_NS}
+    found = []
+    for url in root.findall("s:url", ns):
+        news = url.findall("n:news", ns)
+        assert len(news) == 1
+        publication = news[0].find("n:publication", ns)
+        found.append({"loc": url.findtext("s:loc", namespaces=ns),
+                      "name": publication.findtext("n:name", namespaces=ns),
+                      "language": publication.findtext("n:language", namespaces=ns),
+                      "date": news[0].findtext("n:publication_date", namespaces=ns),
+                      "title": news[0].findtext("n:title", namespaces=ns)})
+    for element in root.iter():
+        assert etree.QName(element).namespace in (SITEMAP_NS, NEWS_NS), element.tag
+    return found
+
+
+def test_news_sitemap_lists_public_releases_of_the_last_two_days(press):
+    press.release("2026-11-25-concept", DRAFT)
+    site = build(press)
+    assert news_sitemap(site) == [{"loc": f"{BASE}2026-11-24-winkel/", "name": "Persberichten Testbedrijf",
+                                   "language": "nl", "date": "2026-11-24T09:00:00+01:00",
+                                   "title": "Testbedrijf opent een winkel </script> & meer"}]
+    assert f"Sitemap: {BASE}news_sitemap.xml" in (site / "robots.txt").read_text("utf-8").splitlines()
+    # a day later the embargo has lifted, and the shop is more than two days old
+    site = build(press, AFTER_EMBARGO)
+    assert [(u["loc"], u["title"]) for u in news_sitemap(site)] == [(f"{BASE}2026-11-26-fusie/", "Testbedrijf fuseert")]
+    assert "concept" not in (site / "news_sitemap.xml").read_text("utf-8")
+
+
+def test_news_sitemap_follows_the_clock_in_an_incremental_build(newsroom, tmp_path):
+    """Nothing in the newsroom changes, only the time: the build must not keep the old list."""
+    newsroom.release("2026-11-24-winkel", SHOP.replace("translations: [../2026-11-22-shop-en]\n", ""))
+    newsroom.photo("2026-11-24-winkel")
+    site = build(newsroom, NOW)
+    assert [u["loc"] for u in news_sitemap(site)] == [f"{BASE}2026-11-24-winkel/"]
+    site = build(newsroom, "2026-11-26T08:59+01:00")
+    assert len(news_sitemap(site)) == 1
+    later = "2026-11-26T09:01+01:00"
+    site = build(newsroom, later)
+    assert news_sitemap(site) == []
+    cold = newsroom.run("build", "--now", later, "-o", str(tmp_path / "cold"))
+    assert cold.exit_code == 0, cold.output
+    for path in ("news_sitemap.xml", "sitemap.xml", "robots.txt", "feed.json", "2026-11-24-winkel/index.html"):
+        assert filecmp.cmp(site / path, tmp_path / "cold" / path, shallow=False), path
+    site = build(newsroom, NOW)   # back in time (--now): listed again
+    assert len(news_sitemap(site)) == 1
+
+
+def test_news_sitemap_keeps_the_newest_thousand_and_nothing_from_the_future():
+    from generator.render.sitemap import news_language, recent
+
+    now = dt.datetime(2026, 11, 25, 10, tzinfo=dt.timezone.utc)
+    dated = [(f"r{n}", now + dt.timedelta(minutes=1) - dt.timedelta(minutes=2 * n)) for n in range(1500)]
+    listed = recent(dated, now)
+    assert listed == [f"r{n}" for n in range(1, 1001)]
+    assert recent([("old", now - dt.timedelta(days=2, seconds=1))], now) == []
+    assert [news_language(x) for x in ("en-GB", "nl", "zh-TW", "zh-Hans", "pt_BR")] == ["en", "nl", "zh-tw", "zh-cn", "pt"]
