@@ -403,7 +403,7 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")
     lead = next((i for i in images if i.lead), None)
-    oembed.write(site, pages.env, item, lead, folder)   # the card other sites embed
+    oembed.write(site, pages.env, item, lead, folder, pages.newsroom(item.language))   # the card other sites embed
     card = None
     if lead is not None and lead.thumb:
         card = {"src": f"{item.slug}/{lead.thumb['src']}", "alt": lead.alt,

@@ -17,6 +17,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 from generator.photos.inspect import JPEG, BadImage, decode, open_image
 
 # Bump when the way renditions are made changes: every cache key changes with it.
-VERSION = 2  # 2: rights metadata (XMP) in every rendition
+VERSION = 3  # 2: rights metadata (XMP) in every rendition; 3: the creator without the credit's label
 
 SETTINGS = {
     "version": VERSION,
@@ -327,13 +328,25 @@ def read_metadata(img) -> dict:
     return found
 
 
+CREDIT_LABEL = re.compile(r"^\s*(?:(?:photograph|photo|foto|beeld|image|picture|credit)\s*(?::|©|\(c\))|©|\(c\))\s*",
+                          re.IGNORECASE)
+
+
+def byline(credit: str | None) -> str | None:
+    """Who made the photo, from a credit line: "Foto: Piet Bakker" → "Piet Bakker" (a creator is a
+    name, the label belongs to the credit line only)."""
+    if not credit:
+        return credit
+    return CREDIT_LABEL.sub("", credit, count=1).strip() or credit
+
+
 def resolve_rights(yaml: dict, original: dict, defaults: dict) -> dict:
     """The rights a rendition carries: the photo's YAML first, then the original's own
     IPTC/XMP, then the newsroom's defaults (licence links only). The creator is the
     original's byline, else the credit; the copyright notice the original's, else the credit."""
     credit = yaml.get("credit") or original["credit"]
     return {
-        "creator": original["creator"] or credit,
+        "creator": original["creator"] or byline(credit),
         "credit": credit,
         "copyright": original["copyright"] or credit,
         "caption": yaml.get("caption") or original["caption"],

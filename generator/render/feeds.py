@@ -193,7 +193,7 @@ def json_item(site, item, content: str, lead) -> dict:
     entry = {"id": url, "url": url, "title": release.title,
              "content_html": absolute_links(content, url) or html.escape(release.summary, quote=False),
              "summary": release.summary, "date_published": item.date.isoformat(),
-             "date_modified": item.date.isoformat(), "language": item.language,
+             "date_modified": (release.updated or item.date).isoformat(), "language": item.language,
              "authors": [{"name": _author(site, release)["name"]}]}
     if lead is not None:
         image_url = url + lead.src

@@ -24,9 +24,10 @@ def discovery(site, item) -> dict | None:
     return {"href": f"{site.newsroom.base_url}{item.slug}/{OEMBED_FILE}", "title": item.title}
 
 
-def response(site, env, item, lead) -> dict:
-    """The oEmbed response of one release: type rich, version 1.0, an embed card as `html`."""
-    newsroom = site.newsroom
+def response(site, env, item, lead, newsroom=None) -> dict:
+    """The oEmbed response of one release: type rich, version 1.0, an embed card as `html`.
+    `newsroom` is the newsroom in the release's language (its title names the provider)."""
+    newsroom = newsroom or site.newsroom
     url = f"{newsroom.base_url}{item.slug}/"
     image = None
     if lead is not None:
@@ -47,9 +48,9 @@ def response(site, env, item, lead) -> dict:
     return data
 
 
-def write(site, env, item, lead, folder) -> None:
+def write(site, env, item, lead, folder, newsroom=None) -> None:
     """Write the release's oembed.json into its folder, when it is public."""
     if discovery(site, item) is None:
         return
-    text = json.dumps(response(site, env, item, lead), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(response(site, env, item, lead, newsroom), ensure_ascii=False, indent=2) + "\n"
     (folder / OEMBED_FILE).write_text(text, "utf-8")

@@ -100,7 +100,7 @@ def test_every_rendition_carries_the_yaml_rights_and_nothing_private(newsroom):
         assert private(tags) == [], name
         if name.startswith("lead."):
             assert rights(tags) == {
-                "creator": "Foto: Piet Bakker", "credit": "Foto: Piet Bakker", "copyright": "Foto: Piet Bakker",
+                "creator": "Piet Bakker", "credit": "Foto: Piet Bakker", "copyright": "Foto: Piet Bakker",
                 "caption": CAPTION, "usage_terms": "Vrij voor redactioneel gebruik",
                 "web_statement": "https://creativecommons.org/licenses/by/4.0/",
                 "licensor_url": "https://fotos.example.org/kopen?foto=12&formaat=groot"}, name

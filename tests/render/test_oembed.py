@@ -127,3 +127,13 @@ def test_quote_and_photo_embed_codes_stay_as_they_are(press):
     assert page.xpath("//blockquote/p[@id='quote-1']/text()") == ["Een citaat."]
     codes = page.xpath("//textarea[@class='embed-code']/text()")
     assert len(codes) == 1 and codes[0].startswith("<figure><img src=")
+
+
+def test_the_card_names_the_newsroom_in_the_release_language(newsroom):
+    newsroom.write("newsroom.yaml", newsroom.root.joinpath("newsroom.yaml").read_text("utf-8").replace(
+        "title: Persberichten Testbedrijf", "title: {nl: Persberichten Testbedrijf, en: Testbedrijf press releases}"))
+    newsroom.release("2026-11-24-shop", "language: en\n" + PLAIN.replace("Zonder foto", "A shop"))
+    newsroom.release("2026-11-24-winkel", PLAIN)
+    site = build(newsroom)
+    assert discover(site, "2026-11-24-shop")["provider_name"] == "Testbedrijf press releases"
+    assert discover(site, "2026-11-24-winkel")["provider_name"] == "Persberichten Testbedrijf"

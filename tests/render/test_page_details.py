@@ -139,6 +139,10 @@ def test_updated_is_shown_and_is_the_modified_time_everywhere(site):
     assert entries[f"{BASE}bomen/"].published == "2026-11-24T09:00:00+01:00"
     assert entries[f"{BASE}winkel/"].updated == "2026-11-24T09:00:00+01:00"
     assert atom.feed.updated == "2026-11-28T14:30:00+01:00"   # the feed changed with the correction
+    import json
+    items = {i["url"]: i for i in json.loads((site / "feed.json").read_text("utf-8"))["items"]}
+    assert items[f"{BASE}bomen/"]["date_modified"] == "2026-11-28T14:30:00+01:00"   # JSON Feed too
+    assert items[f"{BASE}winkel/"]["date_modified"] == items[f"{BASE}winkel/"]["date_published"]
     sitemap = etree.parse(str(site / "sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     lastmod = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in sitemap.getroot()}
