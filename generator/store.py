@@ -194,6 +194,7 @@ class PickleStore:
         data = read_checked(self.path, self.key)
         self.data: dict = data if isinstance(data, dict) else {}
         self.dirty = False
+        self.asked: set[str] = set()
 
     def get(self, name: str, signature: str):
         entry = self.data.get(name)
@@ -202,6 +203,21 @@ class PickleStore:
     def put(self, name: str, signature: str, value) -> None:
         self.data[name] = (signature, value)
         self.dirty = True
+
+    def of_file(self, path: Path, compute):
+        """`compute(path)`, remembered while the file keeps its size and modification time;
+        None when the file cannot be read. The files asked for are in `asked`."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        name, signature = str(path), f"{stat.st_size}:{stat.st_mtime_ns}"
+        self.asked.add(name)
+        found = self.get(name, signature)
+        if found is None:
+            found = compute(path)
+            self.put(name, signature, found)
+        return found
 
     def keep_only(self, names: set[str]) -> None:
         for stale in set(self.data) - names:

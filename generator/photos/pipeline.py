@@ -449,32 +449,26 @@ def gps_warnings(items, root: Path, strip_gps: bool = False) -> list[Problem]:
     from generator.store import PickleStore
 
     known = PickleStore(root, "photo-gps", str(GPS_VERSION))
-    warnings, seen = [], set()
+    warnings = []
     for item in items:
         for index, image in enumerate(item.release.images):
             if (strip_gps if image.strip_gps is None else image.strip_gps):
                 continue
-            path = item.folder / image.file
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            signature = f"{stat.st_size}:{stat.st_mtime_ns}"
-            seen.add(str(path))
-            found = known.get(str(path), signature)
-            if found is None:
-                from generator.photos.gps import gps_in
-
-                found = tuple(gps_in(path))
-                known.put(str(path), signature, found)
+            found = known.of_file(item.folder / image.file, _gps_in)
             if found:
                 warnings.append(Problem(item.source, item.line_of("images", index, "file"), f"images[{index}].file",
                                         f"{image.file} contains GPS coordinates ({' and '.join(found)}: where it was "
                                         "taken), and the original is published as given; set strip_gps: true (for "
                                         "this photo, or under publish: in newsroom.yaml) to publish it without them"))
-    known.keep_only(seen)
+    known.keep_only(known.asked)
     known.save()
     return warnings
+
+
+def _gps_in(path: Path) -> tuple[str, ...]:
+    from generator.photos.gps import gps_in
+
+    return tuple(gps_in(path))
 
 
 GPS_VERSION = 2  # bump when what gps_in finds changes: what .smr-cache/ remembers goes

@@ -18,21 +18,12 @@ def photo_sizes(paths: list[Path], root: Path) -> dict[Path, tuple[int, int, boo
     from generator.store import PickleStore
 
     known = PickleStore(root, "photo-sizes", str(VERSION))
-    sizes, seen = {}, set()
+    sizes = {}
     for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        signature = f"{stat.st_size}:{stat.st_mtime_ns}"
-        seen.add(str(path))
-        found = known.get(str(path), signature)
-        if found is None:
-            found = _read(path)
-            known.put(str(path), signature, found)
+        found = known.of_file(path, _read)
         if found:
             sizes[path] = found
-    known.keep_only(seen)
+    known.keep_only(known.asked)
     known.save()
     return sizes
 

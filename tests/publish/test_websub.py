@@ -10,9 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.conftest import NEWSROOM_YAML
-from tests.publish.test_publish import OTHER, OTHER_YAML, PHOTO_YAML, SLUG, publish
-from tests.s3server import start_server
+from tests.publish.test_publish import publish, room, s3  # noqa: F401  (fixtures)
 
 BASE = "https://pers.example.org/"
 FEEDS = ["feed.xml", "atom.xml", "feed.json", "nl/feed.xml", "nl/atom.xml", "nl/feed.json"]
@@ -66,40 +64,14 @@ def hub():
     server.close()
 
 
-@pytest.fixture(scope="module")
-def weed(tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("weed-websub"))
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def s3(weed, aws_env):
-    return weed
-
-
-@pytest.fixture
-def hubbed(newsroom, s3, hub, monkeypatch):
-    """A newsroom with two releases publishing to fresh buckets, naming the local hub."""
-    site, media = s3.bucket("site"), s3.bucket("media")
-    newsroom.write("newsroom.yaml", NEWSROOM_YAML + f"""\
-publish:
-  site: s3://{site}/news/
-  media: s3://{media}/hires/
-  media_base_url: https://media.example.org/hires/
-  endpoint_url: {s3.endpoint}
-  region: us-east-1
-  path_style: true
-websub_hub: {hub.url}
-""")
-    newsroom.release(SLUG, PHOTO_YAML)
-    newsroom.photo(SLUG, "images/Foto één.jpg")
-    newsroom.write(f"releases/{SLUG}/docs/factsheet.pdf", b"%PDF-1.4 test\n%%EOF\n")
-    newsroom.release(OTHER, OTHER_YAML)
-    newsroom.site_bucket, newsroom.media_bucket = site, media
+def hubbed(room, hub, monkeypatch):
+    """test_publish's newsroom (two releases, fresh buckets on the shared SeaweedFS), naming the local hub."""
+    config = room.root / "newsroom.yaml"
+    config.write_text(config.read_text("utf-8") + f"websub_hub: {hub.url}\n", "utf-8")
     for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    return newsroom
+        monkeypatch.delenv(name, raising=False)   # the hub is on 127.0.0.1
+    return room
 
 
 def test_one_ping_per_changed_feed_and_none_on_a_no_op_publish(hubbed, hub, s3):
