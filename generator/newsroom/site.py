@@ -101,10 +101,13 @@ class Site:
     def stories(self) -> list[list[Item]]:
         """The public releases by story (a release and its public translations), newest story
         first; each story's versions newest first."""
+        public = self.public
+        position = {item.slug: n for n, item in enumerate(public)}
         stories, placed = [], set()
-        for item in self.public:
+        for item in public:
             if item.slug not in placed:
-                story = [item] + [o for o in self.public if o.slug in item.translations]
+                others = sorted((s for s in item.translations if s in position), key=position.__getitem__)
+                story = [item] + [public[position[s]] for s in others]
                 placed.update(o.slug for o in story)
                 stories.append(story)
         return stories

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.render.i18n import index_languages
-from generator.render.metadata import with_default
 
 NEWS_SITEMAP = "news_sitemap.xml"
 NEWS_WINDOW = dt.timedelta(days=2)   # Google News: articles of the last two days
@@ -23,6 +21,9 @@ NEWS_MAX = 1000                      # Google News: at most 1000 URLs per news s
 def entries(site) -> list[dict]:
     """The sitemap's <url> entries: the index and every public release, with lastmod and
     hreflang alternates between public translations."""
+    from generator.render.i18n import index_languages   # Babel: not for a no-op build's clock check
+    from generator.render.metadata import with_default
+
     base = site.newsroom.base_url
     public = site.public
     urls = []
