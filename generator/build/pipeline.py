@@ -335,8 +335,12 @@ class RenderContext:
     def __init__(self, site: Site, out: Path, pages=None):
         from generator.render.pages import Pages
 
+        from generator.render.i18n import index_languages
+
         self.site, self.out = site, out
         self.pages = pages or Pages(site)
+        # each card is rendered for the index at the root, and for those in en/... when there are some
+        self.card_prefixes = ["", "../"] if len(index_languages(site)) > 1 else [""]
 
     def __reduce__(self):
         return RenderContext, (self.site, self.out)
@@ -364,11 +368,8 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
     item and Atom entry that every feed listing the release splices in as they are."""
     from generator.render import feeds
 
-    from generator.render.i18n import index_languages
-
-    site, pages = context.site, context.pages
+    site, pages, card_prefixes = context.site, context.pages, context.card_prefixes
     results, problems, listed = [], [], []
-    card_prefixes = ["", "../"] if len(index_languages(site)) > 1 else [""]
     for slug in slugs:
         item = site.by_slug(slug)
         try:

@@ -147,6 +147,8 @@ def check_links(value: str) -> str:
     """Refuse a link written without its scheme: `[KNMI](www.knmi.nl)` is a link to a page
     www.knmi.nl inside the newsroom, which does not exist. Relative links that can be meant
     stay allowed: `#anchor`, `/path`, `../other-release/`, `docs/factsheet.pdf`."""
+    if "](" not in value and "]:" not in value and "href" not in value.lower():
+        return value   # no link at all: most facts and many bodies
     for found in _LINK_TARGETS.finditer(value):
         target = found[1] or found[2] or found[3]
         fix = _with_scheme(target)
