@@ -88,9 +88,10 @@ class Site:
     home_url: str | None = None  # set by preview: links to the index, feeds and releases go to the public site
     warnings: list[Problem] = field(default_factory=list)  # said by check and build; block nothing
 
-    @property
+    @functools.cached_property
     def public(self) -> list[Item]:
-        """Releases anyone may see now, newest first: index, feeds and sitemap use these."""
+        """Releases anyone may see now, newest first: index, feeds and sitemap use these
+        (kept: a site's releases and its "now" do not change once it is loaded)."""
         return [i for i in self.items if i.public_at(self.now)]
 
     @property
