@@ -24,6 +24,11 @@ def credits_text(images) -> str:
         lines.append(f"  Caption: {image.caption or image.alt}")
         lines.append(f"  Credit: {image.credit or '-'}")
         lines.append(f"  Licence: {image.license or '-'}")
+        rights = getattr(image, "rights", None) or {}   # the licence links every rendition carries too
+        if rights.get("web_statement"):
+            lines.append(f"  Licence terms: {rights['web_statement']}")
+        if rights.get("licensor_url"):
+            lines.append(f"  To license: {rights['licensor_url']}")
         lines.append(f"  Size: {image.original_width} x {image.original_height} pixels, "
                      f"{image.original_bytes} bytes")
         lines.append("")

@@ -266,7 +266,9 @@ def test_original_with_odd_name_links_and_downloads_by_its_name(newsroom):
 def test_media_kit_zip(newsroom):
     a = newsroom.photo("r", "images/a.jpg", size=(900, 600))
     b = newsroom.photo("r", "images/b.png", size=(300, 200), fmt="PNG")
-    release_with(newsroom, "r", "file: images/a.jpg\nalt: A\ncaption: Het team\ncredit: 'Foto: Piet'\nlicense: CC BY 4.0",
+    release_with(newsroom, "r", "file: images/a.jpg\nalt: A\ncaption: Het team\ncredit: 'Foto: Piet'\nlicense: CC BY 4.0\n"
+                 "license_url: https://creativecommons.org/licenses/by/4.0/\n"
+                 "acquire_license_page: https://fotos.example.org/kopen",
                  "file: images/b.png\nalt: B")
     assert build(newsroom).exit_code == 0
     kit = newsroom.site / "r/hires/r-photos.zip"
@@ -275,7 +277,9 @@ def test_media_kit_zip(newsroom):
         assert zf.read("a.jpg") == a.read_bytes() and zf.read("b.png") == b.read_bytes()
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         credits = zf.read("credits.txt").decode()
-    assert "a.jpg\n  Caption: Het team\n  Credit: Foto: Piet\n  Licence: CC BY 4.0" in credits
+    assert ("a.jpg\n  Caption: Het team\n  Credit: Foto: Piet\n  Licence: CC BY 4.0\n"
+            "  Licence terms: https://creativecommons.org/licenses/by/4.0/\n"
+            "  To license: https://fotos.example.org/kopen\n") in credits
     assert "b.png\n  Caption: B\n  Credit: -\n  Licence: -" in credits
     html = page(newsroom, "r")
     assert 'href="hires/r-photos.zip" download="r-photos.zip"' in html
