@@ -785,6 +785,18 @@ class Newsroom(Strict):
         return found
 
     @model_validator(mode="after")
+    def _did_at_the_root(self):
+        """Bluesky looks for /.well-known/atproto-did at the root of the handle's domain only."""
+        path = urlsplit(self.base_url).path
+        for index, social in enumerate(self.organization.social):
+            if social.did and path not in ("", "/"):
+                raise Located(("organization", "social", index, "did"),
+                              f"is looked for by Bluesky only at the root of a domain (/.well-known/atproto-did), "
+                              f"and base_url has a path ({path}); publish the newsroom at a domain's root, "
+                              "or leave out did: and put the file on the domain's own site")
+        return self
+
+    @model_validator(mode="after")
     def _languages_given(self):
         """Every per-language text has one for the newsroom's language: the one used where a
         page's own language has none. Then the fields hold that text; the others are kept."""

@@ -158,3 +158,14 @@ def test_identity_fields_are_validated(newsroom, social, message):
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_did_needs_a_newsroom_at_the_root_of_its_domain(newsroom, command):
+    social = "    - network: bluesky\n      url: https://bsky.app/profile/x.example\n      did: did:plc:ewvi7nxzyoun6zhxrhs64oiz\n"
+    newsroom.write("newsroom.yaml", newsroom_yaml(social).replace("https://pers.example.org/", "https://example.org/pers/"))
+    newsroom.release(SLUG, RELEASE_YAML)
+    result = newsroom.run(command)
+    assert result.exit_code == 1
+    assert "organization.social[1].did: is looked for by Bluesky only at the root of a domain" in result.output
+    assert "base_url has a path (/pers/)" in result.output and "Traceback" not in result.output
