@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.components import require
 from tests.s3server import ACCESS_KEY, SECRET_KEY, start_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -207,9 +208,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright: one per test session (never a downloaded build)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (scripts/test installs Debian's chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} (Debian's chromium; scripts/test installs it)")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        require(False, "the playwright package (setup.cfg's test extra)")
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium

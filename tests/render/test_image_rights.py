@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import extruct
 
+from tests.components import has_exiftool
 from tests.conftest import NEWSROOM_YAML, make_photo
 
 BASE = "https://pers.example.org/"
@@ -42,7 +42,7 @@ def test_each_photo_is_an_image_object_with_its_rights(newsroom):
     newsroom.write("newsroom.yaml", NEWSROOM_YAML + "publish:\n  license_url: https://pers.example.org/licentie\n")
     for name in ("team", "logo", "agency"):
         make_photo(newsroom.root / f"releases/r/images/{name}.jpg")
-    if shutil.which("exiftool"):   # an agency photo brings its own byline and notice
+    if has_exiftool():   # an agency photo brings its own byline and notice
         subprocess.run(["exiftool", "-q", "-overwrite_original", "-IPTC:By-line=Jan Fotograaf", "-IPTC:Credit=ANP",
                         "-IPTC:CopyrightNotice=(c) ANP", str(newsroom.root / "releases/r/images/agency.jpg")],
                        check=True)
@@ -64,6 +64,6 @@ def test_each_photo_is_an_image_object_with_its_rights(newsroom):
     assert logo["license"] == "https://pers.example.org/licentie"   # the newsroom's default
     assert "acquireLicensePage" not in logo   # nothing empty
     assert logo["caption"] == "Het logo van Testbedrijf"   # no caption: the alt text
-    if shutil.which("exiftool"):
+    if has_exiftool():
         assert agency["creator"] == {"@type": "Person", "name": "Jan Fotograaf"}
         assert (agency["creditText"], agency["copyrightNotice"]) == ("ANP", "(c) ANP")
