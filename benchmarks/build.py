@@ -148,9 +148,9 @@ SERVE_REBUILDS = """
 import datetime as dt, sys, time
 from pathlib import Path
 try:
-    from generator.build.pipeline import build
+    from generator.output.pipeline import build
 except ImportError:   # a checkout from before the stage subpackages
-    from generator.build import build
+    from generator.output import build
 root, out, target, runs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
 build(root, out, now=now)

@@ -85,7 +85,7 @@ def main(click_ctx, debug: bool, quiet: bool):
 def build(ctx: Context, root: Path, output: Path | None, now: str | None, preview: bool, quiet: bool):
     """Render releases/ into a static site."""
     from generator import clock
-    from generator.build.pipeline import build as build_site
+    from generator.output.pipeline import build as build_site
 
     ctx.quiet = ctx.quiet or quiet
     progress = _Progress(ctx)
@@ -106,7 +106,7 @@ def build(ctx: Context, root: Path, output: Path | None, now: str | None, previe
 def check(ctx: Context, root: Path, now: str | None, quiet: bool):
     """Validate newsroom.yaml and every press item, open every photo; print all problems at once."""
     from generator import clock
-    from generator.build.pipeline import check as check_site
+    from generator.output.pipeline import check as check_site
 
     ctx.quiet = ctx.quiet or quiet
     progress = _Progress(ctx)   # the first check of many photos takes a while
@@ -132,8 +132,8 @@ def check(ctx: Context, root: Path, now: str | None, quiet: bool):
 def serve(ctx: Context, root: Path, output: Path | None, now: str | None, preview: bool, host: str, port: int):
     """Preview the site on http://127.0.0.1:8000 and rebuild when a source file changes."""
     from generator import clock
-    from generator.build.pipeline import build as build_site
-    from generator.build.serve import serve as serve_site
+    from generator.output.pipeline import build as build_site
+    from generator.output.serve import serve as serve_site
 
     output = (output or root / "_site").resolve()
 

@@ -21,7 +21,7 @@ def lint_imports(folder) -> subprocess.CompletedProcess:
 
 
 def test_stages_import_one_way():
-    """The contract in setup.cfg: cli > publish | outreach > build > render > photos >
+    """The contract in setup.cfg: cli > publish | outreach > output > render > photos >
     newsroom > the shared modules."""
     proc = lint_imports(REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -49,8 +49,8 @@ def test_the_contract_catches_an_import_against_the_flow(tmp_path):
     copy = tmp_path / "generator"
     shutil.copytree(REPO / "generator", copy, ignore=shutil.ignore_patterns("__pycache__"))
     paths = copy / "newsroom" / "paths.py"
-    paths.write_text(paths.read_text("utf-8") + "\nfrom generator.build import pipeline  # noqa\n", "utf-8")
+    paths.write_text(paths.read_text("utf-8") + "\nfrom generator.output import pipeline  # noqa\n", "utf-8")
     shutil.copy(REPO / "setup.cfg", tmp_path / "setup.cfg")
     proc = lint_imports(tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "generator.newsroom is not allowed to import generator.build" in proc.stdout
+    assert "generator.newsroom is not allowed to import generator.output" in proc.stdout

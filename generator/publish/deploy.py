@@ -279,7 +279,7 @@ def terminated_as_interrupted():
 def build_public(root: Path, cfg: Settings, now, client=None, hooks: Reporter | None = None):
     """Build what publish uploads into .smr-cache/publish-site: never a release that is not
     public, photo downloads pointing at the media target. Returns (cfg, client, folder, site)."""
-    from generator.build.pipeline import build
+    from generator.output.pipeline import build
     from generator.newsroom.site import load_site
 
     if cfg.media and not cfg.media_base_url:   # the build needs the bucket's URL: connect first

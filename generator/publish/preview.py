@@ -37,7 +37,7 @@ def preview(root: Path, release: str, *, now, remove: bool = False, endpoint_url
 
 
 def _preview(root: Path, release: str, cfg, now, remove: bool, reporter, client) -> tuple[str | None, int]:
-    from generator.build.pipeline import build
+    from generator.output.pipeline import build
     from generator.newsroom.site import load_site
 
     site = load_site(root, now)

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import shutil
 
-from generator.build.pipeline import build, check
+from generator.output.pipeline import build, check
 from generator.errors import SmrError
 from generator.newsroom import limits
 

@@ -131,7 +131,7 @@ def test_a_translation_uses_its_partners_photo_published_once(newsroom):
     assert dutch.select_one("a.download")["href"] == "hires/winkel.jpg"
 
     # As published with a media target: one key and one URL for both pages.
-    from generator.build.pipeline import build
+    from generator.output.pipeline import build
     from generator.clock import now as clock_now
     from generator.publish.plan import scan
 

@@ -308,7 +308,7 @@ body: |
 def test_each_feed_is_what_feedgen_writes_with_all_its_entries_at_once(press):
     """Feeds are assembled from entries built once per release; they must be byte for byte
     the feed feedgen writes whole, lookalike text in a release included."""
-    from generator.build import pipeline as build_module
+    from generator.output import pipeline as build_module
     from generator.render import feeds
     from generator.photos.pipeline import process_images
     from generator.render.pages import Pages

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import build
+from generator.output.pipeline import build
 from generator.resources import builtin
 from tests.conftest import NEWSROOM_YAML
 

@@ -93,7 +93,7 @@ def test_a_store_with_a_checksum_that_fits_but_no_dict_inside_is_empty(newsroom)
 def test_versions_are_the_installed_ones_and_a_new_one_is_a_new_cache(newsroom):
     import importlib.metadata
 
-    from generator.build.pipeline import build
+    from generator.output.pipeline import build
     from generator.clock import now as clock_now
 
     now = clock_now(NOW)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import workers
-from generator.build import swap
+from generator.output import swap
 from generator.errors import Problem, SmrError
 from generator.files import cache_dir
 from generator.resources import asset_dirs
@@ -68,7 +68,7 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
                   home_url: str | None, started: float, progress=None) -> BuildReport:
     """Render into a staging folder beside `output` (unchanged groups linked from the live
     site), swap it in whole, and only then record what it holds."""
-    from generator.build.incremental import Outputs, digest, global_key
+    from generator.output.incremental import Outputs, digest, global_key
     from generator.newsroom.paths import release_signatures
 
     signatures = release_signatures(root)
@@ -143,7 +143,7 @@ def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[st
     """Remember this build's inputs, so that an identical next build can do nothing at all.
 
     Saved with the records, once the site is in place; `live` names that site."""
-    from generator.build.incremental import digest
+    from generator.output.incremental import digest
 
     state = _build_state(site.root, outputs.output, key)
     state.data = {}
@@ -207,7 +207,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     """
     from generator.render.feeds import write_feed
     from generator.photos.pipeline import newsroom_rights, prepare_images
-    from generator.build.incremental import digest
+    from generator.output.incremental import digest
     from generator.render.pages import Pages
     from generator.render.sitemap import entries as sitemap_entries, news_entries, write_news_sitemap, write_sitemap
 
@@ -284,7 +284,7 @@ def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: di
     """The index in each language: one card per story, in the index's language where the story
     has that version. Each card comes with its release's page (rendered and kept with it), but
     the first card, whose photo loads at once, is rendered here (or kept with the index)."""
-    from generator.build.incremental import digest
+    from generator.output.incremental import digest
     from generator.render.i18n import index_languages
 
     languages = index_languages(site)
@@ -314,7 +314,7 @@ def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: di
 def release_key(site: Site, pages, item) -> str:
     """Everything a release's folder in the site is made from, besides the global inputs."""
     from generator.render import feeds
-    from generator.build.incremental import digest
+    from generator.output.incremental import digest
 
     others = [site.by_slug(s) for s in item.translations]
     # a translation's page is linked, its photos may be (its folder's signature: their files)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.store import PickleStore, folder_signature
 from generator.resources import asset_dirs, template_dirs
-from generator.build.swap import SITE_MARKER
+from generator.output.swap import SITE_MARKER
 
 RECORDS_VERSION = 8   # what a record keeps besides its files; a new layout makes the old records unusable
 
@@ -65,7 +65,7 @@ class Outputs:
     LIVE_SITE = ".live-site"  # the records' entry naming the site they describe (no group's name)
 
     def __init__(self, root: Path, output: Path, staging: Path, key: str):
-        from generator.build import swap
+        from generator.output import swap
 
         self.staging = staging
         self.output = output

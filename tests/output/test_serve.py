@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import build
-from generator.build.serve import Sources, serve
+from generator.output.pipeline import build
+from generator.output.serve import Sources, serve
 from generator.clock import now as clock_now
 from tests.conftest import NEWSROOM_YAML, REPO
 from tests.conftest import eventually as poll_until

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import build
+from generator.output.pipeline import build
 from generator.clock import now as clock_now
 from generator.errors import SmrError
 

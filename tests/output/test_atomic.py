@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import swap
-from generator.build.pipeline import build
+from generator.output import swap
+from generator.output.pipeline import build
 from generator.clock import now as clock_now
 from tests.conftest import eventually
 
@@ -390,7 +390,7 @@ def test_a_build_killed_mid_photo_leaves_no_process_and_no_folder(photo_room, tm
 
 KILL_AT = """\
 import os, signal, sys
-from generator.build import swap
+from generator.output import swap
 if sys.argv[1] == "renames":
     swap.exchange = lambda a, b: False   # a system without an atomic exchange
 swap.remove = lambda old: os.kill(os.getpid(), signal.SIGKILL)   # killed after the swap, before removing
