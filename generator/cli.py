@@ -130,9 +130,11 @@ def check(ctx: Context, root: Path, now: str | None, quiet: bool):
 @click.option("--port", default=8000, show_default=True, type=int, help="0 picks a free port.")
 @click.pass_obj
 def serve(ctx: Context, root: Path, output: Path | None, now: str | None, preview: bool, host: str, port: int):
-    """Preview the site on http://127.0.0.1:8000 and rebuild when a source file changes."""
+    """Preview the site on http://127.0.0.1:8000, rebuild when a source file changes, and
+    reload the open pages (a failed rebuild shows its problems on them)."""
     from generator import clock
     from generator.output.pipeline import build as build_site
+    from generator.output.serve import problem_lines
     from generator.output.serve import serve as serve_site
 
     output = (output or root / "_site").resolve()
@@ -152,8 +154,7 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
             import traceback
 
             traceback.print_exception(exc)
-        problems = exc.problems if isinstance(exc, SmrError) else [" ".join(f"{type(exc).__name__}: {exc}".split())]
-        for problem in problems:
+        for problem in problem_lines(exc):
             click.secho(f"error: {problem}", err=True, fg="red")
 
     run(ctx, lambda: serve_site(root, output, build, host=host, port=port, on_error=failed,
