@@ -139,10 +139,11 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
 
     output = (output or root / "_site").resolve()
 
-    def build():
+    def build(applying):
         progress = _Progress(ctx)
         try:
-            report = build_site(root, output, now=clock.now(now), preview=preview, progress=progress.photos)
+            report = build_site(root, output, now=clock.now(now), preview=preview, progress=progress.photos,
+                                applying=applying)
         finally:
             progress.close()
         ctx.warn(report.warnings)

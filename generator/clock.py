@@ -1,4 +1,5 @@
-"""The one clock: every embargo decision asks this module what time it is."""
+"""The one clock: every embargo decision asks this module what time it is, and `is_public`
+is the one rule of what "public" means."""
 
 from __future__ import annotations
 
@@ -18,3 +19,9 @@ def now(value: str | None = None) -> dt.datetime:
     except ValueError:
         raise SmrError(f"--now {value!r}: use a date-time such as 2026-11-25T10:00+01:00") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def is_public(draft: bool, embargo: dt.datetime | None, at: dt.datetime) -> bool:
+    """Anyone may see a release at `at`: it is finished (not a draft) and past its embargo.
+    Light on purpose: a no-op build decides with it from what the last build kept."""
+    return not draft and (embargo is None or embargo <= at)

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 CACHE_DIR = ".smr-cache"
+MULTIPART_CHUNK = 8 * 1024 * 1024     # publish sends files above this in parts of this size
 
 
 class LockTimeout(TimeoutError):
@@ -137,3 +138,20 @@ def _unlock(fd: int) -> None:
         import fcntl
 
         fcntl.lockf(fd, fcntl.LOCK_UN)
+
+
+def digests(path: Path) -> tuple[str, str]:
+    """(MD5 of the file, the ETag S3 computes for it when publish sends it: that MD5, or the
+    multipart form). The build records them with each file it writes, so publish reads no file twice."""
+    import hashlib
+
+    whole = hashlib.md5()
+    parts = []
+    with open(path, "rb") as fh:
+        while chunk := fh.read(MULTIPART_CHUNK):
+            whole.update(chunk)
+            parts.append(hashlib.md5(chunk).digest())
+    md5 = whole.hexdigest()
+    if len(parts) <= 1:
+        return md5, md5
+    return md5, f"{hashlib.md5(b''.join(parts)).hexdigest()}-{len(parts)}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import pickle
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from generator import workers
+from generator.clock import is_public
 from generator.errors import Problem, SmrError, display_path
 from generator.newsroom.loader import Document, dotted, load_yaml
 from generator.newsroom.model import Coverage, Few, Newsroom, Release, validate, problem_from_error
@@ -27,54 +27,130 @@ from generator.newsroom.paths import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE
                               release_signatures)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What lists, feeds, the sitemap and the checks across releases need of a release: kept
+    in the state store as JSON, so that a build after one change reads this for the others
+    and validates only the changed release (the rest of a release is loaded when asked)."""
+
+    date: dt.datetime
+    title: str
+    tags: tuple = ()
+    embargo: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    draft: bool = False
+    translation_refs: tuple = ()
+    photos: tuple = ()            # the file of each photo, as given
+    shared_photos: tuple = ()     # (index, file, partner folder) of each photo of a translation's
+    warnings: tuple = ()          # Problems that do not depend on the clock (template leftovers)
+
+    @classmethod
+    def of(cls, release: Release, warnings: list[Problem]) -> "Summary":
+        return cls(date=release.date, title=release.title, tags=tuple(release.tags), embargo=release.embargo,
+                   updated=release.updated, draft=release.draft, translation_refs=tuple(release.translations),
+                   photos=tuple(image.file for image in release.images),
+                   shared_photos=tuple((i, image.file, image.partner) for i, image in enumerate(release.images)
+                                       if image.partner is not None),
+                   warnings=tuple(warnings))
+
+    def as_record(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an item's full release is read from when it is asked for (shared by all items)."""
+
+    root: Path
+    newsroom: Newsroom
+
+
 @dataclass(eq=False)   # an item is itself only: two loads of one release are two items
 class Item:
-    """One validated release with everything derived from where it lives."""
+    """One validated release with everything derived from where it lives.
+
+    `summary` is always there; `release`, `body`, `coverage` and `lines` are read and
+    validated from the folder on first use when the item came from the state store."""
 
     slug: str
     folder: Path
     source: str
-    release: Release
     language: str
-    body: str
-    coverage: list[Coverage]
-    lines: dict = field(default_factory=dict)  # location in release.yaml -> line
+    summary: Summary
     signature: str = ""  # of the release folder's files: changes whenever any of them does
     translations: list[str] = field(default_factory=list)  # slugs
+    full: "Full | None" = None
+    origin: Source | None = None
+
+    @property
+    def release(self) -> Release:
+        return self._full().release
+
+    @property
+    def body(self) -> str:
+        return self._full().body
+
+    @property
+    def coverage(self) -> list[Coverage]:
+        return self._full().coverage
+
+    @property
+    def lines(self) -> dict:
+        return self._full().lines
+
+    def _full(self) -> "Full":
+        if self.full is None:
+            loaded = load_item(self.origin.root, self.folder, self.origin.newsroom)
+            self.full = loaded.full
+        return self.full
 
     @property
     def date(self) -> dt.datetime:
-        return self.release.date
+        return self.summary.date
 
     @property
     def embargo(self) -> dt.datetime | None:
-        return self.release.embargo
+        return self.summary.embargo
+
+    @property
+    def updated(self) -> dt.datetime | None:
+        return self.summary.updated
 
     @property
     def title(self) -> str:
-        return self.release.title
+        return self.summary.title
 
     @property
     def tags(self) -> list[str]:
-        return self.release.tags
+        return list(self.summary.tags)
 
     @property
     def translation_refs(self) -> list[str]:
-        return self.release.translations
+        return list(self.summary.translation_refs)
 
     def line_of(self, *loc) -> int:
         return Document(None, self.lines).line_of(loc)
 
     @property
     def draft(self) -> bool:
-        return self.release.draft
+        return self.summary.draft
 
     def embargoed(self, now: dt.datetime) -> bool:
         return self.embargo is not None and self.embargo > now
 
     def public_at(self, now: dt.datetime) -> bool:
         """Anyone may see it: finished (not a draft) and past its embargo."""
-        return not self.draft and not self.embargoed(now)
+        return is_public(self.draft, self.embargo, now)
+
+
+@dataclass
+class Full:
+    """The validated release and what was read with it."""
+
+    release: Release
+    body: str
+    coverage: list[Coverage]
+    lines: dict
 
 
 @dataclass
@@ -136,17 +212,23 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
               signatures: dict[str, str] | None = None) -> Site:
     """Load and validate everything; raise one SmrError listing all problems of all files.
 
-    Validated releases are cached by their folder's signature, so only changed releases are
-    parsed again; a change to newsroom.yaml invalidates them all.
-    """
-    from generator.store import PickleStore, file_digest
+    A release whose folder is unchanged since it was last validated (same signature, same
+    newsroom.yaml) comes from the state store as its summary; only changed releases are
+    parsed and validated again (in worker processes when there are many)."""
+    from generator.store import Store, file_digest
 
     root = root.resolve()
+    store = Store.of(root)
     if signatures is None:
-        signatures = release_signatures(root)
+        signatures = release_signatures(root, store)
     newsroom = load_newsroom(root)
-    store = PickleStore(root, "items", file_digest(root / NEWSROOM_FILE))
-    cached = {name: _unpickled(store.get(name, signature)) for name, signature in signatures.items()}
+    origin = Source(root, newsroom)
+    newsroom_digest = file_digest(root / NEWSROOM_FILE)
+    kept = store.table("releases", newsroom_digest)
+    loaded_before = _loaded.get((root, newsroom_digest), {})
+    cached = {name: _kept_item(loaded_before.get(name), signature)
+              or _from_record(kept.get(name, signature), root, name, signature, origin)
+              for name, signature in signatures.items()}
     todo = [name for name, item in cached.items() if item is None]
     loaded = dict(zip(todo, workers.in_workers(_load_release, todo, (root, newsroom))))
     problems: list[Problem] = []
@@ -162,32 +244,54 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
             problems.extend(item.problems)
             continue
         if cached[name] is None:
-            store.put(name, signature, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+            item.origin = origin
+            kept.put(name, signature, _record(item))
         item.translations = []
         item.signature = signature
         items.append(item)
     problems.extend(_cross_checks(root, items))
-    store.keep_only({i.folder.name for i in items})
-    store.save()
+    kept.keep_only({i.folder.name for i in items})
+    kept.save()
+    _loaded.clear()   # one newsroom's items at a time
+    _loaded[(root, newsroom_digest)] = {i.folder.name: i for i in items}
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
-    warnings.extend(p for item in items for p in template_leftovers(item))
+    warnings.extend(p for item in items for p in item.summary.warnings)
     warnings.extend(p for item in items for p in future_update(item, now))
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview,
                 warnings=sorted(warnings))
 
 
-def _unpickled(packed: bytes | None) -> Item | None:
-    """A cached release. Each is kept as its own pickle inside the (checked) store, so that
-    saving after one change copies the other releases' bytes instead of pickling a thousand
-    validated models again. Bytes that do not unpickle are a miss."""
-    if packed is None:
+_loaded: dict[tuple, dict[str, Item]] = {}
+"""The items of this process's last load (`smr serve` loads again after every change): an
+unchanged release is the same item, with what it has read of its folder already."""
+
+
+def _kept_item(item: Item | None, signature: str) -> Item | None:
+    return item if item is not None and item.signature == signature else None
+
+
+def _record(item: Item) -> dict:
+    """What the state store keeps of a validated release (JSON: see store.encode)."""
+    return {"slug": item.slug, "source": item.source, "language": item.language,
+            "summary": item.summary.as_record()}
+
+
+def _from_record(record, root: Path, name: str, signature: str, origin: Source) -> Item | None:
+    """An item from its kept record; None (validate again) for anything not as written."""
+    if not isinstance(record, dict):
         return None
     try:
-        item = pickle.loads(packed)
-    except Exception:  # noqa: BLE001 - written by another smr whose classes changed
+        summary = Summary(**{name: _tuples(value) for name, value in record["summary"].items()})
+        return Item(slug=record["slug"], folder=root / RELEASES_DIR / name, source=record["source"],
+                    language=record["language"], summary=summary, signature=signature, origin=origin)
+    except (KeyError, TypeError):
         return None
-    return item if isinstance(item, Item) else None
+
+
+def _tuples(value):
+    """JSON gives lists; a summary holds tuples (it is frozen, and compared)."""
+    return tuple(map(_tuples, value)) if isinstance(value, list) else value
 
 
 class DraftProblems(SmrError):
@@ -217,18 +321,17 @@ def declares_draft(folder: Path) -> bool:
     return _DRAFT_LINE.search(text) is not None
 
 
-def template_leftovers(item: Item) -> list[Problem]:
+def template_leftovers(source: str, release: Release, doc: Document) -> list[Problem]:
     """Placeholder text of `smr new` still in a release: a warning, draft or not."""
     from generator.newsroom.new import PLACEHOLDERS
 
-    release = item.release
     fields = [("summary", release.summary), ("body", release.body or "")]
     fields += [(("facts", i), fact) for i, fact in enumerate(release.facts)]
     found = []
     for loc, text in fields:
         loc = loc if isinstance(loc, tuple) else (loc,)
         if any(placeholder in text for placeholder in PLACEHOLDERS.values()):
-            found.append(Problem(item.source, item.line_of(*loc), dotted(loc),
+            found.append(Problem(source, doc.line_of(loc), dotted(loc),
                                  "still holds the example text of `smr new`; write your own"))
     return found
 
@@ -236,7 +339,7 @@ def template_leftovers(item: Item) -> list[Problem]:
 def future_update(item: Item, now: dt.datetime) -> list[Problem]:
     """An `updated:` still to come: the page would already say "Updated" (a warning, as the
     time is usually right and only its offset or day wrong; not an error that passes tomorrow)."""
-    updated = item.release.updated
+    updated = item.summary.updated
     if updated is None or updated <= now:
         return []
     return [Problem(item.source, item.line_of("updated"), "updated",
@@ -255,16 +358,11 @@ def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
     if release.body_file:
         body = _read_body(root, folder / release.body_file)
     merged = {c.url: c for c in [*release.coverage, *coverage]}
-    return Item(
-        slug=slugify(folder.name, max_length=120),
-        folder=folder,
-        source=shown,
-        release=release,
-        language=release.language or newsroom.language,
-        body=body,
-        coverage=sorted(merged.values(), key=lambda c: (c.date or dt.date.min, c.url), reverse=True),
-        lines=doc.lines,
-    )
+    full = Full(release=release, body=body, lines=doc.lines,
+                coverage=sorted(merged.values(), key=lambda c: (c.date or dt.date.min, c.url), reverse=True))
+    return Item(slug=slugify(folder.name, max_length=120), folder=folder, source=shown,
+                language=release.language or newsroom.language,
+                summary=Summary.of(release, template_leftovers(shown, release, doc)), full=full)
 
 
 def _read_body(root: Path, path: Path) -> str:
@@ -389,26 +487,24 @@ def _shared_photos(items: list[Item]) -> list[Problem]:
     problems = []
     for item in items:
         declared = {Path(os.path.normpath(item.folder / ref)).name for ref in item.translation_refs}
-        for index, image in enumerate(item.release.images):
-            if image.partner is None:
-                continue
-            partner = by_folder.get(image.partner)
-            where = (item.source, item.line_of("images", index, "file"), f"images[{index}].file")
-            linked = partner.slug in item.translations if partner is not None else image.partner in declared
+        for index, file, partner_folder in item.summary.shared_photos:
+            partner = by_folder.get(partner_folder)
+            where = lambda: (item.source, item.line_of("images", index, "file"), f"images[{index}].file")  # noqa: E731
+            linked = partner.slug in item.translations if partner is not None else partner_folder in declared
             if not linked:
-                problems.append(Problem(*where, f"{image.file} is a photo of another release that is not a "
-                                        f"translation of this one; add ../{image.partner} under translations: "
+                problems.append(Problem(*where(), f"{file} is a photo of another release that is not a "
+                                        f"translation of this one; add ../{partner_folder} under translations: "
                                         "or copy the photo into this release's folder"))
                 continue
-            folder = item.folder.parent / image.partner
+            folder = item.folder.parent / partner_folder
             try:
-                target = resolved(item.folder / image.file)
+                target = resolved(item.folder / file)
             except ValueError as exc:
-                problems.append(Problem(*where, str(exc)))
+                problems.append(Problem(*where(), str(exc)))
                 continue
             if not target.is_relative_to(folder.resolve()):
-                problems.append(Problem(*where, f"{image.file} is a symlink that points outside the folder "
-                                        f"of {image.partner}"))
+                problems.append(Problem(*where(), f"{file} is a symlink that points outside the folder "
+                                        f"of {partner_folder}"))
             elif not target.is_file():
-                problems.append(Problem(*where, f"file not found: {image.file}"))
+                problems.append(Problem(*where(), f"file not found: {file}"))
     return problems

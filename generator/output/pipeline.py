@@ -6,8 +6,8 @@ byte-identical (sorted iteration, no timestamps but the content's own).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import html
 import os
 import shutil
 import time
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import workers
+from generator.clock import is_public
 from generator.output import swap
 from generator.errors import Problem, SmrError
 from generator.files import cache_dir
@@ -46,38 +47,54 @@ class BuildReport:
 
 
 def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: bool = False,
-          media_base_url: str | None = None, home_url: str | None = None, progress=None) -> BuildReport:
+          media_base_url: str | None = None, home_url: str | None = None, progress=None,
+          applying=contextlib.nullcontext) -> BuildReport:
     """Build the newsroom at `root` into `output`, reusing what an earlier build made.
 
     `media_base_url` (set by publish) makes photo downloads link to the media target;
     `home_url` (set by preview, which uploads one release) makes links to the index, the
     feeds and other releases point at the public newsroom. `progress(done, total)` hears
-    how the photo work goes (see photos.pipeline.prepare_images)."""
+    how the photo work goes (see photos.pipeline.prepare_images). The new files are put in
+    place inside `with applying():` (`smr serve` holds its readers off meanwhile)."""
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "_site").resolve()
     check_output(root, output)
     with swap.output_lock(cache_dir(root) / f"build-{_output_tag(output)}.lock") as locked:
         if locked:  # no other build into `output` runs: what is left beside it was left by killed ones
-            swap.recover(output)
-            swap.remove_leftovers(output)
-        return _build_locked(root, output, now, preview, media_base_url, home_url, started, progress)
+            finish_pending(root, output)
+        return _build_locked(root, output, now, preview, media_base_url, home_url, started, progress, applying)
+
+
+def finish_pending(root: Path, output: Path) -> None:
+    """What a killed build left: a site set aside by a swap is put back, a journal carried out,
+    staging folders removed. Call it holding the output's lock, before reading the output."""
+    from generator.output.incremental import finish_journal
+
+    swap.recover(output)
+    finish_journal(root, output)
+    swap.remove_leftovers(output)
 
 
 def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, media_base_url: str | None,
-                  home_url: str | None, started: float, progress=None) -> BuildReport:
-    """Render into a staging folder beside `output` (unchanged groups linked from the live
-    site), swap it in whole, and only then record what it holds."""
-    from generator.output.incremental import Outputs, digest, global_key
+                  home_url: str | None, started: float, progress=None, applying=contextlib.nullcontext) -> BuildReport:
+    """Render what changed into a staging folder beside `output`, then apply it: through the
+    journal when the live site's records can be trusted (only the changed files move in), by
+    swapping the staging folder in whole when there are none (a first build, or after the
+    records were lost)."""
+    from generator.output import journal
+    from generator.output.incremental import Outputs, global_key
     from generator.newsroom.paths import release_signatures
+    from generator.store import Store, digest
 
     signatures = release_signatures(root)
     key = global_key(root, preview)
     if media_base_url or home_url:
         key = digest(key, "media_base_url", media_base_url, "home_url", home_url)
-    previous = _build_state(root, output, key).data.get("build")   # (inputs digest, record) or None
-    unchanged = _unchanged_build(output, previous, digest(key, signatures), now)
+    state = _build_state(root, output, key)
+    unchanged = _unchanged_build(output, state.entry("build"), digest(key, signatures), now)
     if unchanged is not None:
+        Store.of(root).save_files()   # hashes found while signing, kept for the next run
         pages, embargoed, drafts, warnings = unchanged
         return BuildReport(output, 0, pages, 0, embargoed, time.perf_counter() - started, drafts, warnings)
     from generator.newsroom.site import load_site  # the model, loaded only when something changed
@@ -85,20 +102,36 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     site = load_site(root, now, preview, signatures=signatures)
     site.media_base_url, site.home_url = media_base_url, home_url
     staging = swap.staging_folder(output)
+    outputs = None
     try:
         outputs = Outputs(root, output, staging, key)
         images = render_site(site, staging, outputs, progress)
         live = swap.mark(staging)
-        _record_build(outputs, key, signatures, site, outputs.site_files(), live)
-        old_site = swap.swap_in(staging, output)
-        outputs.save(live)  # a build killed before this leaves records of another site: not trusted
-        swap.remove(old_site)
+        _record_build(state, key, signatures, site, outputs, live)
+        if outputs.previous is None:   # nothing to keep: the whole site, swapped in at once
+            with applying():
+                old_site = swap.swap_in(staging, output)
+            outputs.save(live, also=[state])   # killed before this: records of another site, not trusted
+            swap.remove(old_site)
+        else:
+            plan = outputs.journal()
+            outputs.save(live, plan, also=[state])   # the commit point: from here on, carried out
+            with applying():
+                journal.apply(output, plan)
+            outputs.done()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not _pending(outputs):
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     embargoed, drafts = _held(site)
     return BuildReport(output, outputs.written, outputs.reused, images, embargoed, time.perf_counter() - started,
                        drafts, site.warnings)
+
+
+def _pending(outputs) -> bool:
+    """Whether a journal of this build was committed and is still to be carried out (then
+    its staging folder must stay, for the next command to finish it)."""
+    return outputs is not None and outputs.table.get_any(outputs.JOURNAL) is not None
 
 
 def _held(site: Site) -> tuple[int, int]:
@@ -134,20 +167,16 @@ def _output_tag(output: Path) -> str:
 
 def _build_state(root: Path, output: Path, key: str):
     """The record of the last build into `output`: its inputs, embargo clock, files and site."""
-    from generator.store import PickleStore
+    from generator.store import Store
 
-    return PickleStore(root, f"build-{_output_tag(output)}", key)
+    return Store.of(root).table(f"build-{_output_tag(output)}", key)
 
 
-def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[str], live: tuple) -> None:
-    """Remember this build's inputs, so that an identical next build can do nothing at all.
-
-    Saved with the records, once the site is in place; `live` names that site."""
-    from generator.output.incremental import digest
-
-    state = _build_state(site.root, outputs.output, key)
-    state.data = {}
+def _record_build(state, key: str, signatures: dict, site: Site, outputs, live: tuple) -> None:
+    """Remember this build's inputs, so that an identical next build can do nothing at all
+    (saved with the records, in the same transaction; `live` names the site they describe)."""
     from generator.render.sitemap import recent
+    from generator.store import digest
 
     dated = [(i.slug, i.date) for i in site.public]
     state.put("build", digest(key, signatures), {
@@ -158,10 +187,9 @@ def _record_build(outputs, key: str, signatures: dict, site: Site, files: set[st
         "pages": outputs.written + outputs.reused,
         "held": _held(site),
         "warnings": site.warnings,
-        "files": sorted(files),
-        "site": live,
+        "files": sorted(outputs.site_files()),
+        "site": list(live),
     })
-    outputs.after_save.append(state.save)
 
 
 def _unchanged_build(output: Path, previous: tuple | None, inputs: str, now: dt.datetime) -> int | None:
@@ -173,9 +201,9 @@ def _unchanged_build(output: Path, previous: tuple | None, inputs: str, now: dt.
         return None
     state = previous[1]
     live = swap.identity(output)
-    if live is None or live != state.get("site"):
+    if live is None or list(live) != state.get("site"):
         return None
-    public = {slug for slug, embargo in state["embargoes"].items() if embargo is None or embargo <= now}
+    public = {slug for slug, embargo in state["embargoes"].items() if is_public(False, embargo, now)}   # drafts: not kept
     if public != state["public"]:
         return None
     from generator.render.sitemap import recent
@@ -207,7 +235,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     """
     from generator.render.feeds import write_feed
     from generator.photos.pipeline import newsroom_rights, prepare_images
-    from generator.output.incremental import digest
+    from generator.store import digest
     from generator.render.pages import Pages
     from generator.render.sitemap import entries as sitemap_entries, news_entries, write_news_sitemap, write_sitemap
 
@@ -242,10 +270,15 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     news_key = digest("news-sitemap", news)
     if not outputs.reuse("news-sitemap", news_key):
         outputs.record("news-sitemap", news_key, write_news_sitemap(site, pages, out, news))
-    copy_assets(site, out)
-    outputs.record("identity", "", write_identity(site, out))
-    if not outputs.reuse("favicon", digest("favicon")):   # the logo and accent are in the global key
-        outputs.record("favicon", digest("favicon"), write_favicons(site, out))
+    # The assets, the logo, the accent and the Bluesky did are in the global key: a change to
+    # any of them is a new set of records, so these groups' keys need say nothing more.
+    if not outputs.reuse("assets", "assets"):
+        copy_assets(site, out)
+        outputs.record("assets", "assets", outputs.files_under("assets"))
+    if not outputs.reuse("identity", "identity"):
+        outputs.record("identity", "identity", write_identity(site, out))
+    if not outputs.reuse("favicon", "favicon"):
+        outputs.record("favicon", "favicon", write_favicons(site, out))
     return photos
 
 
@@ -284,7 +317,7 @@ def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: di
     """The index in each language: one card per story, in the index's language where the story
     has that version. Each card comes with its release's page (rendered and kept with it), but
     the first card, whose photo loads at once, is rendered here (or kept with the index)."""
-    from generator.output.incremental import digest
+    from generator.store import digest
     from generator.render.i18n import index_languages
 
     languages = index_languages(site)
@@ -301,7 +334,7 @@ def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: di
                  for i, entry in zip(shown, entries)]
         first = None
         if entries:
-            first_key = (shown[0].slug, keys[shown[0].slug])
+            first_key = [shown[0].slug, keys[shown[0].slug]]   # a list: as the record gives it back
             known = outputs.previous_extra(group).get("first")
             cards[0] = known[1] if known and known[0] == first_key else pages.card(entries[0], True, prefix)
             first = (first_key, cards[0])
@@ -314,7 +347,7 @@ def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: di
 def release_key(site: Site, pages, item) -> str:
     """Everything a release's folder in the site is made from, besides the global inputs."""
     from generator.render import feeds
-    from generator.output.incremental import digest
+    from generator.store import digest
 
     others = [site.by_slug(s) for s in item.translations]
     # a translation's page is linked, its photos may be (its folder's signature: their files)
@@ -382,7 +415,7 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
         if item.public_at(site.now):   # a draft or embargoed release is on no index and in no feed
             entry = card_entry(site, item, card)   # as the index at the root shows it, and those in en/...
             extra["card_html"] = {prefix: pages.card(entry, prefix=prefix) for prefix in card_prefixes}
-            listed.append((extra, (item, html_content(item), lead)))
+            listed.append((extra, (item, pages.feed_content(item), lead)))
     for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
         extra["entry"] = entry
     return results, problems
@@ -425,16 +458,6 @@ def photo_partners(site: Site, item) -> dict:
                                                              or not item.public_at(site.now)):
             partners[other.folder.name] = other
     return partners
-
-
-def html_content(item) -> str:
-    """The release's full text as HTML for feed readers (sanitised like the page)."""
-    from generator.render import markup
-
-    facts = "".join(f"<li>{markup.inline(f)}</li>" for f in item.release.facts)
-    lede = f"<p>{html.escape(item.release.summary, quote=False)}</p>"  # the summary is plain text
-    parts = [lede, f"<ul>{facts}</ul>" if facts else "", markup.block(item.body, 1)]
-    return "\n".join(p for p in parts if p)
 
 
 def copy_documents(item, folder: Path) -> list[dict]:

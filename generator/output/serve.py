@@ -48,11 +48,13 @@ KEEPALIVE_S = 15     # an idle event stream sends a comment this often, to notic
 RETRY_MS = 1000      # how soon a page reconnects (a restarted serve reloads it)
 
 
-def serve(root: Path, output: Path, build: Callable[[], object], *, host: str = "127.0.0.1", port: int = 8000,
+def serve(root: Path, output: Path, build: Callable[[Callable], object], *, host: str = "127.0.0.1", port: int = 8000,
           on_ready: Callable[[str], None] = print, on_error: Callable[[Exception], None] = print,
           stop: threading.Event | None = None) -> None:
     """Build, serve `output` on host:port, and build again after every change to the sources,
-    until Ctrl+C or `stop` is set.
+    until Ctrl+C or `stop` is set. `build(applying)` must put the new site in place inside
+    `with applying():`, which holds requests off meanwhile (rendering goes on while they are
+    answered from the site before).
 
     The first build's error is raised (nothing to serve yet); a later one goes to `on_error`
     and to the open pages, and the last good site stays served. `on_ready` gets the URL once
@@ -65,8 +67,8 @@ def serve(root: Path, output: Path, build: Callable[[], object], *, host: str = 
     try:
         with contextlib.closing(watch_sources(root, stop)) as changes:
             next(changes, None)   # watching from here on
-            build()
-            live.built()
+            build(live.applying)
+            live.good()
             with serving(httpd):
                 on_ready(f"http://{host}:{httpd.server_address[1]}/")
                 for batch in changes:
@@ -80,20 +82,17 @@ def serve(root: Path, output: Path, build: Callable[[], object], *, host: str = 
         httpd.server_close()
 
 
-def rebuild(build: Callable[[], object], on_error: Callable[[Exception], None], live: LiveSite) -> None:
-    """Build again while no request is being answered; a failure (a typo in a release, a
-    template, a file gone mid-build) is reported and the preview goes on with the last good site."""
-    with live.lock.writing():
-        try:
-            build()
-        except Exception as exc:  # noqa: BLE001 - any error of one rebuild is for the user to fix, not the end
-            failure = exc
-        else:
-            failure = None
-            live.built()   # before requests go on: a page served from the new site names the new build
-    if failure is not None:
-        on_error(failure)
-        live.failed(problem_lines(failure))
+def rebuild(build: Callable[[Callable], object], on_error: Callable[[Exception], None], live: LiveSite) -> None:
+    """Build again, putting the new site in place while no request is being answered; a
+    failure (a typo in a release, a template, a file gone mid-build) is reported and the
+    preview goes on with the last good site."""
+    try:
+        build(live.applying)
+    except Exception as exc:  # noqa: BLE001 - any error of one rebuild is for the user to fix, not the end
+        on_error(exc)
+        live.failed(problem_lines(exc))
+    else:
+        live.good()
 
 
 def problem_lines(exc: Exception) -> list[str]:
@@ -163,6 +162,21 @@ class LiveSite:
 
     def failed(self, problems: list[str]) -> None:
         self._set((self.token, tuple(problems)))
+
+    @contextlib.contextmanager
+    def applying(self):
+        """What a build puts its new site in place within: requests wait, and once it is in
+        place (before they go on) the pages hear of the new build."""
+        with self.lock.writing():
+            yield
+            self.built()
+
+    def good(self) -> None:
+        """A build succeeded, whether it changed a file or not: its problems are gone."""
+        if not self.token:
+            self.built()
+        elif self.state[1]:
+            self._set((self.token, ()))
 
     def close(self) -> None:
         with self._changed:
@@ -274,16 +288,14 @@ class Sources:
 
 
 def logo_file(root: Path) -> Path | None:
-    """The logo newsroom.yaml names, read leniently: while the user edits, the file may be
-    invalid and the logo may not exist yet."""
-    from generator.newsroom.loader import load_yaml
+    """The logo newsroom.yaml names (read as builds read it: newsroom/paths.py), if any."""
+    from generator.newsroom.paths import logo_named
 
     try:
-        organization = load_yaml(root / NEWSROOM_FILE, NEWSROOM_FILE).data.get("organization")
-    except (SmrError, OSError):
+        logo = logo_named((root / NEWSROOM_FILE).read_bytes())
+    except OSError:
         return None
-    logo = organization.get("logo") if isinstance(organization, dict) else None
-    return Path(os.path.normpath(root / logo)) if isinstance(logo, str) and logo.strip() else None
+    return Path(os.path.normpath(root / logo)) if logo else None
 
 
 def watch_sources(root: Path, stop: threading.Event) -> Iterator[set]:

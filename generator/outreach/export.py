@@ -78,7 +78,7 @@ def recipients(ctx, matches, now) -> list[dict]:
                 item = other  # the same news, in the blogger's language
         release, url = item.release, links[item.slug]
         embargo = (i18n.date_time(release.embargo.astimezone(newsroom.tz), lang)
-                   if release.embargo and release.embargo > now else None)
+                   if item.embargoed(now) else None)
         post = match.posts[0] if match.posts else None
         first, last = split_name(b.name)
         module = template.make_module({

@@ -201,15 +201,16 @@ def _open_photos(render_items, items, root: Path, settings: dict, workers: int |
     to be usable, all in one pool; raise for every photo of `items` that cannot be used,
     except those of drafts not rendered now: (photos rendered, those drafts' problems)."""
     from generator.photos.inspect import MAX_PIXELS, VERSION
-    from generator.store import PickleStore
+    from generator.store import Store
     from generator.workers import in_workers
 
-    signatures = {}  # path -> size and mtime: what an outcome is kept under
+    store = Store.of(root)
+    signatures = {}  # path -> content hash: what an outcome is kept under
     for item in items:
-        for image in item.release.images:
-            stat = (item.folder / image.file).stat()
-            signatures[str(item.folder / image.file)] = f"{stat.st_size}:{stat.st_mtime_ns}"
-    known = PickleStore(root, "photo-checks", f"{VERSION}:{MAX_PIXELS}")
+        for file in item.summary.photos:   # the summary: an unchanged release is not loaded for this
+            path = str(item.folder / file)
+            signatures[path] = store.file_hash(path) or "unreadable"
+    known = store.table("photo-checks", f"{VERSION}:{MAX_PIXELS}")
     renders, first = {}, {}  # path -> job; cache folder -> the first path rendered into it
     same = {}  # path -> the path with the same content that is rendered instead
     for item in render_items:
@@ -241,8 +242,8 @@ def _open_photos(render_items, items, root: Path, settings: dict, workers: int |
     problems, draft_problems = [], []
     rendering = {id(item) for item in render_items}
     for item in items:  # render_items are among them
-        for index, image in enumerate(item.release.images):
-            message = known.get(str(item.folder / image.file), signatures[str(item.folder / image.file)])
+        for index, file in enumerate(item.summary.photos):
+            message = known.get(str(item.folder / file), signatures[str(item.folder / file)])
             if message and item.draft and id(item) not in rendering:  # never blocks the others
                 draft_problems.append(_problem(item, index, f"{message} (a draft: not built until fixed)"))
             elif message:
@@ -279,17 +280,15 @@ def _problem(item, index: int, message: str) -> Problem:
                    f"{image.file} {message}")
 
 
-_digests: dict = {}
+def content_hash(path: Path, root: Path) -> str:
+    """sha256 of a file, from the state store (read again only when its stats say it may
+    have changed: generator/store.py)."""
+    from generator.store import Store
 
-
-def content_hash(path: Path) -> str:
-    """sha256 of a file, remembered per (path, size, mtime) so a build reads each photo once."""
-    stat = path.stat()
-    memo = (str(path), stat.st_size, stat.st_mtime_ns)
-    if memo not in _digests:
-        with open(path, "rb") as f:
-            _digests[memo] = hashlib.file_digest(f, "sha256").hexdigest()
-    return _digests[memo]
+    found = Store.of(root).file_hash(path)
+    if found is None:
+        raise FileNotFoundError(path)
+    return found
 
 
 def newsroom_rights(newsroom) -> dict:
@@ -305,7 +304,7 @@ def _job(item, index: int, image, root: Path, settings: dict, defaults: dict | N
     rights = {"caption": image.caption, "credit": image.credit, "usage_terms": image.license,
               "license_url": image.license_url, "acquire_license_page": image.acquire_license_page}
     defaults = {k: v for k, v in (defaults or {}).items() if v}
-    key_input = {"content": content_hash(source), "settings": settings, "lead": lead,
+    key_input = {"content": content_hash(source, root), "settings": settings, "lead": lead,
                  "focus": list(image.focus) if lead and image.focus else None, "rights": rights,
                  "defaults": defaults,
                  "pillow": versions(root)["pillow"]}   # new encoders, new bytes: new file names
@@ -446,9 +445,9 @@ def gps_warnings(items, root: Path, strip_gps: bool = False) -> list[Problem]:
     What a photo holds is kept in `.smr-cache/` by its path, size and mtime, as the photo
     check's outcomes are, so a `smr check` that has seen every photo opens none (and does
     not import Pillow); a new photo is opened header only (`gps.gps_in`)."""
-    from generator.store import PickleStore
+    from generator.store import Store
 
-    known = PickleStore(root, "photo-gps", str(GPS_VERSION))
+    known = Store.of(root).table("photo-gps", str(GPS_VERSION))
     warnings = []
     for item in items:
         for index, image in enumerate(item.release.images):

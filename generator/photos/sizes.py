@@ -1,5 +1,5 @@
 """The pixel size of a photo as it is shown (EXIF orientation applied) and whether it has
-transparency, read from its header alone, and kept in `.smr-cache/` by path, size and mtime:
+transparency, read from its header alone, and kept in the state store by content:
 what `smr check` needs to tell how a social card of the photo comes out, without decoding it.
 """
 
@@ -15,9 +15,9 @@ TURNED = {5, 6, 7, 8}   # EXIF orientations that swap width and height
 def photo_sizes(paths: list[Path], root: Path) -> dict[Path, tuple[int, int, bool]]:
     """(width, height, transparent) of each photo in `paths` that smr can open; a photo it
     cannot open is left out (`smr check` names it already)."""
-    from generator.store import PickleStore
+    from generator.store import Store
 
-    known = PickleStore(root, "photo-sizes", str(VERSION))
+    known = Store.of(root).table("photo-sizes", str(VERSION))
     sizes = {}
     for path in paths:
         found = known.of_file(path, _read)

@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import SmrError
-from generator.files import atomic_write
+from generator.files import MULTIPART_CHUNK, atomic_write, digests  # noqa: F401 (MULTIPART_CHUNK: s3.py and deploy.py read it here)
 from generator.photos.originals import ORIGINALS_DIR, media_key
 
 PREVIEW_DIR = "_preview"
@@ -64,7 +64,6 @@ RELEASE_PAGE = "index.html"
 PAGE_SUFFIXES = (".html", ".htm", ".xml", ".rss", ".atom", ".json")
 GONE = "no longer in releases/"
 MANIFEST = ".smr-manifest.json"
-MULTIPART_CHUNK = 8 * 1024 * 1024     # parts of this size; files above it go multipart
 
 STAGES = ("originals", "renditions and assets", "release pages", "index and tag pages",
           "feeds and sitemap", "pages, with all their links")
@@ -355,20 +354,6 @@ class HashCache:
         if not (self.path and self.dirty):
             return
         atomic_write(self.path, json.dumps(self.entries, separators=(",", ":")))
-
-
-def digests(path: Path) -> tuple[str, str]:
-    """(MD5 of the file, the ETag S3 computes for it: that MD5, or the multipart form)."""
-    whole = hashlib.md5()
-    parts = []
-    with open(path, "rb") as fh:
-        while chunk := fh.read(MULTIPART_CHUNK):
-            whole.update(chunk)
-            parts.append(hashlib.md5(chunk).digest())
-    md5 = whole.hexdigest()
-    if len(parts) <= 1:
-        return md5, md5
-    return md5, f"{hashlib.md5(b''.join(parts)).hexdigest()}-{len(parts)}"
 
 
 # ---------------------------------------------------------------- the diff

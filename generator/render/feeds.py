@@ -303,7 +303,7 @@ def _channel(site, feed: Feed):
     fg.generator("smr", version=__version__)
     if org.logo:
         fg.logo(logo_url(newsroom))
-    fg.updated(max((i.release.updated or i.date for i in feed.items), default=EPOCH))
+    fg.updated(max((i.updated or i.date for i in feed.items), default=EPOCH))
     return fg
 
 

@@ -7,7 +7,6 @@ values. Autoescaping is on for everything that is not plain text.
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 
 import jinja2
@@ -24,13 +23,30 @@ WHITESPACE = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline
 
 
 def environment(root: Path) -> jinja2.Environment:
+    """The Jinja environment of `root`'s templates, kept for this process while no template
+    changes (by content): `smr serve` rebuilds then use the templates compiled for the first.
+    Nothing compiled is kept on disk (.smr-cache holds nothing that runs)."""
+    from generator.store import Store, folder_signature
+
+    store = Store.of(root)
+    folders = template_dirs(root)
+    key = (str(root), tuple(folder_signature(d, store=store) for d in folders))
+    if key not in _environments:
+        _environments.clear()   # one newsroom's templates at a time
+        _environments[key] = _new_environment(folders)
+    return _environments[key]
+
+
+_environments: dict[tuple, jinja2.Environment] = {}
+
+
+def _new_environment(folders: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs(root)]),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in folders]),
         autoescape=jinja2.select_autoescape(AUTOESCAPED, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         **WHITESPACE,
-        bytecode_cache=_bytecode_cache(root),
-        auto_reload=False,   # one environment per build: no need to stat each template per page
+        auto_reload=False,   # kept while the templates' content is the same: no stat per page
     )
     env.filters.update(
         markdown=lambda text, shift=1: jinja2.utils.markupsafe.Markup(markup.block(text, shift)),
@@ -41,63 +57,6 @@ def environment(root: Path) -> jinja2.Environment:
     )
     env.globals["fediverse_creator"] = identity.fediverse_creator
     return env
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates, one file per template in `folder`: a digest of the rest, then what
-    Jinja stores (its header, the checksum of the template's source, the marshalled code).
-
-    A file that cannot be read, or whose digest does not match (damaged on disk, cut short),
-    is a miss: the template is compiled again. Without the digest a damaged file behind a good
-    header made Jinja raise, or unmarshal altered code that rendered a wrong page or crashed."""
-
-    DIGEST_SIZE = 16
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def path(self, bucket: jinja2.bccache.Bucket) -> Path:
-        return self.folder / f"{bucket.key}.cache"
-
-    @classmethod
-    def digest(cls, data: bytes) -> bytes:
-        return hashlib.blake2b(data, digest_size=cls.DIGEST_SIZE).digest()
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            stored = self.path(bucket).read_bytes()
-        except OSError:
-            return
-        data = stored[self.DIGEST_SIZE:]
-        if stored[:self.DIGEST_SIZE] == self.digest(data):
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        from generator.files import atomic_write
-
-        data = bucket.bytecode_to_string()
-        try:
-            atomic_write(self.path(bucket), self.digest(data) + data)
-        except OSError:   # a full or read-only disk: compiled again next time
-            pass
-
-
-def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates in .smr-cache/jinja/<how>/: Jinja checks each file against its
-    template's source; the folder's name stands for Jinja's version and our options, which
-    shape the compiled code too. Worth keeping: each process that renders a page (every
-    `smr serve` rebuild too) spends 40 ms of CPU compiling the templates, 3 ms loading them."""
-    import json
-
-    from generator.files import cache_dir
-
-    how = json.dumps([jinja2.__version__, AUTOESCAPED, WHITESPACE], sort_keys=True)
-    folder = cache_dir(root) / "jinja" / hashlib.blake2b(how.encode(), digest_size=6).hexdigest()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return CompiledTemplates(folder)
 
 
 def logo_size(path: Path) -> tuple[int, int] | None:
@@ -289,6 +248,10 @@ class Pages:
                             "meta": metadata.index_meta(self.site, url, language,
                                                         [(v["lang"], self.url(v["path"])) for v in versions])}
         return self.env.get_template("index.html").render(context)
+
+    def feed_content(self, item) -> str:
+        """The release's full text as HTML for feed readers (sanitised like the page)."""
+        return self.env.get_template("feed_content.html").render(item=item)
 
     def vcard(self, contact, organization: str) -> str:
         text = self.env.get_template("contact.vcf").render(contact=contact, organization=organization)

@@ -34,7 +34,7 @@ def entries(site) -> list[dict]:
                                   site.newsroom.language)
     for index in indexes:
         newest = next((i for i in public if not index["path"] or i.language.lower() == index["lang"]), None)
-        urls.append({"loc": base + index["path"], "lastmod": (newest.release.updated or newest.date).isoformat() if newest else None,
+        urls.append({"loc": base + index["path"], "lastmod": (newest.updated or newest.date).isoformat() if newest else None,
                      "alternates": alternates})
     for item in public:
         alternates = []
@@ -44,7 +44,7 @@ def entries(site) -> list[dict]:
             alternates = with_default(sorted([{"hreflang": o.language, "href": f"{base}{o.slug}/"}
                                               for o in [item, *others]], key=lambda a: a["href"]),
                                       site.newsroom.language)
-        lastmod = (item.release.updated or item.date).isoformat()   # a correction changes the page
+        lastmod = (item.updated or item.date).isoformat()   # a correction changes the page
         urls.append({"loc": f"{base}{item.slug}/", "lastmod": lastmod, "alternates": alternates})
     return urls
 

@@ -1,9 +1,11 @@
-"""Builds are atomic: a reader of `_site/` sees the old site or the new one, never a mix.
+"""Builds are safe to kill: a reader of `_site/` never meets a broken link, and the next
+command makes the site exactly what a clean build makes.
 
 The main test kills `smr build` (SIGKILL) at random moments of incremental builds of a
 150-release newsroom, while a reader walks the live site, and checks after every kill that
-`_site` is exactly the old site or exactly the new one. Seed: SMR_KILL_SEED, else random
-(printed, and named in every failure).
+no page links to a missing file (some pages may be new and some old: the journal is carried
+out by the next command), and after the next build that `_site` is exactly the clean build.
+Seed: SMR_KILL_SEED, else random (printed, and named in every failure).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ NOW_TEXT = "2026-11-25T10:00+01:00"
 NOW = clock_now(NOW_TEXT)
 REPO = Path(__file__).resolve().parents[2]
 RELEASES = 150
-KILLS = 10
+KILLS = 20
 EDITED = range(0, RELEASES, 15)   # titles change in version B (r000 and r100 have a photo)
 DELETED = 50                      # in A only (it has a photo)
 ADDED = RELEASES                  # in B only
@@ -140,35 +142,53 @@ def broken_links(site: Path) -> list[str]:
     return broken
 
 
+def broken_links_seen_live(site: Path) -> list[str]:
+    """Like broken_links while the site changes: a page's missing target counts only if the
+    page was the same file (inode) before it was read and after its targets were looked up,
+    so that the page was live the whole time its target was missing (a journal replaces a
+    page by renaming a new file over it, and deletes one only after no page links it)."""
+    broken = []
+    for dirpath, _dirs, files in os.walk(site):
+        for name in files:
+            if not name.endswith(".html"):
+                continue
+            page = os.path.relpath(os.path.join(dirpath, name), site)
+            try:
+                before = os.stat(site / page).st_ino
+                text = (site / page).read_text("utf-8")
+                missing = [t for t in local_links(Path(page), text) if not (site / t).is_file()]
+                after = os.stat(site / page).st_ino
+            except FileNotFoundError:   # a page deleted while reading: it was on no live page's list
+                continue
+            if before == after:
+                broken.extend(f"{page} -> {target}" for target in missing)
+    return broken
+
+
 class SiteReader(threading.Thread):
-    """Reads the live site again and again, like a web server, and notes broken links seen
-    within one site: `_site` named the same folder (inode) before and after the pass."""
+    """Reads the live site again and again, like a web server, and notes every broken link it
+    meets on a live page (broken_links_seen_live)."""
 
     def __init__(self, site: Path):
         super().__init__(daemon=True)
         self.site = site
         self.stop = threading.Event()
         self.problems: list[str] = []
-        self.passes = 0   # passes that saw one site from start to end
+        self.passes = 0
 
     def run(self) -> None:
         while not self.stop.is_set():
-            try:
-                before = os.stat(self.site).st_ino
-                broken = broken_links(self.site)
-                after = os.stat(self.site).st_ino
-            except FileNotFoundError:
+            if not self.site.is_dir():
                 self.problems.append("_site was missing")
                 continue
-            if before == after:
-                self.passes += 1
-                self.problems.extend(broken[:5])
+            self.problems.extend(broken_links_seen_live(self.site)[:5])
+            self.passes += 1
 
 
 # -------------------------------------------------------------------- the kills
 
 
-def test_killed_builds_leave_the_old_site_or_the_new_one(newsroom, tmp_path):
+def test_killed_builds_never_leave_a_broken_link_and_the_next_build_finishes(newsroom, tmp_path):
     seed = int(os.environ.get("SMR_KILL_SEED") or random.randrange(2**32))
     print(f"SMR_KILL_SEED={seed}")
     rng = random.Random(seed)
@@ -195,15 +215,16 @@ def test_killed_builds_leave_the_old_site_or_the_new_one(newsroom, tmp_path):
         for attempt in range(KILLS):
             current = "B" if current == "A" else "A"   # an input unlike the live site: the build has work
             use_version(newsroom, current, aside)
-            # Every other kill comes in the build's last quarter, where the swap is.
+            # Every other kill comes in the build's last quarter, where the journal is carried out.
             delay = rng.uniform(0 if attempt % 2 else 0.75 * duration, duration)
             killed = killed_build(newsroom.root, errors, delay)
-            live = next((name for name, snap in snapshots.items() if snapshot(newsroom.site) == snap), None)
-            assert live is not None, (f"seed {seed}, kill {attempt} after {delay:.3f} s: _site is "
-                                      f"{describe(snapshot(newsroom.site), snapshots)}")
+            broken = broken_links(newsroom.site)
+            assert not broken, f"seed {seed}, kill {attempt} after {delay:.3f} s: {broken[:5]}"
+            live = next((name for name, snap in snapshots.items() if snapshot(newsroom.site) == snap), "mixed")
             seen.append(f"{delay:.2f}{'' if killed else ' (done)'}:{live}{'+' if leftovers(newsroom.site) else ''}")
             complete_build(newsroom.root, errors)   # the next build after a kill gives the new site
-            assert snapshot(newsroom.site) == snapshots[current], f"seed {seed}, after kill {attempt}"
+            assert snapshot(newsroom.site) == snapshots[current], \
+                f"seed {seed}, after kill {attempt}: {describe(snapshot(newsroom.site), snapshots)}"
             assert leftovers(newsroom.site) == []
     finally:
         reader.stop.set()
@@ -293,22 +314,56 @@ def test_swap_by_renames_replaces_the_site(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]
 
 
-def test_records_of_another_site_are_not_trusted(small, tmp_path):
-    """A build killed after its swap, before saving its records, leaves the records of the
-    site before: they must not be used for the one now live."""
-    cold_a = snapshot(small.site)
-    release = small.root / "releases" / slug(1) / "release.yaml"
-    st = release.stat()
-    cache = small.root / ".smr-cache"
-    records = {p.name: p.read_bytes() for p in cache.glob("*.pickle") if p.name.startswith(("outputs-", "build-"))}
-    release.write_text(release_text(1, "B").replace("Bericht", "Anders"), "utf-8")
+KILL_MID_JOURNAL = """\
+import os, signal, sys
+from generator.output import journal
+moves, real_replace, real_apply = int(sys.argv[1]), os.replace, journal.apply
+def replace(source, target):
+    global moves
+    if moves == 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    moves -= 1
+    real_replace(source, target)
+def apply(output, plan):
+    journal.os.replace = replace   # count the moves of the journal only
+    real_apply(output, plan)
+journal.apply = apply
+from generator.cli import main
+main(sys.argv[2:])
+"""
+
+
+def killed_mid_journal(root: Path, moves: int) -> None:
+    """`smr build`, SIGKILLed after the journal's first `moves` moves."""
+    proc = subprocess.run([sys.executable, "-c", KILL_MID_JOURNAL, str(moves), "build", "--root", str(root),
+                           "--now", NOW_TEXT], cwd=REPO, capture_output=True, timeout=120, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+
+
+@pytest.mark.parametrize("moves", [0, 1, 3, 6, 12])
+def test_a_build_killed_while_carrying_out_its_journal_is_finished_by_the_next_command(small, tmp_path, moves):
+    small.release(slug(1), release_text(1, "B").replace("Bericht", "Anders"))
+    small.release(slug(6), release_text(6, "B"))   # a new release: a new folder, a longer index
+    shutil.rmtree(small.root / "releases" / slug(3))   # a release gone: its files are deleted
+    build(small.root, tmp_path / "expected", now=NOW)
+    killed_mid_journal(small.root, moves)
+    assert not broken_links(small.site)
+    assert any(name.startswith("._site.tmp-") for name in leftovers(small.site)), "the journal's staging folder"
+    report = build(small.root, now=NOW)   # finishes the journal first: then there is nothing left to do
+    assert report.written == 0, report.summary()
+    assert snapshot(small.site) == snapshot(tmp_path / "expected")
+    assert leftovers(small.site) == []
+
+
+def test_a_journal_whose_staging_folder_is_gone_makes_the_next_build_start_over(small, tmp_path):
+    small.release(slug(1), release_text(1, "B").replace("Bericht", "Anders"))
+    build(small.root, tmp_path / "expected", now=NOW)
+    killed_mid_journal(small.root, 1)
+    for folder in leftovers(small.site):
+        shutil.rmtree(small.site.parent / folder)   # removed by hand: the journal cannot be finished
     build(small.root, now=NOW)
-    for name, data in records.items():   # as if the build had been killed after its swap
-        (cache / name).write_bytes(data)
-    release.write_text(release_text(1), "utf-8")
-    os.utime(release, ns=(st.st_atime_ns, st.st_mtime_ns))   # the input of the records, exactly
-    build(small.root, now=NOW)
-    assert snapshot(small.site) == cold_a
+    assert snapshot(small.site) == snapshot(tmp_path / "expected")
+    assert leftovers(small.site) == []
 
 
 def test_two_builds_at_once_into_one_output(newsroom):
@@ -401,8 +456,10 @@ main(sys.argv[2:])
 
 @pytest.mark.parametrize("how", ["exchange", "renames"])
 def test_a_build_killed_between_swap_and_removing_the_old_site(small, tmp_path, how):
-    """The old site, swapped out (`._site.tmp-*` after an exchange, `._site.old-*` after two
-    renames), is what a kill right after the swap leaves: the next build removes it."""
+    """A build with no records to trust (here: the cache deleted) renders the whole site and
+    swaps it in. The old site, swapped out (`._site.tmp-*` after an exchange, `._site.old-*`
+    after two renames), is what a kill right after the swap leaves: the next build removes it."""
+    shutil.rmtree(small.root / ".smr-cache")
     small.release(slug(1), release_text(1, "B").replace("Bericht", "Anders"))
     proc = subprocess.run([sys.executable, "-c", KILL_AT, how, "build", "--root", str(small.root), "--now", NOW_TEXT],
                           cwd=REPO, capture_output=True, timeout=120, check=False)

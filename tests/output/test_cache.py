@@ -1,15 +1,22 @@
-"""`.smr-cache/`: faster, never stale, and whatever happens to it, never a wrong site."""
+"""`.smr-cache/` (the state store, generator/store.py, and the photo renditions): faster, never
+stale, and whatever happens to it, never a wrong site and never code run from it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pickle
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from generator import store
+from generator.cli import main
+from generator.errors import Problem
+from generator.newsroom import site as site_module
 from generator.newsroom.site import load_site
 
 NOW = "2026-11-25T10:00+01:00"
@@ -20,7 +27,7 @@ def test_cached_release_is_revalidated_when_its_folder_changes(newsroom, now):
                           "images:\n  - file: images/photo.jpg\n    alt: Foto\n")
     newsroom.photo("a")
     assert load_site(newsroom.root, now).items[0].release.title == "Eerste"
-    assert (newsroom.root / ".smr-cache" / "items.pickle").is_file()
+    assert (newsroom.root / ".smr-cache" / "state.sqlite").is_file()
 
     newsroom.release("a", "title: Tweede\ndate: 2026-11-20\nsummary: S.\n"
                           "images:\n  - file: images/photo.jpg\n    alt: Foto\n")
@@ -50,12 +57,15 @@ def test_newsroom_change_invalidates_cached_dates(newsroom, now):
     assert load_site(newsroom.root, now).items[0].date.utcoffset().total_seconds() == 0
 
 
-def test_cached_item_is_a_plain_pickle_that_knows_its_lines(newsroom, now):
+def test_a_release_from_the_store_reads_its_full_text_and_lines_when_asked(newsroom, now):
     newsroom.release("a", "title: Eerste\ndate: 2026-11-20\n\nsummary: S.\nquotes:\n  - text: Mooi.\n    by: Anna\n")
     first = load_site(newsroom.root, now).items[0]
+    assert load_site(newsroom.root, now).items[0] is first   # the same process (smr serve): the item it has
+    site_module._loaded.clear()   # what a new process has
     cached = load_site(newsroom.root, now).items[0]
-    assert cached is not first and vars(cached).keys() == vars(first).keys()
-    assert pickle.loads(pickle.dumps(cached)).release == first.release
+    assert cached is not first and cached.full is None and cached.summary == first.summary
+    assert pickle.loads(pickle.dumps(cached)).release == first.release   # as a worker process gets it
+    assert cached.release == first.release
     assert cached.line_of("summary") == first.line_of("summary") == 4
     assert cached.line_of("quotes", 0, "by") == 7
 
@@ -67,27 +77,103 @@ def test_a_copied_newsroom_does_not_use_releases_cached_with_the_originals_paths
     assert load_site(copy, now).items[0].folder == copy / "releases" / "a"
 
 
-# ---------------------------------------------------------------- checked pickles
+# ---------------------------------------------------------------- the store
 
 
-def test_checked_pickle_reads_back_only_what_was_written_with_its_key(tmp_path):
-    path = tmp_path / "value.pickle"
-    assert store.write_checked(path, b"key", {"a": [1, 2]})
-    assert store.read_checked(path, b"key") == {"a": [1, 2]}
-    assert store.read_checked(path, b"another key") is None
-    data = path.read_bytes()
-    for damaged in (data[:-1], data[:len(data) // 2], b"", b"garbage" * 20,
-                    data[:40] + bytes([data[40] ^ 1]) + data[41:], data + b"\0"):
-        path.write_bytes(damaged)
-        assert store.read_checked(path, b"key") is None
-    path.unlink()
-    assert store.read_checked(path, b"key") is None
+@pytest.mark.parametrize("value", [
+    {"a": [1, 2.5, None, True], "b": {"c": "é"}}, {"x", "y"}, {("a", 1), ("b", 2)}, b"<item>\xc3\xa9</item>",
+    b"\xff\x00", dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))), dt.date(2026, 1, 2),
+    Problem("releases/a/release.yaml", 4, "title", "x"), {"$set": "text", "other": 1}, [],
+    {"embargoes": {"r1": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc), "r2": None}, "public": {"r1"}},
+])
+def test_kept_values_read_back_equal(value):
+    assert store.decode(store.encode(value)) == value
 
 
-def test_a_store_with_a_checksum_that_fits_but_no_dict_inside_is_empty(newsroom):
-    first = store.PickleStore(newsroom.root, "items", "k")
-    store.write_checked(first.path, first.key, ["not", "a", "dict"])
-    assert store.PickleStore(newsroom.root, "items", "k").data == {}
+def test_a_tuple_reads_back_as_a_list_and_what_has_no_json_is_refused():
+    assert store.decode(store.encode(("x", 1))) == ["x", 1]
+    with pytest.raises(TypeError):
+        store.encode(object())
+
+
+def test_a_kept_value_that_is_not_json_smr_wrote_is_refused():
+    for text in ("", "{", "[1, 2", '{"$set": 1}', '{"$datetime": "nope"}', '{"$problem": [1]}'):
+        with pytest.raises(ValueError):
+            store.decode(text)
+
+
+def test_a_damaged_row_is_a_miss(newsroom):
+    table = store.Store.of(newsroom.root).table("test", "k")
+    table.put("one", "sig", {"title": "Tweede"})
+    table.put("two", "sig", [1])
+    table.save()
+    db = sqlite3.connect(newsroom.root / ".smr-cache" / "state.sqlite")
+    with db:
+        db.execute("UPDATE entries SET value = replace(value, 'Tweede', 'TWeede') WHERE name = 'one'")
+    db.close()
+    again = store.Store.of(newsroom.root).table("test", "k")
+    assert again.get("one", "sig") is None and again.get("two", "sig") == [1]
+
+
+def test_nothing_is_ever_unpickled_or_unmarshalled():
+    """A planted cache file must never run code: no module of smr loads a pickle or marshal."""
+    import ast
+
+    found = []
+    for path in sorted((Path(__file__).parents[2] / "generator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("loads", "load", "Unpickler") and \
+                    isinstance(node.value, ast.Name) and node.value.id in ("pickle", "marshal", "dill", "shelve"):
+                found.append(f"{path.name}:{node.lineno}")
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                    a.name in ("shelve", "dill", "marshal") for a in node.names):
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []
+
+
+def test_a_planted_pickle_runs_no_code_and_a_foreign_database_is_rebuilt_with_a_notice(newsroom, tmp_path, caplog):
+    """What a planted file could do before: `.smr-cache/versions.pickle` was unpickled by any
+    `smr check`. Now no pickle is read, and a database that is not smr's is replaced."""
+    newsroom.release("a")
+    proof = tmp_path / "code-ran"
+    cache = newsroom.root / ".smr-cache"
+    cache.mkdir()
+    payload = pickle.dumps(Planted(str(proof)))
+    for name in ("versions.pickle", "items.pickle", "outputs-x.pickle", "state.sqlite"):
+        (cache / name).write_bytes(payload)
+    result = smr(newsroom, "check")
+    assert result.exit_code == 0 and not proof.exists()
+    assert smr(newsroom, "build").exit_code == 0 and not proof.exists()
+
+    clean = tmp_path / "clean"
+    shutil.copytree(newsroom.root, clean, ignore=shutil.ignore_patterns(".smr-cache", "_site"))
+    store.versions.cache_clear()
+    assert CliRunner().invoke(main, ["build", "--root", str(clean), "--now", NOW]).exit_code == 0
+    assert site_bytes(newsroom.site) == site_bytes(clean / "_site")
+
+    foreign = sqlite3.connect(cache / "state.sqlite.new")   # another program's database, well-formed
+    foreign.execute("CREATE TABLE entries (x)")
+    foreign.commit()
+    foreign.close()
+    store.Store.of(newsroom.root).close()
+    os.replace(cache / "state.sqlite.new", cache / "state.sqlite")
+    for extra in ("-wal", "-shm"):
+        (cache / f"state.sqlite{extra}").unlink(missing_ok=True)
+    with caplog.at_level("WARNING", logger="smr"):
+        assert smr(newsroom, "build").exit_code == 0
+    assert any("state.sqlite was not smr's" in r.getMessage() and "rebuilt" in r.getMessage()
+               for r in caplog.records), caplog.text
+    assert site_bytes(newsroom.site) == site_bytes(clean / "_site")
+
+
+class Planted:
+    """Unpickled, it writes a file: the proof that code ran."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.write_text, (Path(self.path), "ran"))
 
 
 def test_versions_are_the_installed_ones_and_a_new_one_is_a_new_cache(newsroom):
@@ -104,12 +190,11 @@ def test_versions_are_the_installed_ones_and_a_new_one_is_a_new_cache(newsroom):
     assert found["smr"] == importlib.metadata.version("smr")
     assert all(found[name] == importlib.metadata.version(name) for name in store.LIBRARIES)
 
-    memo = newsroom.root / ".smr-cache" / "versions.pickle"
-    installed, libraries = store.read_checked(memo, b"versions")
-    store.write_checked(memo, b"versions", (installed, {**libraries, "jinja2": "0.1"}))  # as if upgraded
+    kept = store.Store.of(newsroom.root).meta("versions")
+    store.Store.of(newsroom.root).set_meta("versions", {**kept, "libraries": {**kept["libraries"], "jinja2": "0.1"}})
     store.versions.cache_clear()   # what a new process does
     try:
-        assert store.PickleStore(newsroom.root, "items", "k").data == {}
+        assert store.Store.of(newsroom.root).table("releases", "k").names() == set()
         assert build(newsroom.root, now=now).written == 2, "with another Jinja, everything is rendered again"
     finally:
         store.versions.cache_clear()
@@ -163,7 +248,7 @@ def flip_middle(path: Path) -> None:
 
 
 def alter(path: Path) -> None:
-    """A change that leaves the file well-formed: r2's title in a pickle, a width in a
+    """A change that leaves the file well-formed: r2's title in the database, a width in a
     meta.json, else one letter of the word nearest the middle, in the other case."""
     import re
 
@@ -212,8 +297,7 @@ def test_damaged_cache_is_a_miss_never_a_traceback_or_a_wrong_site(room, tmp_pat
     mtime = touched.stat().st_mtime_ns
     kinds = damages(cache)
     names = " ".join(name for name, _ in kinds)
-    assert all(kind in names for kind in ("items.pickle", "versions.pickle", "outputs-", "build-", "meta.json",
-                                          ".webp", ".jpg", "jinja/")), names
+    assert all(kind in names for kind in ("state.sqlite", "meta.json", ".webp", ".jpg")), names
 
     for name, damage in kinds:
         shutil.rmtree(cache)
@@ -244,3 +328,56 @@ def test_the_site_shares_no_file_with_the_cache(room):
     shutil.rmtree(room.site)
     assert smr(room, "build").exit_code == 0
     assert site_bytes(room.site) == expected
+
+
+# ---------------------------------------------------------------- edits that keep size and times
+
+
+def clean_build(room, tmp_path) -> dict[str, bytes]:
+    """The site a clean build makes of the newsroom as it is now: a copy with no cache."""
+    clean = tmp_path / f"clean-{len(list(tmp_path.glob('clean-*')))}"
+    shutil.copytree(room.root, clean, ignore=shutil.ignore_patterns(".smr-cache", "_site"))
+    store.versions.cache_clear()
+    assert CliRunner().invoke(main, ["build", "--root", str(clean), "--now", NOW]).exit_code == 0
+    return site_bytes(clean / "_site")
+
+
+def same_size_png(path: Path, color: tuple) -> None:
+    """An uncompressed PNG: the same size in bytes whatever its colour."""
+    from PIL import Image
+
+    Image.new("RGB", (320, 200), color).save(path, "PNG", compress_level=0)
+
+
+def test_an_in_place_edit_that_keeps_size_and_modification_time_is_seen(room, tmp_path):
+    """As exiftool -P does to a photo from a camera card, or a same-size edit within one
+    timestamp tick: reuse keyed on size and mtime kept the old page (a wrong site, exit 0)."""
+    photo = room.root / "releases/r3/images/plain.png"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    same_size_png(photo, (200, 30, 30))
+    release = room.root / "releases/r3/release.yaml"
+    release.write_text(release.read_text("utf-8") + "images:\n  - file: images/plain.png\n    alt: Vlak\n", "utf-8")
+    assert smr(room, "build").exit_code == 0
+
+    for path, edit in ((release, lambda: release.write_text(
+                            release.read_text("utf-8").replace("Derde", "DERDE"), "utf-8")),
+                       (photo, lambda: same_size_png(photo, (30, 30, 200)))):
+        before = path.stat()
+        edit()
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))   # as exiftool -P leaves it
+        after = path.stat()
+        assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+        assert smr(room, "build").exit_code == 0
+        assert site_bytes(room.site) == clean_build(room, tmp_path), path.name
+    assert "DERDE" in (room.site / "r3/index.html").read_text("utf-8")
+
+
+def test_a_same_size_edit_right_after_a_build_is_seen(room, tmp_path):
+    """Within the file system's timestamp granularity of the build that hashed it, a file
+    is hashed again (racily clean, as git calls it), whatever its stats say."""
+    release = room.root / "releases/r2/release.yaml"
+    assert smr(room, "build").exit_code == 0
+    release.write_text(release.read_text("utf-8").replace("Tweede", "TWEEDE"), "utf-8")
+    assert smr(room, "build").exit_code == 0
+    assert "TWEEDE" in (room.site / "r2/index.html").read_text("utf-8")
+    assert site_bytes(room.site) == clean_build(room, tmp_path)

@@ -69,8 +69,8 @@ class Preview:
         except BaseException as exc:   # handed to the test, which then fails with it
             self.ready.put(exc)
 
-    def build(self) -> None:
-        build(self.root, now=clock_now(NOW))
+    def build(self, applying) -> None:
+        build(self.root, now=clock_now(NOW), applying=applying)
 
     def start(self) -> Preview:
         self.thread.start()

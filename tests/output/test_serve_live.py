@@ -7,6 +7,7 @@ Every wait is Playwright's own (expect, wait_for) or a bounded poll, never a fix
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -240,11 +241,16 @@ def test_a_request_waits_while_a_rebuild_is_applied(newsroom):
     applying, done = threading.Event(), threading.Event()
 
     class Gated(Preview):
-        def build(self) -> None:
-            super().build()
-            if "Nieuw." in (newsroom.root / "releases" / slug(1) / "release.yaml").read_text("utf-8"):
-                applying.set()
-                done.wait(DEADLINE)   # the new site is in place; the lock is still held
+        def build(self, put_in_place) -> None:
+            @contextlib.contextmanager
+            def gated():
+                with put_in_place():
+                    yield
+                    if "Nieuw." in (newsroom.root / "releases" / slug(1) / "release.yaml").read_text("utf-8"):
+                        applying.set()
+                        done.wait(DEADLINE)   # the new site is in place; the lock is still held
+
+            super().build(gated)
 
     running = Gated(newsroom.root).start()
     stream = urllib.request.urlopen(running.url + EVENTS_PATH.lstrip("/"), timeout=DEADLINE)
