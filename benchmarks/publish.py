@@ -1,12 +1,14 @@
 """Benchmark: smr publish against rclone sync and aws s3 sync, on a local SeaweedFS.
 
-A generated site of ~1000 release pages plus 8 originals of ~8 MB (~75 MB, ~1050 files).
+A generated site shaped like an smr build of ~1000 releases (each folder a page, its
+oembed.json and a contact's vCard) plus 8 originals of ~8 MB with renditions (~75 MB, ~3040
+files).
 Each tool gets fresh buckets; we time a cold upload and a no-op re-run, each as its own
 process (interpreter start, boto3's import and client creation included, as a user would
 see it), and print a table with the ratios to rclone. Not a test: run it by hand. rclone
 and the AWS CLI are timed when installed (apt-get install rclone; pip install awscli).
 
-    python3 benchmarks/publish.py [--pages 1000] [--originals 8] [--jobs 32] [--rounds 3]
+    python3 benchmarks/publish.py [--pages 1000] [--originals 8] [--jobs 32] [--rounds 3] [--links]
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 
-def make_site(root: Path, pages: int, originals: int) -> tuple[int, int]:
-    """A site shaped like an smr build: release folders with pages, renditions and originals."""
+def make_site(root: Path, pages: int, originals: int, links: bool = False) -> tuple[int, int]:
+    """A site shaped like an smr build: release folders with pages, renditions and originals.
+    With `links`, each page links to the index and the feed, as smr's do: a cold publish then
+    sends each page first as a stand-in without those links (plan.hold_back_links)."""
     rng = random.Random(42)
     words = "pers bericht winkel bakker brood team klant nieuws foto opening stad markt".split()
     (root / "assets").mkdir(parents=True)
@@ -39,7 +43,10 @@ def make_site(root: Path, pages: int, originals: int) -> tuple[int, int]:
         folder = root / f"2026-{n:04d}-release"
         folder.mkdir()
         text = " ".join(rng.choice(words) for _ in range(1500))
-        (folder / "index.html").write_text(f"<!doctype html><title>{n}</title><p>{text}</p>\n")
+        nav = '<a href="../">Nieuws</a><link rel="alternate" href="../feed.xml">' if links else ""
+        (folder / "index.html").write_text(f"<!doctype html><title>{n}</title>{nav}<p>{text}</p>\n")
+        (folder / "oembed.json").write_text(f'{{"version":"1.0","type":"rich","title":"{n}","html":"{text[:400]}"}}\n')
+        (folder / "contact.vcf").write_text(f"BEGIN:VCARD\nVERSION:4.0\nFN:Contact {n}\nEND:VCARD\n")
     for n in range(originals):
         folder = root / f"2026-{n:04d}-release"
         (folder / "hires").mkdir()
@@ -92,6 +99,7 @@ def main() -> None:
     parser.add_argument("--originals", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--links", action="store_true", help="pages link to the index and feed (stand-ins)")
     opts = parser.parse_args()
 
     from tests.s3server import ACCESS_KEY, SECRET_KEY, WeedServer
@@ -101,8 +109,9 @@ def main() -> None:
     server.start()
     try:
         site = work / "site"
-        count, size = make_site(site, opts.pages, opts.originals)
-        print(f"site: {count} files, {size / 1e6:.1f} MB; SeaweedFS at {server.endpoint}\n")
+        count, size = make_site(site, opts.pages, opts.originals, opts.links)
+        print(f"site: {count} files, {size / 1e6:.1f} MB; SeaweedFS at {server.endpoint}; "
+              f"load average at the start {os.getloadavg()[0]:.1f}\n")
         env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
         env.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY,
                    AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,

@@ -37,6 +37,7 @@ from generator.publish.reachable import api_endpoint, public_read_policy
 from generator.publish.reachable import check as readable
 from generator.publish.s3 import Connection, Target, explain
 from generator.text import human_bytes
+from generator.workers import cpu_count, start_method
 
 PUBLISH_DIR = "publish-site"        # the build that publish uploads, inside .smr-cache/
 HASH_CACHE = "publish-hashes.json"
@@ -500,12 +501,24 @@ def abort_uploads(s3, target: Target, conn: Connection, uploads: list[tuple[str,
 def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter) -> dict[str, str]:
     """Stage by stage, files of a stage in parallel; the first failure stops before the next stage.
 
+    Small files, the bulk of a site, go up from worker processes (`Uploaders`): botocore
+    spends about 2 ms of CPU on each request, so one process is held to one core by its
+    GIL. Large files and stand-ins go from threads here, with their progress as it goes.
+
     On a failure or an interruption (Ctrl-C, SIGTERM) the uploads still in flight stop at
     their next block: their progress hook raises, and boto3's managed transfer then aborts
     its multipart upload, so no parts are left behind (a kill -9 leaves them to the next
-    publish, which aborts them)."""
+    publish, which aborts them); the workers stop before their next file."""
     etags: dict[str, str] = {}
     stop = threading.Event()
+    stages = plan.by_stage()
+    held = [{f.key: plan.stand_ins.get(f.key) if f.target == "site" and number < pp.FINAL else None for f in stage}
+            for number, stage in enumerate(stages)]
+    small = [[f for f in stage if f.size <= SMALL_PUT and not held[number][f.key]]
+             for number, stage in enumerate(stages)]
+    # started before any thread here, so that the workers can be forked (workers.start_method)
+    crew = Uploaders(cfg.conn, UPLOAD_PROCESSES, reporter) \
+        if UPLOAD_PROCESSES > 1 and max(map(len, small)) >= PARALLEL_FROM else None
 
     def watched(sent: SentBytes):
         def progress(nbytes: int) -> None:
@@ -514,41 +527,56 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
             sent(nbytes)
         return progress
 
-    for number, stage in enumerate(plan.by_stage()):
-        if not stage:
-            continue
-        failure = None
-        pool = ThreadPoolExecutor(cfg.conn.jobs)
-        try:
+    def one(f: pp.LocalFile, progress, held_back):
+        if stop.is_set():
+            raise s3api.UploadStopped
+        return [upload_one(s3, targets[f.target], f, progress, held_back)], None
+
+    pool = ThreadPoolExecutor(cfg.conn.jobs)
+    try:
+        for number, stage in enumerate(stages):
+            if not stage:
+                continue
+            failure = None
             sent = {f.target + f.key: SentBytes(reporter, f) for f in stage}
-            held = {f.key: plan.stand_ins.get(f.key) if f.target == "site" and number < pp.FINAL else None
-                    for f in stage}
-            futures = {pool.submit(upload_one, s3, targets[f.target], f, watched(sent[f.target + f.key]),
-                                   held[f.key]): f for f in stage}
-            for future in as_completed(futures):
-                f = futures[future]
-                try:
-                    etag = future.result()
-                    if held[f.key]:   # a stand-in: the page itself follows in the last stage
-                        continue
-                    etags[f.target + f.key] = etag
-                except Exception as exc:  # noqa: BLE001 - turned into one clear line below
-                    if failure is None:
-                        failure = (exc, f)
+            crewed = small[number] if crew and len(small[number]) >= PARALLEL_FROM else []
+            futures = {crew.submit(targets, crewed[i:i + UPLOAD_BATCH]): crewed[i:i + UPLOAD_BATCH]
+                       for i in range(0, len(crewed), UPLOAD_BATCH)}
+            theirs = {id(f) for f in crewed}
+            futures |= {pool.submit(one, f, watched(sent[f.target + f.key]) if f.size > SMALL_PUT else None,
+                                    held[number][f.key]): [f] for f in stage if id(f) not in theirs}
+            try:
+                for future in as_completed(futures):
+                    batch = futures[future]
+                    try:
+                        done, failed = future.result()   # ETags in order, up to a failure: (exception, file)
+                    except Exception as exc:  # noqa: BLE001 - turned into one clear line below
+                        done, failed = [], (exc, batch[0])
+                    for f, etag in zip(batch, done):
+                        if held[number][f.key]:   # a stand-in: the page itself follows in the last stage
+                            continue
+                        etags[f.target + f.key] = etag
+                        sent[f.target + f.key].finish()
+                        reporter.uploaded(f)
+                    if failed and failure is None and not isinstance(failed[0], s3api.UploadStopped):
+                        failure = failed
                         stop.set()
+                        if crew:
+                            crew.stop()
                         for other in futures:
                             other.cancel()
-                    continue
-                sent[f.target + f.key].finish()
-                reporter.uploaded(f)
-        except BaseException:   # KeyboardInterrupt, or SIGTERM turned into one
-            stop.set()
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if failure:
-            exc, f = failure
-            raise explain(exc, targets[f.target], cfg.conn) from None
+            except BaseException:   # KeyboardInterrupt, or SIGTERM turned into one
+                stop.set()
+                if crew:
+                    crew.stop()
+                raise
+            if failure:
+                exc, f = failure
+                raise explain(exc, targets[f.target], cfg.conn) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if crew:
+            crew.close()
     return etags
 
 
@@ -569,6 +597,105 @@ def upload_one(s3, target: Target, f: pp.LocalFile, progress=None, held_back: se
         raise SmrError(f"{f.path}: changed while publishing; run smr publish again")
     return s3api.put_object(s3, target.bucket, key, body, f.headers, metadata, content_md5=f.content_md5,
                             progress=progress)
+
+
+# ---------------------------------------------------------------- upload worker processes
+
+SMALL_PUT = 1024 * 1024   # bytes: a file up to this size is one PUT without progress as it goes
+PARALLEL_FROM = 64        # small files in a stage before worker processes pay for themselves
+UPLOAD_BATCH = 16         # small files a worker takes at a time
+UPLOAD_PROCESSES = min(4, cpu_count())
+
+
+class Uploaders:
+    """Worker processes that PUT small files, each with a boto3 client and threads of its own.
+
+    They start once per publish (their clients are made once), ignore Ctrl-C (the publish
+    here stops them: `stop`, then `close`) and end with smr even after a kill -9. Retry
+    lines come back at once through a queue; a failure comes back as the first file's
+    problems in words, never as a traceback."""
+
+    def __init__(self, conn: Connection, processes: int, reporter: Reporter):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context(start_method())
+        self.stopped, self.said = context.Event(), context.SimpleQueue()
+        threads = max(1, conn.jobs // processes)
+        self.pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_uploader,
+                                        initargs=(replace(conn, jobs=threads), self.stopped, self.said))
+        self.pool.submit(int)   # start the workers now: they make their clients while the first stage goes up
+        notices = s3api.RetryNotices(0, reporter.retrying)   # one line for what several workers retry alike
+        self.listener = threading.Thread(target=self._tell, args=(notices.say_once,), daemon=True)
+        self.listener.start()
+
+    def _tell(self, say) -> None:
+        for line in iter(self.said.get, None):
+            say(line)
+
+    def submit(self, targets: dict, batch: list[pp.LocalFile]):
+        """A future of ([ETag of each file, in order, up to a failure], None or (SmrError, file))."""
+        return self.pool.submit(_upload_batch, [(targets[f.target], f) for f in batch])
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def close(self) -> None:
+        self.stopped.set()
+        try:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            self.said.put(None)
+            self.listener.join()
+
+
+_uploader = None   # in a worker process: (client, threads, stop event, connection), or why there is no client
+
+
+def _start_uploader(conn: Connection, stopped, said) -> None:
+    global _uploader
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C reaches the whole process group: smr decides
+    _end_with_parent()
+    try:
+        _uploader = (s3api.client(conn, said.put), ThreadPoolExecutor(conn.jobs), stopped, conn)
+    except Exception as exc:  # noqa: BLE001 - said in words by the first batch
+        _uploader = explain(exc, Target("", ""), conn)
+
+
+def _end_with_parent() -> None:
+    """End this worker as soon as the smr process that started it ends, even after a kill -9
+    (the pool's own shutdown never comes then): the parent's sentinel becomes ready. The
+    same watch as generator/workers.py's, whose pool cannot stay up across stages."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=lambda: (parent.join(), os._exit(1)), daemon=True).start()
+
+
+def _upload_batch(batch: list[tuple[Target, pp.LocalFile]]):
+    """In a worker: PUT each file of the batch (in parallel). Returns (their ETags in order, up
+    to the first failure; None, or that failure as one picklable line: (SmrError, file)).
+    A failure stops every worker before its next file: the publish stops."""
+    if isinstance(_uploader, SmrError):
+        return [], (_uploader, batch[0][1])
+    client, threads, stopped, conn = _uploader
+
+    def put(target: Target, f: pp.LocalFile) -> str:
+        if stopped.is_set():
+            raise s3api.UploadStopped
+        return upload_one(client, target, f)
+
+    etags = []
+    for (target, f), future in [(item, threads.submit(put, *item)) for item in batch]:
+        try:
+            etags.append(future.result())
+        except s3api.UploadStopped:
+            return etags, (s3api.UploadStopped(), f)
+        except Exception as exc:  # noqa: BLE001 - one line for people, sent back as data
+            stopped.set()
+            return etags, (explain(exc, target, conn), f)
+    return etags, None
 
 
 def delete_keys(s3, conn: Connection, target: Target, keys: list[str], reporter: Reporter) -> list[str]:

@@ -1050,3 +1050,229 @@ def test_settings_environment_overrides(room, s3, aws_env):
     assert (cfg.site.bucket, cfg.site.prefix) == ("other-bucket", "pre/")
     assert cfg.media_base_url == "https://cdn.example.org/x/"
     assert cfg.conn.endpoint_url == "http://127.0.0.1:9" and cfg.conn.path_style
+
+
+# ---------------------------------------------------------------- a large site: small files from worker processes
+
+def write_large_site(folder: Path, releases: int = 70, size: int = 2000) -> dict[str, bytes]:
+    """A built site shaped like smr's: per release a page, its oembed.json and a vCard (enough
+    small files per stage for the upload workers), a large asset, an index and a feed."""
+    files = {"assets/brochure.pdf": b"%PDF-1.4\n" + bytes(2 * 1024 * 1024),
+             "index.html": b"<!doctype html><title>index</title>\n", "feed.xml": b'<?xml version="1.0"?><rss/>\n'}
+    for n in range(releases):
+        slug = f"2026-01-{n:03d}-nieuws"
+        files[f"{slug}/index.html"] = f"<!doctype html><title>{n}</title><p>{'x' * size}</p>\n".encode()
+        files[f"{slug}/oembed.json"] = f'{{"version": "1.0", "title": "{n}", "html": "{"y" * size}"}}\n'.encode()
+        files[f"{slug}/contact.vcf"] = f"BEGIN:VCARD\nVERSION:4.0\nFN:{n}{'z' * size}\nEND:VCARD\n".encode()
+    for rel, data in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    return files
+
+
+def large_site_settings(s3, endpoint: str | None = None, bucket: str | None = None, max_attempts: int = 2):
+    from generator.publish.deploy import Settings
+    from generator.publish.s3 import Connection, Target
+
+    return Settings(Target.parse(f"s3://{bucket or s3.bucket('large')}/news/", "publish.site"), None, None,
+                    Connection(endpoint or s3.endpoint, "us-east-1", True, max_attempts=max_attempts),
+                    "https://pers.example.org/")
+
+
+def releases_in(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir() if p.name.startswith("2026-")}
+
+
+class StageRecorder:
+    """A publish Reporter that records the order of uploads and the retry lines."""
+
+    def __init__(self):
+        from generator.publish.deploy import Reporter
+
+        self.uploaded_files, self.retries, self.base = [], [], Reporter()
+
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+    def uploaded(self, f):
+        self.uploaded_files.append(f)
+
+    def retrying(self, line):
+        self.retries.append(line)
+
+
+def test_a_large_site_goes_up_from_worker_processes_in_order_with_every_header(s3, tmp_path):
+    from generator.publish import deploy
+    from generator.publish import plan as pp
+
+    site = tmp_path / "site"
+    files = write_large_site(site)
+    cfg = large_site_settings(s3)
+    client = make_client(s3)
+    recorder, stages = Recorder(client), StageRecorder()
+    report = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, client=client, reporter=stages,
+                                cache=tmp_path / "hashes.json")
+    assert report.uploaded == len(files)
+    assert set(recorder.puts()) == {"news/assets/brochure.pdf", "news/index.html", "news/feed.xml",
+                                    "news/" + pp.MANIFEST}, "a stage's many small files went up from the workers"
+    order = [f.stage for f in stages.uploaded_files]
+    assert order == sorted(order) and len(order) == len(files), "each stage whole before the next"
+    online = s3.objects(cfg.site.bucket, "news/")
+    for rel, data in files.items():
+        md5 = hashlib.md5(data).hexdigest()
+        assert online[f"news/{rel}"]["ETag"].strip('"') == md5, rel
+    for rel in ("2026-01-007-nieuws/index.html", "2026-01-007-nieuws/oembed.json", "2026-01-007-nieuws/contact.vcf"):
+        stored = head(s3, cfg.site.bucket, f"news/{rel}")
+        assert stored["Metadata"] == {"md5": hashlib.md5(files[rel]).hexdigest()}
+        assert (stored["ContentType"], stored["CacheControl"]) == (
+            pp.content_type(rel, site / rel), pp.SHORT), rel
+    manifest = json.loads(body(s3, cfg.site.bucket, "news/" + pp.MANIFEST))["objects"]
+    assert set(manifest) == set(files), "every upload, the workers' too, is in the manifest"
+    recorder.clear()
+    again = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, client=client,
+                               cache=tmp_path / "hashes.json")
+    assert (again.uploaded, again.skipped, recorder.puts()) == (0, len(files), [])
+
+
+def test_a_failure_in_an_upload_worker_is_one_line_and_stops_before_the_next_stage(s3, tmp_path, capfd):
+    from generator.publish import deploy
+    from generator.publish import plan as pp
+
+    site = tmp_path / "site"
+    write_large_site(site)
+    proxy = FaultyProxy(s3.endpoint, always="internal", when=lambda method, path: method == "PUT"
+                        and path.endswith(".vcf")).start()
+    stages = StageRecorder()
+    try:
+        cfg = large_site_settings(s3, proxy.endpoint)
+        with pytest.raises(SmrError) as info:
+            deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, reporter=stages,
+                               cache=tmp_path / "hashes.json")
+    finally:
+        proxy.shutdown()
+    message = str(info.value)
+    assert message == (f"newsroom.yaml: publish.site: s3://{cfg.site.bucket}/news/: InternalError: We encountered "
+                       f"an internal error. Please try again. ({proxy.endpoint})"), message
+    assert stages.uploaded_files and {f.stage for f in stages.uploaded_files} == {pp.ASSETS}
+    online = s3.objects(cfg.site.bucket, "news/")
+    assert not [k for k in online if k.endswith(("/index.html", ".xml"))], "no page went up after the failure"
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_retries_in_upload_workers_are_said(s3, tmp_path):
+    from generator.publish import deploy
+
+    site = tmp_path / "site"
+    files = write_large_site(site)
+    faulted = []
+
+    def some(method, path):   # the first PUT of three release pages fails once
+        if method == "PUT" and path.endswith("/oembed.json") and len(faulted) < 3 and path not in faulted:
+            faulted.append(path)
+            return True
+        return False
+
+    proxy = FaultyProxy(s3.endpoint, always="internal", when=some).start()
+    stages = StageRecorder()
+    try:
+        cfg = large_site_settings(s3, proxy.endpoint)
+        report = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, reporter=stages,
+                                    cache=tmp_path / "hashes.json")
+    finally:
+        proxy.shutdown()
+    assert report.uploaded == len(files) and len(faulted) == 3
+    assert stages.retries and set(stages.retries) == {"retrying (2/2): InternalError"}
+    online = s3.objects(cfg.site.bucket, "news/")
+    for path in faulted:
+        rel = path.split("/news/", 1)[1]
+        assert online[f"news/{rel}"]["ETag"].strip('"') == hashlib.md5(files[rel]).hexdigest()
+
+
+LARGE_PUBLISH = """
+import pathlib, sys
+sys.path.insert(0, {repo!r})
+from generator.publish.deploy import Settings, publish_dir, terminated_as_interrupted
+from generator.publish.s3 import Connection, Target
+site = pathlib.Path({site!r})
+cfg = Settings(Target.parse({target!r}, "publish.site"), None, None,
+               Connection({endpoint!r}, "us-east-1", True, max_attempts=2), "https://pers.example.org/")
+try:
+    with terminated_as_interrupted():   # as smr publish does
+        publish_dir(site, cfg, releases={{p.name for p in site.iterdir() if p.name.startswith("2026-")}}, held={{}})
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+@pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM", "SIGKILL"])
+def test_an_interrupted_publish_leaves_no_worker_process_and_no_page_before_its_files(s3, tmp_path, how):
+    """Ctrl-C reaches smr and its workers (the terminal's process group), SIGTERM and SIGKILL
+    smr alone; the workers end with it, nothing prints a traceback, and what went up is whole
+    stages: no release page is online before the assets of the stage before it."""
+    import signal
+
+    from tests.conftest import eventually
+    from tests.publish.proxies import SlowLink
+
+    site = tmp_path / "site"
+    files = write_large_site(site, size=20_000)
+    bucket = s3.bucket("stopped")
+    link = SlowLink(s3.endpoint, rate=40_000)   # about half a second a file
+    code = LARGE_PUBLISH.format(repo=str(Path(__file__).resolve().parents[2]), site=str(site),
+                                target=f"s3://{bucket}/news/", endpoint=link.endpoint)
+    errors = tmp_path / "stderr.txt"
+    try:
+        with open(errors, "wb") as stderr:
+            proc = subprocess.Popen([sys.executable, "-c", code], stderr=stderr, stdout=subprocess.DEVNULL,
+                                    start_new_session=True)
+            try:
+                workers = set()
+
+                def uploading():
+                    workers.update(alive(children(proc.pid)))
+                    return proc.poll() is not None or (len(workers) >= 2 and len(s3.objects(bucket, "news/")) > 5)
+                eventually(uploading, "the workers uploading", timeout=60)
+                assert proc.poll() is None, errors.read_text()
+                if how == "Ctrl-C":
+                    os.killpg(proc.pid, signal.SIGINT)
+                else:
+                    proc.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
+                code = proc.wait(timeout=30)
+                eventually(lambda: not alive(workers), "the workers ending with smr", timeout=20)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    finally:
+        link.close()
+    said = errors.read_text()
+    assert code == (130 if how != "SIGKILL" else -signal.SIGKILL) and "Traceback" not in said, said
+    online = {k[len("news/"):] for k in s3.objects(bucket, "news/")} - {".smr-manifest.json"}
+    assert online and online < set(files)
+    if any(k.endswith("/index.html") for k in online):
+        assert {k for k in files if k.endswith((".json", ".vcf")) or k.startswith("assets/")} <= online
