@@ -66,12 +66,13 @@ def gps_tags(path: Path) -> dict:
     return {k: v for k, v in exiftool(path).items() if "gps" in k.lower()}
 
 
-def png_with_chunk(path: Path, kind: bytes, body: bytes) -> Path:
-    """A PNG with one more chunk right after IHDR (as exiftool and cameras place eXIf)."""
+def png_with_chunk(path: Path, kind: bytes, body: bytes, after_idat: bool = False) -> Path:
+    """A PNG with one more chunk right after IHDR (as exiftool and cameras place eXIf), or
+    right before IEND (after the picture data, where Pillow's header read does not look)."""
     data = picture(path, "PNG").read_bytes()
-    ihdr_end = 8 + 12 + struct.unpack(">I", data[8:12])[0]
+    at = len(data) - 12 if after_idat else 8 + 12 + struct.unpack(">I", data[8:12])[0]
     chunk = struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    path.write_bytes(data[:ihdr_end] + chunk + data[ihdr_end:])
+    path.write_bytes(data[:at] + chunk + data[at:])
     return path
 
 
@@ -249,3 +250,140 @@ def test_strip_gps_per_photo_without_a_newsroom_default(newsroom):
     assert "GPS" not in newsroom.run("check").output
     assert newsroom.run("build", "--now", "2026-11-25T10:00+01:00").exit_code == 0
     assert not has_gps(newsroom.site / "r/hires/gps.jpg")
+
+
+# ---------------------------------------------------------------- every container
+
+def tiff_with_gps() -> bytes:
+    """An EXIF block with GPS as it sits in a PNG eXIf chunk: the TIFF structure, no header."""
+    block = exif_with_gps().tobytes()
+    return block[len(b"Exif\x00\x00"):] if block.startswith(b"Exif\x00\x00") else block
+
+
+def raw_profile(kind: str, block: bytes) -> bytes:
+    """ImageMagick's raw profile text: newline, type, newline, length in 8 places, newline,
+    the block in hex, 72 digits a line."""
+    digits = block.hex()
+    return f"\n{kind}\n{len(block):8d}\n" + "\n".join(digits[i:i + 72] for i in range(0, len(digits), 72)) + "\n"
+
+
+def png_with_text(path: Path, kind: bytes, keyword: str, text: bytes, after_idat: bool = False) -> Path:
+    """A PNG with one text chunk (tEXt, zTXt or compressed iTXt) before or after the picture data."""
+    body = {b"tEXt": keyword.encode() + b"\x00" + text,
+            b"zTXt": keyword.encode() + b"\x00\x00" + zlib.compress(text),
+            b"iTXt": keyword.encode() + b"\x00\x01\x00\x00\x00" + zlib.compress(text)}[kind]
+    return png_with_chunk(path, kind, body, after_idat)
+
+
+def png_after_idat(path: Path, kind: bytes, body: bytes) -> Path:
+    return png_with_chunk(path, kind, body, after_idat=True)
+
+
+def jpeg_with_gps_in_extended_xmp(path: Path) -> Path:
+    """exiftool moves what does not fit in the 64 kB main XMP segment into extended XMP
+    segments, largest namespace last: an exif: namespace of 63 kB beside 9 kB of dc: puts the
+    position there, not in the main packet."""
+    picture(path, "JPEG")
+    long = "y" * 9000
+    fields = ["GPSProcessingMethod", "GPSAreaInformation", "GPSMapDatum", "GPSSatellites",
+              "ImageUniqueID", "RelatedSoundFile", "SpectralSensitivity"]
+    subprocess.run(["exiftool", "-q", "-overwrite_original", "-XMP-dc:Title=Kort", f"-XMP-dc:Description={long}", "-XMP-dc:Creator=Piet Bakker",
+                    "-XMP-exif:GPSLatitude=51.92N", "-XMP-exif:GPSLongitude=4.47E",
+                    *(f"-XMP-exif:{name}={long}" for name in fields), path], check=True)
+    data = path.read_bytes()
+    assert b"http://ns.adobe.com/xmp/extension/" in data
+    main = data[data.index(b"http://ns.adobe.com/xap/1.0/"):data.index(b"http://ns.adobe.com/xmp/extension/")]
+    assert b"GPSLatitude" not in main   # the position is in the extended part only
+    return path
+
+
+def containers(folder: Path) -> dict[str, Path]:
+    """Each place a hostile probe hid a position that exiftool reads and Pillow's header does not."""
+    folder.mkdir(parents=True, exist_ok=True)
+    exif = b"Exif\x00\x00" + tiff_with_gps()
+    xmp = XMP_GPS.encode()
+    made = {f"raw exif profile in {kind.decode()}": png_with_text(folder / f"raw-{kind.decode()}.png", kind,
+                                                                  "Raw profile type exif", raw_profile("exif", exif).encode())
+            for kind in (b"tEXt", b"zTXt", b"iTXt")}
+    made["raw APP1 profile (EXIF)"] = png_with_text(folder / "raw-app1.png", b"zTXt", "Raw profile type APP1",
+                                                    raw_profile("APP1", exif).encode())
+    made["raw APP1 profile (XMP)"] = png_with_text(folder / "raw-app1-xmp.png", b"zTXt", "Raw profile type APP1",
+                                                   raw_profile("APP1", b"http://ns.adobe.com/xap/1.0/\x00" + xmp).encode())
+    made["raw xmp profile"] = png_with_text(folder / "raw-xmp.png", b"zTXt", "Raw profile type xmp",
+                                            raw_profile("xmp", xmp).encode())
+    made["XMP in tEXt"] = png_with_text(folder / "xmp-text.png", b"tEXt", "XML:com.adobe.xmp", xmp)
+    made["XMP in zTXt"] = png_with_text(folder / "xmp-ztxt.png", b"zTXt", "XML:com.adobe.xmp", xmp)
+    made["XMP iTXt after IDAT"] = png_with_text(folder / "xmp-late.png", b"iTXt", "XML:com.adobe.xmp", xmp, True)
+    made["eXIf after IDAT"] = png_after_idat(folder / "exif-late.png", b"eXIf", tiff_with_gps())
+    made["JPEG extended XMP"] = jpeg_with_gps_in_extended_xmp(folder / "extended.jpg")
+    return made
+
+
+KEPT = {"IFD0:Artist": "Piet Bakker", "XMP-dc:Creator": "Piet Bakker"}
+
+
+@needs_exiftool
+def test_gps_in_every_container_is_found_and_removed(tmp_path):
+    """exiftool reads a position in each; smr finds it, and the stripped copy has none
+    (exiftool reads no GPS tag and no new warning), with the rest of the block kept."""
+    for where, original in containers(tmp_path / "in").items():
+        before = exiftool("-n", original)
+        assert any("GPSLatitude" in k for k in before), where   # the hidden position is real
+        assert gps_in(original), where
+        copy = tmp_path / "out" / original.name
+        copy.parent.mkdir(exist_ok=True)
+        copy_without_gps(original, copy)
+        after = exiftool("-n", copy)
+        assert {k: v for k, v in after.items() if "gps" in k.lower()} == {}, where
+        assert gps_in(copy) == [], where
+        warnings = lambda t: {k: v for k, v in t.items() if "Warning" in k or "Error" in k}  # noqa: E731
+        assert warnings(after) == warnings(before), where
+        for tag, value in KEPT.items():
+            if tag in before:
+                assert after.get(tag) == value, (where, tag)
+        with Image.open(original) as a, Image.open(copy) as b:
+            assert a.tobytes() == b.tobytes(), where   # not re-encoded
+        if original.suffix == ".jpg":
+            assert len(copy.read_bytes()) == len(original.read_bytes())
+            assert after["XMP-exif:ImageUniqueID"] == before["XMP-exif:ImageUniqueID"]  # the extended part is read
+
+
+@needs_exiftool
+def test_a_raw_profile_is_read_as_exiftool_reads_it(tmp_path):
+    """Without its header no reader takes the text for a profile; capital digits are read,
+    as exiftool reads them."""
+    text = raw_profile("exif", b"Exif\x00\x00" + tiff_with_gps())
+    headless = png_with_text(tmp_path / "headless.png", b"zTXt", "Raw profile type exif", text[1:].encode())
+    assert gps_tags(headless) == {} and gps_in(headless) == []
+    odd = text[:text.index("\n", 12) + 1] + text[text.index("\n", 12) + 1:].upper()   # capitals: exiftool reads them
+    shouting = png_with_text(tmp_path / "upper.png", b"tEXt", "Raw profile type exif", odd.encode())
+    assert gps_tags(shouting) and gps_in(shouting) == ["EXIF"]
+    copy_without_gps(shouting, tmp_path / "copy.png")
+    assert gps_tags(tmp_path / "copy.png") == {} and exiftool(tmp_path / "copy.png")["IFD0:Artist"] == "Piet Bakker"
+
+
+@needs_exiftool
+def test_check_warns_and_strip_gps_cleans_every_container(newsroom):
+    """`smr check` names each photo; with strip_gps the published original and its media-kit
+    copy carry no position that exiftool reads."""
+    made = containers(newsroom.root / "releases/r/images")
+    photos = list(made.values())
+    entries = "".join(f"  - file: images/{p.name}\n    alt: Foto {i}\n" for i, p in enumerate(photos))
+    newsroom.release("r", HEAD + entries)
+    check = newsroom.run("check")
+    assert check.exit_code == 0, check.output
+    for i, photo in enumerate(photos):
+        assert re.search(rf"images\[{i}\]\.file: images/{re.escape(photo.name)} contains GPS coordinates "
+                         r"\((EXIF|XMP)", check.stderr), photo.name
+
+    newsroom.write("newsroom.yaml", (newsroom.root / "newsroom.yaml").read_text() + "publish:\n  strip_gps: true\n")
+    check = newsroom.run("check")
+    assert check.exit_code == 0 and "GPS" not in check.output
+    result = newsroom.run("build", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(newsroom.site / "r/hires/r-photos.zip") as kit:
+        for photo in photos:
+            published = newsroom.site / "r/hires" / photo.name
+            assert gps_tags(published) == {}, photo.name
+            assert kit.read(photo.name) == published.read_bytes(), photo.name
+            assert has_gps(photo)   # the local file keeps its GPS
