@@ -311,8 +311,23 @@ def _private_folder(folder: Path) -> None:
 
 
 def _refuse_public(root: Path, path: Path) -> None:
-    """Never write personal data where a build or upload would pick it up."""
+    """Never write personal data where a build or upload would pick it up: the newsroom's
+    published folders (`_site/` even before a first build), smr's cache (publish and
+    previews build their sites there), and any folder that holds a site smr built, wherever
+    a build's -o put it (every build writes its marker file at the site's root)."""
+    from generator.files import CACHE_DIR
+    from generator.output.swap import SITE_MARKER
+
+    shown = display_path(path, root)
+    private = "write the mail merge somewhere private (default: outreach/exports/)"
     for public in ("_site", "releases", "assets"):
         if path.is_relative_to((root / public).resolve()):
-            raise SmrError(f"--output {path}: inside {public}/, which is published; "
-                           "write the mail merge somewhere private (default: outreach/exports/)")
+            raise SmrError(f"--output {shown}: inside {public}/, which is published, and the list of e-mail "
+                           f"addresses would be published with it; {private}")
+    if path.is_relative_to((root / CACHE_DIR).resolve()):
+        raise SmrError(f"--output {shown}: inside {CACHE_DIR}/, where smr builds the sites it publishes, and "
+                       f"the list of e-mail addresses could be published with them; {private}")
+    for folder in (path, *path.parents):
+        if (folder / SITE_MARKER).is_file():
+            raise SmrError(f"--output {shown}: inside {display_path(folder, root)}, a site smr built (it holds "
+                           f"{SITE_MARKER}), and the list of e-mail addresses would be published with it; {private}")

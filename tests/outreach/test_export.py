@@ -147,12 +147,47 @@ def test_a_draft_is_not_pitched(tmp_path, feed_server):
     assert result.exit_code == 1 and "is a draft: pitch it when it is final" in result.output
 
 
-def test_export_refuses_to_write_into_the_published_site(fetched):
-    target = fetched.root / "_site" / "merge.csv"
-    result = smr("outreach", "export", "--root", str(fetched.root), NL_SLUG, "-o", str(target))
+@pytest.mark.parametrize("fmt", ["csv", "eml"])
+@pytest.mark.parametrize("where,why", [
+    ("_site/merge", "inside _site/, which is published"),                          # not built yet
+    (".smr-cache/publish-site/merge", "inside .smr-cache/, where smr builds the sites it publishes"),
+    (".smr-cache/merge", "inside .smr-cache/, where smr builds the sites it publishes"),
+])
+def test_export_refuses_to_write_into_the_published_site(fetched, fmt, where, why):
+    target = fetched.root / (where + (".csv" if fmt == "csv" else ""))
+    result = smr("outreach", "export", "--root", str(fetched.root), NL_SLUG, "--format", fmt, "-o", str(target))
     assert result.exit_code == 1
-    assert "inside _site/, which is published" in result.output
+    assert result.stderr.strip().splitlines() == [
+        f"error: --output {where + ('.csv' if fmt == 'csv' else '')}: {why}, and the list of e-mail addresses "
+        f"{'would' if where.startswith('_site') else 'could'} be published with {'it' if where.startswith('_site') else 'them'}; "
+        "write the mail merge somewhere private (default: outreach/exports/)"]
     assert not target.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "eml"])
+def test_export_refuses_a_folder_a_build_wrote(fetched, tmp_path, fmt):
+    """Wherever `smr build -o` put a site (its marker file at the root), nothing goes in it."""
+    import shutil
+
+    room = tmp_path / "newsroom"
+    shutil.copytree(fetched.root, room)
+    site = tmp_path / "elsewhere"
+    built = smr("build", "--root", str(room), "-o", str(site), "--now", "2026-11-25T10:00+01:00")
+    assert built.exit_code == 0, built.output
+    assert (site / ".smr-site").is_file()
+    for target in (site / "merge", site / "mail" / "deep" / "merge"):
+        target = target.with_suffix(".csv") if fmt == "csv" else target
+        result = smr("outreach", "export", "--root", str(room), NL_SLUG, "--format", fmt, "-o", str(target))
+        assert result.exit_code == 1
+        assert result.stderr.strip().splitlines() == [
+            f"error: --output {target}: inside {site}, a site smr built (it holds .smr-site), and the list of "
+            "e-mail addresses would be published with it; write the mail merge somewhere private "
+            "(default: outreach/exports/)"]
+        assert not target.exists() and not (site / "mail").exists()
+    private = tmp_path / "private" / ("merge.csv" if fmt == "csv" else "drafts")
+    assert smr("outreach", "export", "--root", str(room), NL_SLUG, "--format", fmt, "-o", str(private),
+               "--now", BEFORE_EMBARGO).exit_code == 0
+    assert private.exists()
 
 
 def test_default_export_goes_to_the_private_outreach_folder(fetched):
