@@ -77,7 +77,7 @@ def feed_of(parsed) -> Feed:
                           date=date, links=list(dict.fromkeys(links))))
     posts.sort(key=lambda p: (p.date or dt.date.min), reverse=True)
     feed = parsed.get("feed", {})
-    return Feed(title=feed.get("title", ""), language=base_language(feed.get("language")),
+    return Feed(title=html_text(feed.get("title", ""))[0], language=base_language(feed.get("language")),
                 posts=posts)
 
 

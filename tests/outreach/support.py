@@ -32,6 +32,31 @@ HOSTILE_FEEDS = {   # what fuzzing found to break `smr outreach fetch` (issue #1
         '<description>&lt;a href="http://xn--bcher-kva.example/"&gt;IDN link&lt;/a&gt; #webcare</description>'
         '</item></channel></rss>'),
 }
+HEADER_ROW = "email,name,blog,blog_url,feed_url,topics,language,notes,opt_out\n"
+MANY_POSTS = 520    # more than the MAX_LIST (500) entries a coverage.yaml may hold
+LONG_TITLE = "Testbedrijf start een webcareteam " * 12   # 408 characters: more than MAX_TITLE
+WIDE_NAME = "\U0001F642" * 6000                        # more than MAX_TEXT, four bytes each in UTF-8
+
+
+def many_posts(feed_title: str) -> str:
+    """One blog with MANY_POSTS posts that all link to the Dutch release, one a day back from
+    26 November 2026: a feed that once made a coverage.yaml no check would accept."""
+    import datetime as dt
+    from email.utils import format_datetime
+    from xml.sax.saxutils import escape
+
+    newest = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+    items = "".join(
+        f"<item><title>{escape(LONG_TITLE)}{i}</title><link>https://veel.example.nl/{i}</link>"
+        f"<pubDate>{format_datetime(newest - dt.timedelta(days=i))}</pubDate>"
+        f"<description>&lt;a href=\"https://pers.example.org/2026-11-24-webcareteam/\"&gt;het nieuws&lt;/a&gt;"
+        f"</description></item>" for i in range(MANY_POSTS))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(feed_title)}'
+            f'</title><link>https://veel.example.nl/</link>{items}</channel></rss>')
+
+
+HOSTILE_FEEDS["/hostile/many.xml"] = many_posts("Veel over webcare")
+HOSTILE_FEEDS["/hostile/many-wide.xml"] = many_posts("Veel \x85 " + WIDE_NAME)   # a C1 control, then 6,000 wide
 IDN_BLOG = (f'<html><head><link rel="alternate" type="application/rss+xml" href="{IDN_FEED}">'
             '</head><body>A blog whose feed lives on an IDN host</body></html>')
 

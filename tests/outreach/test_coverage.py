@@ -137,3 +137,42 @@ def test_example_newsroom_list_stays_private(tmp_path):
     emails = addresses(REPO / "outreach" / "bloggers.csv")
     assert all(e.endswith(("@example.org", "@example.nl")) for e in emails)
     assert_no_address(out, emails)
+
+
+@pytest.mark.parametrize("feed,kept,limit", [
+    ("many.xml", 500, "500 entries"),       # more posts than entries
+    ("many-wide.xml", None, "10 MB"),       # 500 entries whose blog name is 20 kB each: more than the bytes
+])
+def test_one_feed_with_too_many_posts_cannot_stop_the_build(tmp_path, feed_server, feed, kept, limit):
+    """What `smr coverage` writes always passes `smr check`: the newest posts that fit, titles
+    and blog names within their limits, and a line saying how many were left out."""
+    from generator.newsroom import limits
+    from tests.outreach.support import HEADER_ROW, MANY_POSTS, WIDE_NAME, make_newsroom
+
+    room = make_newsroom(tmp_path / "newsroom", feed_server.base)
+    room.write("outreach/bloggers.csv", HEADER_ROW + f"veel@example.nl,Veel Schrijver,,,{feed_server.base}/hostile/{feed}\n")
+    assert smr("outreach", "fetch", "--root", str(room.root), "--timeout", "5").exit_code == 0
+    result = smr("coverage", "--root", str(room.root), NL_SLUG)
+    assert result.exit_code == 0, result.output
+    entries = yaml.safe_load(coverage_file(room.root).read_text("utf-8"))
+    kept = kept or len(entries)
+    assert len(entries) == kept <= limits.MAX_LIST and kept > 400
+    assert coverage_file(room.root).stat().st_size <= limits.MAX_FILE_BYTES
+    assert [e["url"] for e in entries] == [f"https://veel.example.nl/{i}" for i in range(kept)]   # the newest
+    assert all(len(e["title"]) <= limits.MAX_TITLE and e["title"].endswith("…") for e in entries)
+    assert all(len(e["site"]) <= limits.MAX_TEXT for e in entries)
+    (site,) = {e["site"] for e in entries}
+    assert site == "Veel over webcare" if feed == "many.xml" else (site.endswith(WIDE_NAME[:100] + "…")
+                                                                   and len(site) == limits.MAX_TEXT)
+    assert result.output.splitlines()[0] == f"Added {kept} posts to releases/{NL_SLUG}/coverage.yaml:"
+    assert result.output.splitlines()[-1] == (
+        f"Left out {MANY_POSTS - kept} older posts found: releases/{NL_SLUG}/coverage.yaml holds at most "
+        f"{limit} (docs/press-item.md, Limits); remove entries from it to make room for them.")
+
+    check = smr("check", "--root", str(room.root))
+    assert check.exit_code == 0, check.output
+    before = coverage_file(room.root).read_bytes()
+    again = smr("coverage", "--root", str(room.root), NL_SLUG)   # the file is full: nothing added, said so
+    assert again.exit_code == 0 and coverage_file(room.root).read_bytes() == before
+    assert again.output.splitlines()[0] == f"No new coverage added ({kept} already listed)."
+    assert smr("build", "--root", str(room.root), "--now", AFTER).exit_code == 0
