@@ -6,7 +6,7 @@ through the pool's initializer, so nothing depends on a forked child inheriting 
 memory: the same code runs with fork, forkserver and spawn (Linux, macOS, Windows).
 
 Workers never outlive smr: a build killed with SIGKILL cannot shut its pool down, so each
-worker watches smr from the start (`_die_with_parent`), two ways. On Linux the kernel sends
+worker watches smr from the start (`die_with_parent`), two ways. On Linux the kernel sends
 the worker SIGTERM when its parent process ends (prctl PR_SET_PDEATHSIG), even while the
 worker is deep in Pillow's C code. Everywhere, a thread in the worker waits on
 multiprocessing's parent sentinel (the end of a pipe from smr, or smr's process handle on
@@ -77,12 +77,13 @@ def start_method() -> str:
 
 def _start_worker(function, context) -> None:
     global _task
-    _die_with_parent()
+    die_with_parent()
     _task = (function, context)
 
 
-def _die_with_parent() -> None:
-    """End this worker when the smr process that started the pool ends (see the module's docstring)."""
+def die_with_parent() -> None:
+    """End this worker when the smr process that started it ends (see the module's docstring);
+    for the pools of others too (publish keeps one up for a whole upload)."""
     import multiprocessing
 
     parent = multiprocessing.parent_process()   # its sentinel is ready once that process has ended

@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from generator.errors import Problem, SmrError
 from generator.files import LockTimeout, cache_dir, file_lock
+from generator.output.incremental import recorded_digests
 from generator.publish import plan as pp
 from generator.publish import s3 as s3api
 from generator.publish import websub
@@ -37,10 +38,9 @@ from generator.publish.reachable import api_endpoint, public_read_policy
 from generator.publish.reachable import check as readable
 from generator.publish.s3 import Connection, Target, explain
 from generator.text import human_bytes
-from generator.workers import cpu_count, start_method
+from generator.workers import cpu_count, die_with_parent, start_method
 
 PUBLISH_DIR = "publish-site"        # the build that publish uploads, inside .smr-cache/
-HASH_CACHE = "publish-hashes.json"
 LOCK_FILE = "publish.lock"          # inside .smr-cache/: held by the publish (or status) running
 LOCK_TIMEOUT = 15 * 60              # seconds a second publish waits for the first
 ENV = {"site": "SMR_PUBLISH_SITE", "media": "SMR_PUBLISH_MEDIA", "media_base_url": "SMR_MEDIA_BASE_URL",
@@ -224,7 +224,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
         public, held = {i.slug for i in site.public}, held_reasons(site)
         report = publish_dir(out, cfg, releases=public, embargoed=set(held), held=held,
                              dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
-                             reporter=hooks, client=client, cache=cache_dir(root) / HASH_CACHE,
+                             reporter=hooks, client=client, digests=recorded_digests(root, out),
                              new_buckets=made if dry_run else set())
     report.notes = notes + report.notes
     websub.announce(site, report)   # feeds it uploaded: tell the newsroom's WebSub hub
@@ -338,16 +338,18 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                 embargoed: set[str] = frozenset(), held: dict[str, str] | None = None,
                 dry_run: bool = False, delete: bool = False,
                 max_deletes: int = 25, yes: bool = False, reporter: Reporter | None = None,
-                client=None, cache: Path | None = None, include=None, manifest: bool = True,
+                client=None, digests: dict | None = None, include=None, manifest: bool = True,
                 remove_previews: bool = True, new_buckets: set[str] = frozenset()) -> PublishReport:
     """Upload a built site folder: the takedowns, the diff, the order, the deletes, the
     manifests. `held` (slug -> reason) turns takedowns on; `releases` are the public ones.
-    `new_buckets` are taken as empty without asking (a dry run of --create-buckets)."""
+    `new_buckets` are taken as empty without asking (a dry run of --create-buckets).
+    `digests` is the build's output record of the folder (site path -> MD5 and ETag): only
+    the files it names are published, with those hashes; without it every file is read."""
     started = time.perf_counter()
     reporter = reporter if isinstance(reporter, OneAtATime) else OneAtATime(reporter or Reporter())
     targets = targets_of(cfg)
     s3, files, remotes = gather(site_dir, cfg, releases=releases, embargoed=embargoed, include=include,
-                                cache=cache, client=client, manifest=manifest, new_buckets=new_buckets,
+                                digests=digests, client=client, manifest=manifest, new_buckets=new_buckets,
                                 retrying=reporter.retrying)
     plan = pp.plan(files, remotes, delete=delete, public=releases if held is not None else None, held=held)
     pp.hold_back_links(plan, remotes["site"])
@@ -404,7 +406,7 @@ def targets_of(cfg: Settings) -> dict[str, Target]:
 
 
 def gather(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None, embargoed: set[str] = frozenset(),
-           include=None, cache: Path | None = None, client=None, manifest: bool = True,
+           include=None, digests: dict | None = None, client=None, manifest: bool = True,
            new_buckets: set[str] = frozenset(), retrying=None):
     """The two sides a plan compares: the local files with their MD5s, and each target's
     listing and manifest (fetched while the local side is read). Returns (client, files, remotes)."""
@@ -419,7 +421,7 @@ def gather(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None, e
 
     with ThreadPoolExecutor(1) as pool:
         remote = pool.submit(remote_side)   # creating the client and listing overlap reading the local side
-        files = _local_files(site_dir, cfg, releases, embargoed, include, cache)
+        files = _local_files(site_dir, cfg, releases, embargoed, include, digests)
         s3, remotes = remote.result()
     if cfg.media and cfg.media.bucket == cfg.site.bucket and cfg.media.prefix.startswith(cfg.site.prefix):
         # the media area is not the site's to judge
@@ -427,18 +429,16 @@ def gather(site_dir: Path, cfg: Settings, *, releases: set[str] | None = None, e
     return s3, files, remotes
 
 
-def _local_files(site_dir: Path, cfg: Settings, releases, embargoed, include, cache) -> list[pp.LocalFile]:
-    """The files to publish with their MD5s; refuses a folder holding an embargoed release."""
+def _local_files(site_dir: Path, cfg: Settings, releases, embargoed, include, digests) -> list[pp.LocalFile]:
+    """The files to publish with their MD5s; refuses a folder holding an embargoed release.
+    With the build's record (`digests`), a file the build did not write is never published
+    (a stray file in the folder, say a mail merge someone saved there)."""
     files = [f for f in pp.scan(site_dir, releases, media=cfg.media is not None)
-             if include is None or include(f.rel)]
+             if (include is None or include(f.rel)) and (not digests or f.rel in digests)]
     held = sorted(f.rel for f in files if f.rel.split("/")[0] in embargoed)
     if held:
         raise SmrError(f"{site_dir}: holds {held[0]}, part of a release under embargo; nothing was uploaded")
-    hashes = pp.HashCache(cache)
-    try:
-        hashes.fill(files)
-    finally:
-        hashes.save()
+    pp.HashCache(digests).fill(files)
     return files
 
 
@@ -655,22 +655,11 @@ _uploader = None   # in a worker process: (client, threads, stop event, connecti
 def _start_uploader(conn: Connection, stopped, said) -> None:
     global _uploader
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C reaches the whole process group: smr decides
-    _end_with_parent()
+    die_with_parent()
     try:
         _uploader = (s3api.client(conn, said.put), ThreadPoolExecutor(conn.jobs), stopped, conn)
     except Exception as exc:  # noqa: BLE001 - said in words by the first batch
         _uploader = explain(exc, Target("", ""), conn)
-
-
-def _end_with_parent() -> None:
-    """End this worker as soon as the smr process that started it ends, even after a kill -9
-    (the pool's own shutdown never comes then): the parent's sentinel becomes ready. The
-    same watch as generator/workers.py's, whose pool cannot stay up across stages."""
-    import multiprocessing
-
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=lambda: (parent.join(), os._exit(1)), daemon=True).start()
 
 
 def _upload_batch(batch: list[tuple[Target, pp.LocalFile]]):

@@ -312,48 +312,29 @@ def _sniff_xml(path: Path) -> str:
 # ---------------------------------------------------------------- hashes
 
 class HashCache:
-    """MD5s of local files keyed by path, size and mtime, so an unchanged site is not re-read."""
+    """The MD5 and ETag of each local file: from the output record of the build that wrote the
+    site (`recorded`: site path -> (MD5, ETag), output.incremental.recorded_digests), so an
+    unchanged site is not read again; a file the record does not name is read."""
 
-    def __init__(self, path: Path | None):
-        self.path = path
-        self.entries: dict[str, list] = self._load(path) if path else {}
-        self.dirty = False
-
-    @staticmethod
-    def _load(path: Path) -> dict[str, list]:
-        """Entries [size, mtime_ns, md5, etag] by path; anything unreadable or odd is a miss."""
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict):
-            return {}
-        return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 4
-                and all(isinstance(x, int) for x in v[:2]) and all(isinstance(x, str) for x in v[2:])}
+    def __init__(self, recorded: dict[str, tuple[str, str]] | None = None):
+        self.recorded = recorded or {}
 
     def fill(self, files: list[LocalFile], jobs: int = 4) -> None:
-        missing, kept = [], {}
+        missing = []
         for f in files:
-            hit = self.entries.get(str(f.path))
-            if hit and hit[0] == f.size and hit[1] == f.mtime_ns:
-                f.md5, f.etag = hit[2], hit[3]
-                kept[str(f.path)] = hit
+            known = self.recorded.get(f.rel)
+            if known:
+                f.md5, f.etag = known
             else:
                 missing.append(f)
-        if len(kept) != len(self.entries):   # forget files that are gone
-            self.entries, self.dirty = kept, True
         if not missing:
             return
         with ThreadPoolExecutor(jobs) as pool:
             for f, (md5, etag) in zip(missing, pool.map(lambda m: digests(m.path), missing)):
                 f.md5, f.etag = md5, etag
-                self.entries[str(f.path)] = [f.size, f.mtime_ns, md5, etag]
-        self.dirty = True
 
     def save(self) -> None:
-        if not (self.path and self.dirty):
-            return
-        atomic_write(self.path, json.dumps(self.entries, separators=(",", ":")))
+        """Nothing to keep: the build keeps the digests, with the files it writes."""
 
 
 # ---------------------------------------------------------------- the diff

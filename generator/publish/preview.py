@@ -16,6 +16,7 @@ from pathlib import Path
 from generator import previews
 from generator.errors import SmrError
 from generator.files import cache_dir
+from generator.output.incremental import recorded_digests
 from generator.publish import plan as pp
 from generator.publish.deploy import (OneAtATime, Reporter, client_for, delete_keys, fetch, publish_dir, publish_lock,
                                       settings)
@@ -61,6 +62,7 @@ def _preview(root: Path, release: str, cfg, now, remove: bool, reporter, client)
     build(root, out, now=now, preview=True, home_url=cfg.base_url, progress=reporter.photos)
     publish_dir(out, replace(cfg, site=target, media=None), releases={item.slug},
                 reporter=reporter, client=s3, manifest=False, remove_previews=False,
+                digests=recorded_digests(root, out),
                 include=lambda rel: rel.startswith((item.slug + "/", "assets/")))
     link = f"{cfg.base_url}{pp.PREVIEW_DIR}/{token}/{item.slug}/"
     previews.remember(root, item.slug, link)   # for the pitch: outreach export links it

@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.files import cache_dir
 from generator.publish import plan as pp
-from generator.publish.deploy import (ENV, HASH_CACHE, build_public, gather, held_reasons, local_time,
+from generator.output.incremental import recorded_digests
+from generator.publish.deploy import (ENV, build_public, gather, held_reasons, local_time,
                                       publish_lock, settings)
 
 CURRENT = "online and current"
@@ -70,7 +70,7 @@ def status(root: Path, *, now, endpoint_url: str | None = None, offline: bool = 
         cfg, client, out, site = build_public(root, cfg, now, client)
         public, held = {i.slug for i in site.public}, held_reasons(site)
         _, files, remotes = gather(out, cfg, releases=public, embargoed=set(held),
-                                   cache=cache_dir(root) / HASH_CACHE, client=client)
+                                   digests=recorded_digests(root, out), client=client)
     plan = pp.plan(files, remotes, delete=False, public=public, held=held)
     report.releases = states(site)
     online(report, plan, files, remotes, public)

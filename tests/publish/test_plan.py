@@ -284,30 +284,15 @@ def test_scan_skips_dotfiles_and_symlinks(tmp_path):
     assert [f.rel for f in pp.scan(tmp_path, {"r"}, media=False)] == ["r/index.html"]
 
 
-def test_hash_cache_is_reused_by_size_and_mtime_and_a_damaged_one_is_a_miss(tmp_path):
-    page = tmp_path / "site" / "index.html"
-    page.parent.mkdir()
-    page.write_text("<p>een</p>")
-    cache = tmp_path / "hashes.json"
-
-    def hashed():
-        files = pp.scan(tmp_path / "site", set(), media=False)
-        hashes = pp.HashCache(cache)
-        hashes.fill(files)
-        hashes.save()
-        return files[0].md5
-
-    assert hashed() == hashlib.md5(b"<p>een</p>").hexdigest()
-    entry = json.loads(cache.read_text())[str(page)]
-    entry[2] = "0" * 32   # a cached digest for this size and mtime is believed...
-    cache.write_text(json.dumps({str(page): entry}))
-    assert hashed() == "0" * 32
-    page.write_text("<p>twee</p>")   # ...until the file changes
-    assert hashed() == hashlib.md5(b"<p>twee</p>").hexdigest()
-    for damaged in ("{ damaged", "[]", json.dumps({str(page): [1, 2]}), json.dumps({str(page): "x"})):
-        cache.write_text(damaged)
-        assert hashed() == hashlib.md5(b"<p>twee</p>").hexdigest()
-    assert json.loads(cache.read_text())[str(page)][2] == hashlib.md5(b"<p>twee</p>").hexdigest()
+def test_hashes_come_from_the_build_record_and_a_file_it_does_not_name_is_read(tmp_path):
+    for name, text in (("index.html", "<p>een</p>"), ("extra.html", "<p>twee</p>")):
+        (tmp_path / "site").mkdir(exist_ok=True)
+        (tmp_path / "site" / name).write_text(text)
+    files = pp.scan(tmp_path / "site", set(), media=False)
+    pp.HashCache({"index.html": ("a" * 32, "b" * 32)}).fill(files)   # as the build recorded it
+    found = {f.rel: (f.md5, f.etag) for f in files}
+    assert found["index.html"] == ("a" * 32, "b" * 32)   # not read again
+    assert found["extra.html"] == (hashlib.md5(b"<p>twee</p>").hexdigest(),) * 2
 
 
 # ---------------------------------------------------------------- links that would not resolve

@@ -181,6 +181,19 @@ def test_private_and_source_files_are_never_uploaded(room, s3):
             assert b"blogger@example.net" not in body(s3, room.site_bucket if key.startswith("news/") else room.media_bucket, key)
 
 
+def test_a_stray_file_in_the_folder_publish_builds_is_never_uploaded(room, s3):
+    """Publish uploads what the build recorded writing, nothing else: a mail merge saved into
+    .smr-cache/publish-site (by hand or by a mistaken -o) stays private on the next publish."""
+    publish(room)
+    stray = room.root / ".smr-cache" / "publish-site" / "pitch.csv"
+    stray.write_text("email\nblogger@example.net\n", "utf-8")
+    (stray.parent / SLUG / "notes.html").write_text("<p>private</p>", "utf-8")
+    publish(room)
+    keys = [*s3.objects(room.site_bucket), *s3.objects(room.media_bucket)]
+    assert not [k for k in keys if k.endswith(("pitch.csv", "notes.html"))], keys
+    assert any(k.endswith(f"{SLUG}/index.html") for k in keys)
+
+
 def test_plain_build_keeps_local_download_links(room, s3):
     assert room.run("build", "--now", "2026-11-25T10:00+01:00").exit_code == 0
     html = (room.site / SLUG / "index.html").read_text("utf-8")
@@ -1110,8 +1123,7 @@ def test_a_large_site_goes_up_from_worker_processes_in_order_with_every_header(s
     cfg = large_site_settings(s3)
     client = make_client(s3)
     recorder, stages = Recorder(client), StageRecorder()
-    report = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, client=client, reporter=stages,
-                                cache=tmp_path / "hashes.json")
+    report = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, client=client, reporter=stages)
     assert report.uploaded == len(files)
     assert set(recorder.puts()) == {"news/assets/brochure.pdf", "news/index.html", "news/feed.xml",
                                     "news/" + pp.MANIFEST}, "a stage's many small files went up from the workers"
@@ -1129,8 +1141,7 @@ def test_a_large_site_goes_up_from_worker_processes_in_order_with_every_header(s
     manifest = json.loads(body(s3, cfg.site.bucket, "news/" + pp.MANIFEST))["objects"]
     assert set(manifest) == set(files), "every upload, the workers' too, is in the manifest"
     recorder.clear()
-    again = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, client=client,
-                               cache=tmp_path / "hashes.json")
+    again = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, client=client)
     assert (again.uploaded, again.skipped, recorder.puts()) == (0, len(files), [])
 
 
@@ -1146,8 +1157,7 @@ def test_a_failure_in_an_upload_worker_is_one_line_and_stops_before_the_next_sta
     try:
         cfg = large_site_settings(s3, proxy.endpoint)
         with pytest.raises(SmrError) as info:
-            deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, reporter=stages,
-                               cache=tmp_path / "hashes.json")
+            deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, reporter=stages)
     finally:
         proxy.shutdown()
     message = str(info.value)
@@ -1176,8 +1186,7 @@ def test_retries_in_upload_workers_are_said(s3, tmp_path):
     stages = StageRecorder()
     try:
         cfg = large_site_settings(s3, proxy.endpoint)
-        report = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, reporter=stages,
-                                    cache=tmp_path / "hashes.json")
+        report = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, reporter=stages)
     finally:
         proxy.shutdown()
     assert report.uploaded == len(files) and len(faulted) == 3
