@@ -67,6 +67,26 @@ def test_bad_now_is_a_user_error(newsroom):
     assert "--now 'tomorrow': use a date-time such as 2026-11-25T10:00+01:00" in result.output
 
 
+@pytest.mark.parametrize("value", ["0001-01-01T00:00+00:00", "9999-12-31T23:59+00:00", "0999-12-31T23:59+00:00"])
+def test_a_now_at_the_ends_of_the_calendar_is_refused_alike(newsroom, value):
+    """Case 8: `--now 0001-01-01T00:00+00:00` passed check and ended build in an
+    OverflowError (the news sitemap looks two days back)."""
+    newsroom.release("a")
+    for command in ("check", "build"):
+        result = newsroom.run(command, "--now", value)
+        assert result.exit_code == 1, result.output
+        assert result.output == (f"error: --now {value!r}: give a date-time between the years 1000 and 9998, "
+                                 "such as 2026-11-25T10:00+01:00\n")
+
+
+def test_the_first_and_last_now_build(newsroom):
+    newsroom.release("a")
+    for value in ("1000-01-01T00:00+00:00", "9998-12-31T23:59:59+00:00"):
+        for command in ("check", "build"):
+            result = newsroom.run(command, "--now", value)
+            assert result.exit_code == 0, result.output
+
+
 def test_build_reports_and_quiet(newsroom):
     newsroom.release("a")
     result = newsroom.run("build")
@@ -124,6 +144,30 @@ def test_new_never_overwrites(newsroom):
     assert result.exit_code == 1
     assert "already exists; nothing was changed" in result.output
     assert path.read_text().endswith("# my edits\n")
+
+
+def test_new_never_leaves_a_release_folder_without_its_release_yaml(newsroom, monkeypatch):
+    """Case 7: a folder under releases/ without release.yaml is an error, so `smr new` must
+    never leave one, even when killed half-way (here: release.yaml cannot be written and
+    no clean-up runs, as after a kill)."""
+    import pathlib
+    import shutil
+
+    real_write = pathlib.Path.write_text
+
+    def killed(self, *args, **kwargs):
+        if self.name == "release.yaml":
+            raise OSError(28, "No space left on device")   # stopped here; a kill would leave the same
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_text", killed)
+    monkeypatch.setattr(shutil, "rmtree", lambda *args, **kwargs: None)
+    assert newsroom.run("new", "Half gemaakt", "--now", "2026-11-20T12:00+01:00").exit_code == 1
+    monkeypatch.undo()
+    assert list((newsroom.root / "releases").iterdir()) == []
+    result = newsroom.run("new", "Half gemaakt", "--now", "2026-11-20T12:00+01:00")
+    assert result.exit_code == 0, result.output
+    assert newsroom.run("check").exit_code == 0
 
 
 def test_installed_command_has_no_traceback_for_bad_input(newsroom):

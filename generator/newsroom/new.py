@@ -4,6 +4,7 @@ prefilled translation of an existing release."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import shutil
 from pathlib import Path
@@ -53,16 +54,58 @@ def new_release(root: Path, title: str, now: dt.datetime, *, date: str | None = 
         text = _translation(source, folder, title.strip(), language, date, embargo, now)
     else:
         text = _from_template(root, title.strip(), date or day, language, embargo, now)
-    folder.mkdir(parents=True)
+    _make_whole(root, folder, lambda made: _fill(made, source, text))
+    return folder / RELEASE_FILE
+
+
+def _fill(folder: Path, source, text: str) -> None:
+    (folder / "images").mkdir()
+    if source is not None:
+        _copy_files(source, folder)
+    (folder / RELEASE_FILE).write_text(text, "utf-8")
+
+
+def _make_whole(root: Path, folder: Path, fill) -> None:
+    """Make `folder` whole or not at all: filled beside the state store (.smr-cache/, always
+    safe to delete) and moved into releases/ in one step, so that no command (and no kill)
+    ever meets a release folder without its release.yaml, which is an error. Where releases/
+    is on another disk than the cache, made in place (and removed again on any error)."""
+    import os
+    import tempfile
+
+    from generator.files import cache_dir
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    cache = cache_dir(root)
+    cache.mkdir(parents=True, exist_ok=True)
+    made = Path(tempfile.mkdtemp(prefix="new-", dir=cache))
     try:
-        (folder / "images").mkdir()
-        if source is not None:
-            _copy_files(source, folder)
-        (folder / RELEASE_FILE).write_text(text, "utf-8")
+        fill(made)
+        os.chmod(made, 0o777 & ~_umask())
+        try:
+            os.rename(made, folder)   # an existing empty folder would be replaced: checked above
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV,):
+                if folder.exists():
+                    raise SmrError(f"{display_path(folder, root)} already exists; nothing was changed") from None
+                raise
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+    folder.mkdir()
+    try:
+        fill(folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)   # nothing half-made is left behind
         raise
-    return folder / RELEASE_FILE
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def yaml_template(root: Path, name: str):
@@ -170,20 +213,21 @@ def _copy_files(source, folder: Path) -> None:
     """Documents and the body file the original names, copied beside the translation (copies,
     not links: editing one never changes the other). Photos are not copied: the translation
     uses the original's (`_shared_photo`)."""
-    from generator.newsroom.model import resolved
+    import posixpath
+
+    from generator.newsroom.paths import usable_file
 
     data = source.data
     names = [d.get("file") for d in data.get("documents", []) if isinstance(d, dict)]
     names.append(data.get("body_file"))
     for name in names:
-        if not isinstance(name, str):
+        if not isinstance(name, str) or posixpath.normpath(name).startswith(("../", "/")):
             continue
-        try:
-            origin = resolved(source.folder / name)
-        except ValueError:   # a symlink loop: the check of the original reports it
+        name = posixpath.normpath(name)
+        try:   # the rule of every path: nothing outside its folder, nothing but a readable file
+            origin = usable_file(source.folder / name, source.folder, "the release folder", name)
+        except ValueError:   # the check of the original reports it
             continue
-        if not origin.is_relative_to(source.folder) or not origin.is_file():
-            continue   # the check of the original reports it; nothing outside its folder is copied
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():

@@ -52,7 +52,7 @@ def entries(site) -> list[dict]:
 def recent(dated: list[tuple[str, dt.datetime]], now: dt.datetime) -> list[str]:
     """Of (slug, date) pairs of public releases, newest first, the slugs the news sitemap
     lists at `now`: dated within the last two days, not later than now, at most NEWS_MAX."""
-    return [slug for slug, date in dated if now - NEWS_WINDOW <= date <= now][:NEWS_MAX]
+    return [slug for slug, date in dated if dt.timedelta(0) <= now - date <= NEWS_WINDOW][:NEWS_MAX]   # never past year 1
 
 
 def news_language(language: str) -> str:
