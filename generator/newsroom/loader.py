@@ -63,10 +63,24 @@ class Document:
 def read_text(path: Path, shown: str) -> str:
     """Read a file as UTF-8, naming the line of the first byte that is not; a file over
     MAX_FILE_BYTES is refused before it is read."""
+    import os
+    import stat
+
+    from generator.newsroom.paths import os_error_words
     from generator.text import human_bytes
 
-    with open(path, "rb") as f:
-        raw = f.read(MAX_FILE_BYTES + 1)
+    try:   # opened without waiting (a named pipe would block), read only if a regular file
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise SmrError(os_error_words(exc, Path(shown).name), file=shown) from None
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise SmrError("is not a regular file (a folder, a named pipe or a device); replace it with "
+                           "the file itself", file=shown)
+        try:
+            raw = f.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise SmrError(os_error_words(exc, Path(shown).name), file=shown) from None
     if len(raw) > MAX_FILE_BYTES:
         raise SmrError(f"the file is larger than {human_bytes(MAX_FILE_BYTES)}; smr reads text files "
                        "up to that size: is this the right file?", file=shown)
@@ -220,10 +234,13 @@ class _Builder:
             return node.value
         what = _TAG_WORDS.get(node.tag, "value")
         try:
-            return self.constructor.construct_object(node, deep=True)
-        except (ValueError, OverflowError) as exc:
-            raise SmrError(f"not a valid {what}: {exc}", file=self.shown, line=line,
-                           field=_dotted(loc)) from None
+            value = self.constructor.construct_object(node, deep=True)
+            if isinstance(value, int) and not isinstance(value, bool):
+                str(value)   # a number too long to be shown as text again (a hex one can be)
+            return value
+        except (ValueError, OverflowError):
+            raise SmrError(f"not a valid {what}: {_value_words(node.tag, node.value)}", file=self.shown,
+                           line=line, field=_dotted(loc)) from None
         except (LookupError, AttributeError, TypeError, yaml.YAMLError):
             # e.g. `!!timestamp nope`: PyYAML's constructors assume the text already matched
             shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
@@ -260,6 +277,42 @@ class _Builder:
             self.lines[loc + (key,)] = key_line
             result[key] = self.build(value_node, loc + (key,))
         return result
+
+
+_TIMESTAMP = re.compile(r"\s*(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+                        r"(?:(?:[Tt]|[ \t]+)(?P<hour>\d{1,2}):(?P<minute>\d{2}):(?P<second>\d{2})(?:\.\d*)?"
+                        r"(?:[ \t]*(?P<zone>Z|[-+](?P<zh>\d{1,2})(?::?(?P<zm>\d{2}))?))?)?\s*$")
+_DATE_FORM = "write it as 2026-11-24 or 2026-11-24T09:00:00+01:00"
+
+
+def _value_words(tag: str, text: str) -> str:
+    """Why a scalar could not be read as its type, in smr's words (never the library's)."""
+    import calendar
+    import sys
+
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    if tag == "tag:yaml.org,2002:int":
+        digits = sum(c.isalnum() for c in text)
+        limit = sys.get_int_max_str_digits() or 4300
+        return (f"a number of {digits:,} digits, more than smr reads (at most {limit:,}); if it is meant as "
+                "text, put it in straight double quotes")
+    if tag != "tag:yaml.org,2002:timestamp":
+        return repr(shown)
+    found = _TIMESTAMP.match(text)
+    if found is None:
+        return f"{shown!r}; {_DATE_FORM}"
+    year, month, day = int(found["year"]), int(found["month"]), int(found["day"])
+    if not 1 <= month <= 12:
+        return f"{shown!r} has no month {month} (months run from 1 to 12); {_DATE_FORM}"
+    if not 1 <= year or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return (f"{shown!r}: {calendar.month_name[month]} {year} has no day {day}; {_DATE_FORM}")
+    if found["hour"] is not None and (int(found["hour"]) > 23 or int(found["minute"]) > 59
+                                      or int(found["second"]) > 59):
+        return f"{shown!r}: there is no such time of day (hours run to 23, minutes and seconds to 59)"
+    if found["zh"] is not None and (int(found["zh"]) > 23 or int(found["zm"] or 0) > 59):
+        return (f"{shown!r}: the time zone offset {found['zone']} does not exist; offsets run from -23:59 to "
+                "+23:59, e.g. +01:00 for Amsterdam in winter")
+    return f"{shown!r}; {_DATE_FORM}"
 
 
 def _dotted(loc: tuple) -> str:

@@ -8,6 +8,7 @@ path and date rules can be checked without any global state.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 import typing
 from pathlib import Path
@@ -299,22 +300,26 @@ Email = Annotated[str, AfterValidator(_email)]
 
 
 def _inside(info: ValidationInfo | dict, base_key: str, value: str) -> str:
-    """A relative path that must stay inside the folder named by `base_key` and exist."""
+    """A relative path that must stay inside the folder named by `base_key` and be a file smr
+    can read there (newsroom/paths.py `usable_file`, the one rule for every path); given back
+    normalised (`images/../images/x.jpg` is `images/x.jpg`), as every later step uses it."""
+    from generator.newsroom.paths import name_too_long, usable_file
+
     context = info if isinstance(info, dict) else info.context
     base: Path = (context or {}).get(base_key)
     where = "the release folder" if base_key == "folder" else "the newsroom folder"
     if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
         raise ValueError(f"must be a path relative to {where}, not an absolute path")
-    if ".." in Path(value).parts:
+    if (words := name_too_long(value)) is not None:
+        raise ValueError(words)
+    normal = posixpath.normpath(value)
+    if normal == ".." or normal.startswith("../"):
         raise ValueError(f"must not leave {where} ('..')")
-    if base is None:
-        return value
-    target = base / value
-    if not resolved(target).is_relative_to(base.resolve()):
-        raise ValueError(f"is a symlink that points outside {where}")
-    if not target.is_file():
-        raise ValueError(f"file not found: {value}")
-    return value
+    if normal == ".":
+        raise ValueError("names a folder, not a file; give the path of a file in it")
+    if base is not None:
+        usable_file(base / normal, base, where, normal)
+    return normal
 
 
 def resolved(path: Path) -> Path:
@@ -342,18 +347,23 @@ SHARED_PHOTO_HELP = "a photo of a translation is given as ../<its folder>/images
 def _photo_file(value: str, info: ValidationInfo) -> str:
     """A photo in the release folder, or one of a translation's: `../<its folder>/<path>` (that
     the folder is a translation is checked with the other releases, newsroom/site.py)."""
+    from generator.newsroom.paths import name_too_long
+
+    if (words := name_too_long(value)) is not None:
+        raise ValueError(words)
     if not value.replace("\\", "/").startswith("../"):
         return _inside(info, "folder", value)
-    parts = Path(value).parts
+    normal = posixpath.normpath(value)
+    parts = Path(normal).parts
     if len(parts) < 3 or ".." in parts[1:] or parts[1] in (".", ""):
         raise ValueError(f"must not leave the release folder ('..'); {SHARED_PHOTO_HELP}")
     folder: Path | None = (info.context or {}).get("folder")
     if folder is not None:
         partner = folder.parent / parts[1]
-        if partner.resolve() == folder.resolve() or not partner.is_dir():
+        if resolved(partner) == folder.resolve() or not partner.is_dir():
             raise ValueError(f"{value}: no release folder {parts[1]!r} beside this one; {SHARED_PHOTO_HELP}")
         _inside({"folder": partner}, "folder", str(Path(*parts[2:])))
-    return value
+    return normal
 
 
 PhotoFile = Annotated[str, AfterValidator(_photo_file)]
@@ -542,6 +552,10 @@ class Release(Strict):
         for value in values:
             if value.startswith(("/", "\\")) or "://" in value:
                 raise ValueError(f"{value!r}: give the translation's folder, e.g. ../2026-11-24-news-en")
+            from generator.newsroom.paths import name_too_long
+
+            if (words := name_too_long(value, "folder")) is not None:
+                raise ValueError(words)
             if folder is not None:
                 target = resolved(folder / value)
                 if target.parent != folder.resolve().parent or target == folder.resolve():

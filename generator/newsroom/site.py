@@ -234,14 +234,17 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     problems: list[Problem] = []
     warnings: list[Problem] = []
     items: list[Item] = []
+    failed: set[str] = set()   # folders whose problems are said there, and nowhere else
     for name, signature in signatures.items():
         item = cached[name] or loaded[name]
         if isinstance(item, DraftProblems):   # an unfinished draft never blocks the others
             warnings.extend(replace(p, message=f"{p.message} (a draft: not built until fixed)")
                             for p in item.problems)
+            failed.add(name)
             continue
         if isinstance(item, SmrError):
             problems.extend(item.problems)
+            failed.add(name)
             continue
         if cached[name] is None:
             item.origin = origin
@@ -249,7 +252,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
         item.translations = []
         item.signature = signature
         items.append(item)
-    problems.extend(_cross_checks(root, items))
+    problems.extend(_cross_checks(root, items, failed))
     kept.keep_only({i.folder.name for i in items})
     kept.save()
     _loaded.clear()   # one newsroom's items at a time
@@ -258,6 +261,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
     warnings.extend(p for item in items for p in item.summary.warnings)
     warnings.extend(p for item in items for p in future_update(item, now))
+    warnings.extend(p for item in items for p in far_future(item, now))
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview,
                 warnings=sorted(warnings))
 
@@ -314,9 +318,13 @@ def _load_release(context: tuple, name: str) -> "Item | SmrError":
 def declares_draft(folder: Path) -> bool:
     """Whether release.yaml says `draft: true`, read from its text: a draft too broken to
     parse as YAML is still a draft."""
+    from generator.newsroom.limits import MAX_FILE_BYTES
+    from generator.newsroom.paths import usable_file
+
     try:
-        text = (folder / RELEASE_FILE).read_text("utf-8", errors="replace")
-    except OSError:
+        with open(usable_file(folder / RELEASE_FILE, folder, "the release folder"), "rb") as f:
+            text = f.read(MAX_FILE_BYTES).decode("utf-8", errors="replace")
+    except (ValueError, OSError):   # not a file smr reads: its own error says so
         return False
     return _DRAFT_LINE.search(text) is not None
 
@@ -347,12 +355,72 @@ def future_update(item: Item, now: dt.datetime) -> list[Problem]:
                     "then; give the time the correction was made")]
 
 
+FAR_AHEAD = dt.timedelta(days=366)
+
+
+def far_future(item: Item, now: dt.datetime) -> list[Problem]:
+    """A `date` or `embargo` more than a year after now: most likely a mistyped year (2062 for
+    2026, 9999): a warning, as a release may be written well ahead."""
+    found = []
+    for name, when, effect in (("date", item.summary.date, "the page would show that date and list the "
+                                "release above every other"),
+                               ("embargo", item.summary.embargo, "the release stays unpublished until then")):
+        if when is not None and when - now > FAR_AHEAD:
+            found.append(Problem(item.source, item.line_of(name), name,
+                                 f"{when.isoformat()} is more than a year after now ({now.date().isoformat()}): "
+                                 f"{effect}; is the year right?"))
+    return found
+
+
+def check_release_folder(root: Path, folder: Path) -> Path:
+    """release.yaml of the release folder `folder`, when smr can read it; else SmrError in
+    words: a folder under releases/ is a release, so one that cannot be read as one is an
+    error, never skipped (the rule of newsroom/paths.py `usable_file` for every path)."""
+    from generator.newsroom.paths import os_error_words, usable_file
+    from generator.store import scan_folder
+    from generator.text import did_you_mean
+
+    shown_folder = display_path(folder, root)
+    try:
+        resolved_folder = Path(os.path.realpath(folder, strict=True))
+    except OSError as exc:
+        raise SmrError(os_error_words(exc, folder.name), file=shown_folder) from None
+    if not resolved_folder.is_relative_to(os.path.realpath(root)):
+        raise SmrError(f"is a symlink that points outside the newsroom folder ({resolved_folder}); move the "
+                       f"release into {RELEASES_DIR}/ instead of linking to it", file=shown_folder)
+    try:
+        names = [e.name for e in scan_folder(folder)]
+    except PermissionError:
+        raise SmrError("the folder cannot be opened: permission denied; give read access to it "
+                       "(e.g. chmod a+rx)", file=shown_folder) from None
+    except OSError as exc:
+        raise SmrError(os_error_words(exc, folder.name), file=shown_folder) from None
+    path = folder / RELEASE_FILE
+    if RELEASE_FILE not in names:
+        near = did_you_mean(RELEASE_FILE, names)
+        if near is not None:
+            raise SmrError(f"smr reads a release from {RELEASE_FILE} only: did you mean {RELEASE_FILE}? "
+                           "rename this file", file=display_path(folder / near, root))
+        what = "is empty" if not names else f"has no {RELEASE_FILE}"
+        raise SmrError(f"{what}: every folder in {RELEASES_DIR}/ is a release; write its {RELEASE_FILE} "
+                       "(smr new makes one) or remove the folder", file=shown_folder)
+    try:
+        return usable_file(path, folder, "the release folder", RELEASE_FILE,
+                           instead=f"a release is read from the file {RELEASE_FILE} in its folder: put that file "
+                                   "in its place")
+    except ValueError as exc:
+        raise SmrError(str(exc), file=display_path(path, root)) from None
+
+
 def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
     shown = display_path(folder / RELEASE_FILE, root)
-    doc = load_yaml(folder / RELEASE_FILE, shown)
+    doc = load_yaml(check_release_folder(root, folder), shown)
     context = {"root": root, "folder": folder, "tz": newsroom.tz}
     release, problems = validate(Release, doc, context)
-    coverage, coverage_problems = _load_coverage(root, folder, context)
+    try:
+        coverage, coverage_problems = _load_coverage(root, folder, context)
+    except SmrError as exc:   # coverage.yaml unreadable: said with the release's own problems
+        coverage, coverage_problems = [], exc.problems
     SmrError.collect(problems + coverage_problems)
     body = release.body or ""
     if release.body_file:
@@ -381,10 +449,17 @@ def _read_body(root: Path, path: Path) -> str:
 
 def _load_coverage(root: Path, folder: Path, context: dict) -> tuple[list[Coverage], list[Problem]]:
     """coverage.yaml is written by `smr coverage`; the build merges it with release.yaml."""
+    from generator.newsroom.paths import usable_file
+
     path = folder / COVERAGE_FILE
-    if not path.is_file():
+    shown = display_path(path, root)
+    if not os.path.lexists(path):
         return [], []
-    doc = load_yaml(path, display_path(path, root), expect=list, allow_empty=True)
+    try:
+        usable_file(path, folder, "the release folder", COVERAGE_FILE)
+    except ValueError as exc:
+        raise SmrError(str(exc), file=shown) from None
+    doc = load_yaml(path, shown, expect=list, allow_empty=True)
     wrapped = Document(data={"coverage": doc.data}, file=doc.file,
                        lines={("coverage",) + k: v for k, v in doc.lines.items()})
     try:
@@ -394,13 +469,18 @@ def _load_coverage(root: Path, folder: Path, context: dict) -> tuple[list[Covera
                     for e in exc.errors()]
 
 
-def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
-    """Rules that span releases: unique slugs, and translations that point back to real items."""
+def _cross_checks(root: Path, items: list[Item], failed: set[str] = frozenset()) -> list[Problem]:
+    """Rules that span releases: unique slugs, and translations that point back to real items.
+
+    Each problem is said once, where it is: a release that failed validation (`failed`, by
+    folder name) has its own errors, so its translations get none about it."""
     problems = []
     seen: dict[str, Item] = {}
     by_folder = {i.folder: i for i in items}  # the model checked that translations are siblings
+    releases = root / RELEASES_DIR
     # Folders the site itself uses: assets, tag feeds, previews, one per language's feeds.
     reserved = {"assets", "tags", "_preview"} | {i.language.lower() for i in items}
+    links: list[tuple[Item, Item]] = []
     for item in items:
         if item.slug in reserved:
             problems.append(Problem(item.source, 1, "", f"the folder name {item.folder.name!r} is an address "
@@ -408,45 +488,51 @@ def _cross_checks(root: Path, items: list[Item]) -> list[Problem]:
         if item.slug in seen:
             problems.append(Problem(item.source, 1, "", f"folder name gives the same address "
                                     f"/{item.slug}/ as {seen[item.slug].source}"))
-        seen[item.slug] = item
+        seen.setdefault(item.slug, item)
         for index, ref in enumerate(item.translation_refs):
             target = Path(os.path.normpath(item.folder / ref))
             other = by_folder.get(target)
             if other is not None:
-                item.translations.append(other.slug)
+                links.append((item, other))
+            elif target.parent == releases and target.name in failed:
+                continue   # that release's own errors say what is wrong there
             elif not (target / RELEASE_FILE).is_file():  # checked here, not in the model: never cached
                 problems.append(Problem(item.source, item.line_of("translations", index), "translations",
                                         f"{ref!r}: no {RELEASE_FILE} there"))
-    for item in items:   # declaring one side links both: hreflang must be reciprocal
-        for slug in list(item.translations):
-            other = seen[slug]
-            if item.slug not in other.translations:
-                other.translations.append(item.slug)
-    problems.extend(_versions(items, seen))
-    problems.extend(_shared_photos(items))
+    stories = _stories(items, links)
+    problems.extend(_versions(stories))
+    problems.extend(_shared_photos(items, stories, failed))
     return problems
 
 
-def _versions(items: list[Item], by_slug: dict[str, Item]) -> list[Problem]:
-    """Every version of a story links every other (nl ↔ en ↔ de, also when de only names nl),
-    and no two versions are in the same language."""
-    story: dict[str, str] = {}   # slug -> one slug of its story (union-find)
+def _stories(items: list[Item], links: list[tuple[Item, Item]]) -> dict[Path, list[Item]]:
+    """Release folder -> every version of its story (itself included): a translation named on
+    either side links both, and a version of a version is one too (nl ↔ en ↔ de, also when de
+    only names nl). By folder, never by address: two folders that collide on one address
+    are two stories (the collision is its own error)."""
+    story: dict[Path, Path] = {}   # folder -> one folder of its story (union-find)
 
-    def find(slug: str) -> str:
-        while story.get(slug, slug) != slug:
-            slug = story[slug]
-        return slug
+    def find(folder: Path) -> Path:
+        while story.get(folder, folder) != folder:
+            folder = story[folder]
+        return folder
 
+    for item, other in links:
+        story[find(other.folder)] = find(item.folder)
+    groups: dict[Path, list[Item]] = {}
     for item in items:
-        for slug in item.translations:
-            story[find(slug)] = find(item.slug)
-    stories: dict[str, list[Item]] = {}
-    for item in items:
-        stories.setdefault(find(item.slug), []).append(item)
+        groups.setdefault(find(item.folder), []).append(item)
+    return {item.folder: versions for versions in groups.values() for item in versions}
+
+
+def _versions(stories: dict[Path, list[Item]]) -> list[Problem]:
+    """Every version of a story links every other, and no two versions are in the same language."""
     problems = []
+    done = set()
     for versions in stories.values():
-        if len(versions) == 1:
+        if id(versions) in done:
             continue
+        done.add(id(versions))
         versions.sort(key=lambda i: (i.language.lower(), i.slug))
         for item in versions:
             item.translations = [o.slug for o in versions if o is not item]
@@ -478,10 +564,11 @@ def _same_language(one: Item, other: Item) -> Problem:
                    "correct `language:` here or there")
 
 
-def _shared_photos(items: list[Item]) -> list[Problem]:
+def _shared_photos(items: list[Item], stories: dict[Path, list[Item]], failed: set[str]) -> list[Problem]:
     """A photo given as `../<folder>/...` belongs to a translation of this release, and is
-    there now (checked on every load: the validated release is cached, the other folder not)."""
-    from generator.newsroom.model import resolved
+    there now (checked on every load: the validated release is cached, the other folder not),
+    by the rule of every path (newsroom/paths.py `usable_file`)."""
+    from generator.newsroom.paths import usable_file
 
     by_folder = {i.folder.name: i for i in items}
     problems = []
@@ -490,21 +577,19 @@ def _shared_photos(items: list[Item]) -> list[Problem]:
         for index, file, partner_folder in item.summary.shared_photos:
             partner = by_folder.get(partner_folder)
             where = lambda: (item.source, item.line_of("images", index, "file"), f"images[{index}].file")  # noqa: E731
-            linked = partner.slug in item.translations if partner is not None else partner_folder in declared
+            if partner is not None:
+                linked = partner in stories.get(item.folder, ())
+            else:   # a release that failed validation may well name this one: its errors come first
+                linked = partner_folder in declared or partner_folder in failed
             if not linked:
                 problems.append(Problem(*where(), f"{file} is a photo of another release that is not a "
                                         f"translation of this one; add ../{partner_folder} under translations: "
                                         "or copy the photo into this release's folder"))
                 continue
             folder = item.folder.parent / partner_folder
+            inner = str(Path(*Path(file).parts[2:]))
             try:
-                target = resolved(item.folder / file)
+                usable_file(folder / inner, folder, f"the folder of {partner_folder}", inner)
             except ValueError as exc:
                 problems.append(Problem(*where(), str(exc)))
-                continue
-            if not target.is_relative_to(folder.resolve()):
-                problems.append(Problem(*where(), f"{file} is a symlink that points outside the folder "
-                                        f"of {partner_folder}"))
-            elif not target.is_file():
-                problems.append(Problem(*where(), f"file not found: {file}"))
     return problems

@@ -4,6 +4,7 @@ line (file:line:field, plain words), exit 1, no traceback, and the previous _sit
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -76,6 +77,63 @@ CASES = [
     ("image is a symlink loop", with_lines("images:", "  - file: images/loop.jpg", "    alt: x"),
      {"images/loop.jpg": "loop"},
      f"{REL}:5: images[0].file: loop.jpg is a symlink that leads back to itself (a loop)"),
+    # 7: a release folder without a readable release.yaml is an error, never skipped
+    ("release.yml instead of release.yaml", GOOD, {"release.yml": GOOD.encode(), "release.yaml": "gone"},
+     "releases/x/release.yml: smr reads a release from release.yaml only: did you mean release.yaml? rename this file"),
+    ("Release.yaml instead of release.yaml", GOOD, {"Release.yaml": GOOD.encode(), "release.yaml": "gone"},
+     "releases/x/Release.yaml: smr reads a release from release.yaml only: did you mean release.yaml?"),
+    ("release.yaml is a folder", GOOD, {"release.yaml": "folder"},
+     f"{REL}: release.yaml is a folder, not a file; a release is read from the file release.yaml in its folder"),
+    ("release.yaml is a named pipe", GOOD, {"release.yaml": "fifo"},
+     f"{REL}: release.yaml is a named pipe (FIFO), not a file; a release is read from the file release.yaml"),
+    ("release.yaml links to /dev/zero", GOOD, {"release.yaml": "device"},
+     f"{REL}: is a symlink that points outside the release folder"),
+    ("no release.yaml, only photos", GOOD, {"images/photo.jpg": "photo", "release.yaml": "gone"},
+     "releases/x: has no release.yaml: every folder in releases/ is a release; write its release.yaml "
+     "(smr new makes one) or remove the folder"),
+    ("a named pipe beside release.yaml", with_lines("images:", "  - file: images/pipe.jpg", "    alt: x"),
+     {"images/pipe.jpg": "fifo"},
+     f"{REL}:5: images[0].file: images/pipe.jpg is a named pipe (FIFO), not a file; replace it with the file itself"),
+    # 9: names longer than file systems allow, said where they are written
+    ("body_file name over 255 bytes", with_lines("body_file: " + "b" * 300 + ".md"), {},
+     f"{REL}:4: body_file: the name 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…bbbbb.md' is 303 bytes long, and a file name "
+     "has at most 255 (a letter such as é takes 2): rename the file and give the new name here"),
+    ("document name over 255 bytes", with_lines("documents:", "  - file: docs/" + "é" * 200 + ".pdf", "    title: x"), {},
+     f"{REL}:5: documents[0].file: the name 'éééééééééééééééééééééééééééééé…éééé.pdf' is 404 bytes long"),
+    ("photo of a translation with a long folder name",
+     with_lines("images:", "  - file: ../" + "t" * 256 + "/images/photo.jpg", "    alt: x"), {},
+     f"{REL}:5: images[0].file: the name 'tttttttttttttttttttttttttttttt…tttttttt' is 256 bytes long"),
+    ("translation with a long folder name", with_lines("translations: [../" + "t" * 256 + "]"), {},
+     f"{REL}:4: translations: the name 'tttttttttttttttttttttttttttttt…tttttttt' is 256 bytes long, and a "
+     "folder name has at most 255"),
+    # 10: a file smr cannot read, simulated as root can meet it (see also test_unreadable_files_*)
+    ("photo is a dangling link", with_lines("images:", "  - file: images/photo.jpg", "    alt: x"),
+     {"images/photo.jpg": "dangling"},
+     f"{REL}:5: images[0].file: images/photo.jpg is a symlink to a file that does not exist; replace it with the "
+     "file itself"),
+    ("document is a folder", with_lines("documents:", "  - file: factsheet.pdf", "    title: x"),
+     {"factsheet.pdf/x": b"x"},
+     f"{REL}:5: documents[0].file: factsheet.pdf is a folder, not a file; give the path of a file in it"),
+    # 13: one rule for every path: no symlink out of its folder
+    ("release.yaml links out of its folder", GOOD, {"release.yaml": "symlink-out"},
+     f"{REL}: is a symlink that points outside the release folder"),
+    ("coverage.yaml links out of its folder", GOOD, {"coverage.yaml": "symlink-out"},
+     "releases/x/coverage.yaml: is a symlink that points outside the release folder"),
+    # 15: smr's words, never Python's
+    ("a huge whole number", with_lines("tags: [" + "9" * 5_000 + "]"), {},
+     f"{REL}:4: tags[0]: not a valid whole number: a number of 5,000 digits, more than smr reads (at most 4,300); "
+     "if it is meant as text, put it in straight double quotes"),
+    ("a huge hexadecimal number", with_lines("tags: [0x" + "f" * 4_000 + "]"), {},
+     f"{REL}:4: tags[0]: not a valid whole number: a number of"),
+    ("time zone offset out of range", GOOD.replace("+01:00", "+25:00"), {},
+     f"{REL}:2: date: not a valid date: '2026-11-24T09:00:00+25:00': the time zone offset +25:00 does not exist; "
+     "offsets run from -23:59 to +23:59"),
+    ("an embargo offset of 24 hours", with_lines("embargo: 2026-11-24T09:00:00-24:00"), {},
+     f"{REL}:4: embargo: not a valid date: '2026-11-24T09:00:00-24:00': the time zone offset -24:00 does not exist"),
+    ("a day February does not have", GOOD.replace("2026-11-24T09:00:00+01:00", "2026-02-30"), {},
+     f"{REL}:2: date: not a valid date: '2026-02-30': February 2026 has no day 30"),
+    ("an hour that does not exist", GOOD.replace("T09:00:00", "T25:00:00"), {},
+     f"{REL}:2: date: not a valid date: '2026-11-24T25:00:00+01:00': there is no such time of day"),
 ]
 
 
@@ -167,3 +225,238 @@ def test_every_shape_of_deep_nesting_is_refused(text):
 
     with pytest.raises(SmrError, match="nested more than 50 deep"):
         parse_yaml(text, "release.yaml", expect=object)
+
+
+def refused_alike(newsroom, *expected: str, now: str | None = None) -> list[str]:
+    """`smr check` and `smr build` both exit 1 with the same error lines, holding `expected`."""
+    lines = {}
+    for command in ("check", "build"):
+        result = newsroom.run(command, *(["--now", now] if now else []))
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+        for line in expected:
+            assert any(line in error for error in errors), (line, result.output)
+        lines[command] = errors
+    assert lines["check"] == lines["build"]
+    return lines["check"]
+
+
+def accepted_alike(newsroom, now: str | None = None) -> list[str]:
+    """Both commands pass, with the same warnings."""
+    said = {}
+    for command in ("check", "build"):
+        result = newsroom.run(command, *(["--now", now] if now else []))
+        assert result.exit_code == 0, result.output
+        said[command] = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    assert said["check"] == said["build"]
+    return said["check"]
+
+
+def test_an_empty_folder_under_releases_is_an_error_not_zero_releases(newsroom):
+    """Case 7: `check` said "OK: 0 releases" and the next publish would have taken the release down."""
+    (newsroom.root / "releases" / "2026-11-24-opening").mkdir(parents=True)
+    newsroom.write("releases/2026-11-24-lunch/release.yml", GOOD)
+    errors = refused_alike(newsroom,
+                           "error: releases/2026-11-24-opening: is empty: every folder in releases/ is a release; "
+                           "write its release.yaml (smr new makes one) or remove the folder",
+                           "error: releases/2026-11-24-lunch/release.yml: smr reads a release from release.yaml "
+                           "only: did you mean release.yaml? rename this file")
+    assert len(errors) == 2
+
+
+def test_hidden_folders_and_files_beside_the_releases_are_not_releases(newsroom):
+    newsroom.release("x")
+    (newsroom.root / "releases" / ".thumbnails").mkdir()
+    newsroom.write("releases/README.md", "Our releases\n")
+    assert accepted_alike(newsroom) == []
+
+
+def test_a_long_name_hides_no_other_problem(newsroom):
+    """Case 9: the system's "File name too long", with no line or field, stopped the whole
+    check; now it is one problem of the release among the others."""
+    newsroom.release("good")
+    newsroom.release("x", with_lines("body_file: " + "b" * 300 + ".md", "documents:",
+                                     "  - file: " + "d" * 260 + ".pdf", "    title: x",
+                                     "links:", "  - url: nope", "    title: y"))
+    errors = refused_alike(newsroom, f"{REL}:4: body_file: the name", f"{REL}:6: documents[0].file: the name",
+                           f"{REL}:9: links[0].url: must be an http:// or https:// URL")
+    assert len(errors) == 3
+    assert not any("File name too long" in line or "/newsroom/" in line for line in errors)
+
+
+def test_a_release_folder_linked_from_outside_the_newsroom_is_refused(newsroom, tmp_path):
+    """Case 13: a release folder, a release.yaml or a coverage.yaml that is a link to a place
+    outside the newsroom was followed and published; the rule of photos now holds for all."""
+    outside = tmp_path / "elsewhere"
+    (outside / "story").mkdir(parents=True)
+    (outside / "story" / "release.yaml").write_text(GOOD, "utf-8")
+    (outside / "other.yaml").write_text(GOOD, "utf-8")
+    (outside / "coverage.yaml").write_text("- url: https://blog.example.org/p\n  title: Post\n", "utf-8")
+    newsroom.release("good")
+    (newsroom.root / "releases").joinpath("linked").symlink_to(outside / "story")
+    newsroom.release("y")
+    (newsroom.root / "releases" / "y" / "release.yaml").unlink()
+    (newsroom.root / "releases" / "y" / "release.yaml").symlink_to(outside / "other.yaml")
+    newsroom.release("z")
+    (newsroom.root / "releases" / "z" / "coverage.yaml").symlink_to(outside / "coverage.yaml")
+    errors = refused_alike(
+        newsroom,
+        f"error: releases/linked: is a symlink that points outside the newsroom folder ({outside / 'story'}); "
+        "move the release into releases/ instead of linking to it",
+        "error: releases/y/release.yaml: is a symlink that points outside the release folder",
+        "error: releases/z/coverage.yaml: is a symlink that points outside the release folder")
+    assert len(errors) == 3
+    assert not (newsroom.root / "_site").exists()
+
+
+def test_a_release_folder_linked_from_inside_the_newsroom_still_works(newsroom):
+    newsroom.release("good")
+    archive = newsroom.root / "archive" / "story"
+    archive.mkdir(parents=True)
+    (archive / "release.yaml").write_text(GOOD, "utf-8")
+    (newsroom.root / "releases" / "story").symlink_to(archive)
+    assert accepted_alike(newsroom) == []
+    assert (newsroom.site / "story" / "index.html").is_file()
+
+
+TRANSLATED = GOOD + "language: {language}\ntranslations: [../{other}]\n"
+
+
+def test_a_broken_original_adds_no_error_to_its_translation(newsroom):
+    """Case 14: an error in the Dutch release gave its English translation a false error
+    telling the user to edit the English file; a translation of a folder without its
+    release.yaml was told so too, besides that folder's own error."""
+    newsroom.write("releases/opening-nl/release.yaml", TRANSLATED.format(language="nl", other="opening-en")
+                   .replace("2026-11-24T09:00:00+01:00", "nope"))
+    newsroom.write("releases/opening-en/release.yaml", GOOD + "language: en\n"
+                   "images:\n  - file: ../opening-nl/images/photo.jpg\n    alt: x\n")
+    newsroom.photo("opening-nl")
+    newsroom.write("releases/lunch-de/release.yaml", TRANSLATED.format(language="de", other="lunch-fr"))
+    (newsroom.root / "releases" / "lunch-fr").mkdir()
+    errors = refused_alike(newsroom, "error: releases/opening-nl/release.yaml:2: date: must be a date",
+                           "error: releases/lunch-fr: is empty")
+    assert len(errors) == 2, errors
+
+
+def test_an_address_collision_is_not_also_a_same_language_error(newsroom):
+    """Case 14: two folders giving one address (/opening/) were taken for two versions of
+    one story, which added a false "same language as its translation" error."""
+    newsroom.release("Opening")
+    newsroom.release("opening")
+    errors = refused_alike(newsroom, "error: releases/opening/release.yaml:1: folder name gives the same address "
+                                     "/opening/ as releases/Opening/release.yaml")
+    assert len(errors) == 1, errors
+
+
+def test_a_path_that_stays_inside_its_folder_is_accepted(newsroom):
+    """Case 15: `images/../images/photo.jpg` was refused as leaving the release folder."""
+    newsroom.release("good")
+    newsroom.release("x", with_lines("images:", "  - file: images/../images/photo.jpg", "    alt: De winkel",
+                                     "documents:", "  - file: ./docs/../factsheet.pdf", "    title: Feiten"))
+    newsroom.photo("x")
+    newsroom.write("releases/x/factsheet.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert accepted_alike(newsroom) == []
+    page = (newsroom.site / "x" / "index.html").read_text("utf-8")
+    assert "factsheet.pdf" in page and "De winkel" in page
+    assert (newsroom.site / "x" / "docs" / "factsheet.pdf").is_file()
+
+
+def test_a_date_far_in_the_future_is_a_warning(newsroom):
+    """Case 15: a 9999-12-31 date was published without a word."""
+    newsroom.release("good")
+    newsroom.release("x", GOOD.replace("2026-11-24T09:00:00+01:00", "9999-12-31T23:59:59-12:00")
+                     + "embargo: 2062-11-24T09:00:00+01:00\n")
+    warnings = accepted_alike(newsroom, now="2026-11-25T10:00+01:00")
+    assert warnings == [
+        f"warning: {REL}:2: date: 9999-12-31T23:59:59-12:00 is more than a year after now (2026-11-25): the page "
+        "would show that date and list the release above every other; is the year right?",
+        f"warning: {REL}:4: embargo: 2062-11-24T09:00:00+01:00 is more than a year after now (2026-11-25): the "
+        "release stays unpublished until then; is the year right?"]
+
+
+@pytest.mark.parametrize("date,now", [("9999-12-31T23:59:59-12:00", "9998-12-31T23:00+00:00"),
+                                      ("0001-01-01T00:00:00+14:00", "1000-01-01T00:00+00:00"),
+                                      ("9999-12-31", "2026-11-25T10:00+01:00")])
+def test_dates_at_the_ends_of_the_calendar_build(newsroom, date, now):
+    """Case 8: every clock value and date `check` accepts, `build` accepts too."""
+    newsroom.release("x", GOOD.replace("2026-11-24T09:00:00+01:00", date))
+    accepted_alike(newsroom, now=now)
+    assert (newsroom.site / "sitemap.xml").is_file()
+
+
+def _as_a_user_who_cannot_read():
+    """The command prefix under which chmod 000 stops reads: none for a normal user; as root
+    (who reads anything), the same command as `nobody` through setpriv."""
+    import pwd
+    import shutil
+
+    if os.geteuid() != 0:
+        return [], None
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: nothing can make a file unreadable to root")
+    nobody = pwd.getpwnam("nobody")
+    return (["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"],
+            (nobody.pw_uid, nobody.pw_gid))
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("releases/x/release.yaml", "error: releases/x/release.yaml: release.yaml cannot be read: permission denied; "
+                                "give read access to it (e.g. chmod a+r) or replace it with a copy you can read"),
+    ("releases/x/images/photo.jpg", "error: releases/x/release.yaml:5: images[0].file: images/photo.jpg cannot be "
+                                    "read: permission denied"),
+    ("releases/x/factsheet.pdf", "error: releases/x/release.yaml:8: documents[0].file: factsheet.pdf cannot be "
+                                 "read: permission denied"),
+    ("logo.png", "error: newsroom.yaml:8: organization.logo: logo.png cannot be read: permission denied"),
+])
+def test_unreadable_files_are_refused_alike_with_a_warm_cache(target, expected):
+    """Case 10: a file smr may not read is refused by check and by build in words, also when
+    the state store remembers it from a build that could read it (as root the commands run as
+    `nobody`, in a newsroom of its own, since chmod 000 does not stop root)."""
+    import subprocess
+    import sys
+    import tempfile
+    import shutil
+
+    from tests.conftest import REPO, Newsroom
+
+    prefix, owner = _as_a_user_who_cannot_read()
+    place = tempfile.mkdtemp(prefix="smr-unreadable-")
+    try:
+        newsroom = Newsroom(Path(place) / "newsroom")
+        text = (newsroom.root / "newsroom.yaml").read_text("utf-8")
+        newsroom.write("newsroom.yaml", text.replace("  url: https://www.example.org\n",
+                                                     "  url: https://www.example.org\n  logo: logo.png\n"))
+        from tests.conftest import make_photo
+
+        make_photo(newsroom.root / "logo.png", size=(64, 64), fmt="PNG")
+        newsroom.release("good")
+        newsroom.release("x", with_lines("images:", "  - file: images/photo.jpg", "    alt: x",
+                                         "documents:", "  - file: factsheet.pdf", "    title: Feiten"))
+        newsroom.photo("x", size=(200, 100))
+        newsroom.write("releases/x/factsheet.pdf", b"%PDF-1.4\n%%EOF\n")
+        if owner is not None:
+            os.chmod(place, 0o755)
+            for folder, dirs, files in os.walk(place):
+                for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
+                    os.chown(name, *owner)
+
+        def smr(command):
+            return subprocess.run([*prefix, sys.executable, "-m", "generator", command, "--root", str(newsroom.root),
+                                   "--now", "2026-11-25T10:00+01:00"], capture_output=True, text=True,
+                                  env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=place, timeout=120)
+
+        warm = smr("build")
+        assert warm.returncode == 0, warm.stderr
+        os.chmod(newsroom.root / target, 0)
+        lines = {}
+        for command in ("check", "build", "check"):   # the last: with whatever the build kept
+            done = smr(command)
+            assert done.returncode == 1, (command, done.stdout, done.stderr)
+            assert "Traceback" not in done.stderr
+            errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+            assert any(line.startswith(expected) for line in errors), (command, done.stderr)
+            lines.setdefault(command, errors)
+        assert lines["check"] == lines["build"]
+    finally:
+        shutil.rmtree(place, ignore_errors=True)

@@ -44,7 +44,7 @@ CASES = [
     ("mapping instead of list", with_lines("images:", "  file: images/photo.jpg", "  alt: x"),
      {"images/photo.jpg": "photo"}, f"{REL}:4: images: input should be a valid list"),
     ("bad date", GOOD.replace("2026-11-24T09:00:00+01:00", "2026-13-45"),
-     {}, f"{REL}:2: date: not a valid date: month must be in 1..12"),
+     {}, f"{REL}:2: date: not a valid date: '2026-13-45' has no month 13 (months run from 1 to 12)"),
     ("date as words", GOOD.replace("2026-11-24T09:00:00+01:00", "next tuesday"),
      {}, f"{REL}:2: date: must be a date (2026-11-24) or a date-time with offset"),
     ("javascript url", with_lines("links:", "  - url: javascript:alert(1)", "    title: x"),
@@ -96,12 +96,24 @@ def materialise(newsroom, files):
     for rel, content in files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str) and content != "photo" and os.path.lexists(path):
+            path.unlink()   # release.yaml itself replaced by a link, a pipe, a folder
         if content == "photo":
             newsroom.photo("x", rel)
         elif content == "symlink-out":
             os.symlink(newsroom.root / "newsroom.yaml", path)
         elif content == "loop":
             os.symlink(path.name, path)
+        elif content == "dangling":
+            os.symlink("nothing-here", path)
+        elif content == "fifo":
+            os.mkfifo(path)
+        elif content == "folder":
+            path.mkdir()
+        elif content == "device":
+            os.symlink("/dev/zero", path)
+        elif content == "gone":
+            pass
         elif content == "truncated":
             full = newsroom.photo("x", rel, size=(800, 600)).read_bytes()
             path.write_bytes(full[: len(full) // 2])
