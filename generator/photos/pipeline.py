@@ -470,4 +470,4 @@ def _gps_in(path: Path) -> tuple[str, ...]:
     return tuple(gps_in(path))
 
 
-GPS_VERSION = 2  # bump when what gps_in finds changes: what .smr-cache/ remembers goes
+GPS_VERSION = 3  # bump when what gps_in finds changes: what .smr-cache/ remembers goes
