@@ -252,8 +252,8 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     # every photo to render, at once, in parallel; the others opened as `smr check` does
     photos = prepare_images(todo, site.root, every=site.items, warnings=site.warnings, progress=progress,
                             rights=newsroom_rights(site.newsroom))
-    for slug, extra in render_releases(site, pages, out, todo):
-        outputs.record(f"release:{slug}", keys[slug], outputs.files_under(slug), extra)
+    for slug, extra, hashes in render_releases(site, pages, out, todo):
+        outputs.record(f"release:{slug}", keys[slug], list(hashes), extra, hashes)
         results[slug] = extra
 
     write_indexes(site, pages, out, outputs, results, keys)
@@ -379,15 +379,15 @@ class RenderContext:
         return RenderContext, (self.site, self.out)
 
 
-def render_releases(site: Site, pages, out: Path, items: list) -> list[tuple[str, dict]]:
+def render_releases(site: Site, pages, out: Path, items: list) -> list[tuple[str, dict, dict]]:
     """Render the given releases' folders, in worker processes when there are many.
 
-    Returns (slug, what its record keeps) for each release."""
+    Returns (slug, what its record keeps, its files with their hashes) for each release."""
     slugs = [i.slug for i in items]
     batches = [slugs[at:at + RENDER_BATCH] for at in range(0, len(slugs), RENDER_BATCH)]
     done = workers.in_workers(_render_batch, batches, RenderContext(site, out, pages),
                               parallel_from=workers.PARALLEL_FROM // RENDER_BATCH, chunksize=1)
-    results: list[tuple[str, dict]] = []
+    results: list[tuple[str, dict, dict]] = []
     problems: list[Problem] = []
     for batch_results, batch_problems in done:
         results.extend(batch_results)
@@ -398,7 +398,9 @@ def render_releases(site: Site, pages, out: Path, items: list) -> list[tuple[str
 
 def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[Problem]]:
     """Some releases' folders, with what their records keep: the index card, and the RSS
-    item and Atom entry that every feed listing the release splices in as they are."""
+    item and Atom entry that every feed listing the release splices in as they are; and the
+    files each wrote, with their hashes."""
+    from generator.output.incremental import hashed_files
     from generator.render import feeds
 
     site, pages, card_prefixes = context.site, context.pages, context.card_prefixes
@@ -411,7 +413,7 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
             problems.extend(exc.problems)
             continue
         extra = {"card": card, "card_html": None, "entry": None}
-        results.append((slug, extra))
+        results.append((slug, extra, hashed_files(context.out, slug)))
         if item.public_at(site.now):   # a draft or embargoed release is on no index and in no feed
             entry = card_entry(site, item, card)   # as the index at the root shows it, and those in en/...
             extra["card_html"] = {prefix: pages.card(entry, prefix=prefix) for prefix in card_prefixes}
