@@ -43,7 +43,7 @@ def test_translation_target_removed_after_caching(newsroom, now):
     newsroom.release("nieuws", "title: N\ndate: 2026-11-20\nsummary: S.\ntranslations: [../news]\n")
     newsroom.release("news", "title: E\nlanguage: en\ndate: 2026-11-20\nsummary: S.\ntranslations: [../nieuws]\n")
     assert newsroom.run("check").exit_code == 0
-    os.remove(newsroom.root / "releases/news/release.yaml")
+    shutil.rmtree(newsroom.root / "releases/news")   # the whole translation gone: the link is wrong
     result = newsroom.run("check")
     assert result.exit_code == 1
     assert "releases/nieuws/release.yaml:4: translations: '../news': no release.yaml there" in result.output
