@@ -362,8 +362,8 @@ def far_future(item: Item, now: dt.datetime) -> list[Problem]:
     """A `date` or `embargo` more than a year after now: most likely a mistyped year (2062 for
     2026, 9999): a warning, as a release may be written well ahead."""
     found = []
-    for name, when, effect in (("date", item.summary.date, "the page would show that date and list the "
-                                "release above every other"),
+    for name, when, effect in (("date", item.summary.date, ("the page would show that date and list the "
+                                                          "release above every other")),
                                ("embargo", item.summary.embargo, "the release stays unpublished until then")):
         if when is not None and when - now > FAR_AHEAD:
             found.append(Problem(item.source, item.line_of(name), name,
