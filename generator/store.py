@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import sqlite3
+import stat
 import sys
 import time
 from pathlib import Path
@@ -148,7 +149,8 @@ class Store:
     # ------------------------------------------------------------ content hashes
 
     def file_hash(self, path: str | Path, st: os.stat_result | None = None) -> str | None:
-        """sha256 of the file at `path` (links followed), None when it cannot be read.
+        """sha256 of the file at `path` (links followed), None when it is not a regular file
+        this process may read (it is never opened then).
 
         Known files are not read again while their stats say they are unchanged and they
         were not changed within RACY_NS of being hashed."""
@@ -156,6 +158,8 @@ class Store:
         try:
             st = st or os.stat(path)
         except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode) or not os.access(path, os.R_OK):   # a FIFO would block; /dev/zero never ends
             return None
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         row = self._file_rows().get(path)
