@@ -335,11 +335,28 @@ def _release_file(value: str, info: ValidationInfo) -> str:
     return _inside(info, "folder", value)
 
 
+def _published_file(value: str, info: ValidationInfo) -> str:
+    """A file of the release that the site links by its name (a photo, a document): a hidden
+    name would be linked but never served (publish, like web servers, leaves dot files out)."""
+    normal = _inside(info, "folder", value)
+    _not_hidden(value, normal)
+    return normal
+
+
+def _not_hidden(value: str, normal: str) -> None:
+    hidden = next((part for part in Path(normal).parts if part.startswith(".") and part != ".."), None)
+    if hidden is not None:
+        raise ValueError(f"{value}: {hidden!r} starts with a dot, which makes it a hidden file: the page would "
+                         "link it, but publish and web servers leave hidden files out, so the link would lead "
+                         f"nowhere online; rename it without the dot (e.g. {hidden.lstrip('.') or 'file'!r})")
+
+
 def _newsroom_file(value: str, info: ValidationInfo) -> str:
     return _inside(info, "root", value)
 
 
 ReleaseFile = Annotated[str, AfterValidator(_release_file)]
+PublishedFile = Annotated[str, AfterValidator(_published_file)]
 
 SHARED_PHOTO_HELP = "a photo of a translation is given as ../<its folder>/images/photo.jpg"
 
@@ -352,8 +369,11 @@ def _photo_file(value: str, info: ValidationInfo) -> str:
     if (words := name_too_long(value)) is not None:
         raise ValueError(words)
     if not value.replace("\\", "/").startswith("../"):
-        return _inside(info, "folder", value)
+        normal = _inside(info, "folder", value)
+        _not_hidden(value, normal)
+        return normal
     normal = posixpath.normpath(value)
+    _not_hidden(value, str(Path(*Path(normal).parts[2:])) if len(Path(normal).parts) > 2 else normal)
     parts = Path(normal).parts
     if len(parts) < 3 or ".." in parts[1:] or parts[1] in (".", ""):
         raise ValueError(f"must not leave the release folder ('..'); {SHARED_PHOTO_HELP}")
@@ -462,7 +482,7 @@ class Video(Strict):
 
 
 class Document(Strict):
-    file: Optional[ReleaseFile] = None
+    file: Optional[PublishedFile] = None
     url: Optional[HttpUrl] = None
     title: Text
 

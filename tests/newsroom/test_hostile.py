@@ -22,6 +22,14 @@ def with_lines(*extra: str) -> str:
 
 # (name, release.yaml text, extra files {path: bytes | "loop"}, expected line)
 CASES = [
+    ("a hidden photo", with_lines("images:", "  - file: images/.team.jpg", "    alt: Team"),
+     {"images/.team.jpg": "photo"},
+     f"{REL}:5: images[0].file: images/.team.jpg: '.team.jpg' starts with a dot, which makes it a hidden file: "
+     "the page would link it, but publish and web servers leave hidden files out, so the link would lead "
+     "nowhere online; rename it without the dot (e.g. 'team.jpg')"),
+    ("a document in a hidden folder", with_lines("documents:", "  - file: .docs/feiten.pdf", "    title: Feiten"),
+     {".docs/feiten.pdf": b"%PDF-1.4\n%%EOF\n"},
+     f"{REL}:5: documents[0].file: .docs/feiten.pdf: '.docs' starts with a dot, which makes it a hidden file"),
     ("NUL in title (escape)", GOOD.replace('"Testbedrijf opent', '"Test\\0bedrijf opent'), {},
      f"{REL}:1: title: contains an invisible control character (U+0000) at position 5; delete it"),
     ("ESC in the file", GOOD.replace("een winkel.", "een \x1b winkel."), {},
