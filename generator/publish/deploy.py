@@ -56,6 +56,7 @@ class Settings:
     media_base_url: str | None     # None: the media bucket's own URL (with_media_url)
     conn: Connection
     base_url: str
+    warnings: list[str] = field(default_factory=list)   # about the settings themselves, said by publish
 
 
 class Reporter:
@@ -170,16 +171,26 @@ def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = 
     if not publish.site:
         raise SmrError("no publish target: set publish.site (s3://bucket/prefix/) in newsroom.yaml "
                        "or SMR_PUBLISH_SITE", file="newsroom.yaml", field="publish.site")
+    for name in ("site", "media"):
+        if s3api.has_userinfo(getattr(publish, name)):
+            raise SmrError(problems=[Problem("", 0, origin[name], "an s3:// URL names a bucket and a prefix, never a "
+                                             "user name or password (user:password@); remove them, and give the "
+                                             "keys through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE")])
     site = Target.parse(publish.site, "publish.site")
     media = Target.parse(publish.media, "publish.media") if publish.media else None
     if media and (media.bucket, media.prefix) == (site.bucket, site.prefix):
         raise SmrError("must differ from publish.site", file="newsroom.yaml", field="publish.media")
-    conn = Connection(publish.endpoint_url, publish.region, publish.path_style, max_attempts, jobs,
-                      read_timeout(env))
+    warnings = []
+    if s3api.has_userinfo(publish.endpoint_url):   # never used by S3; never shown, never in a link
+        warnings.append(f"{origin['endpoint_url']} holds a user name and password (user:password@); S3 does not "
+                        "use them, as requests are signed with your AWS credentials, so smr leaves them out: "
+                        "remove them from it")
+    conn = Connection(s3api.without_userinfo(publish.endpoint_url), publish.region, publish.path_style,
+                      max_attempts, jobs, read_timeout(env))
     base = publish.media_base_url
     if base and not base.endswith("/"):
         base += "/"
-    return Settings(site, media, base, conn, newsroom.base_url)
+    return Settings(site, media, base, conn, newsroom.base_url, warnings)
 
 
 def read_timeout(env) -> float:
@@ -227,6 +238,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
                              reporter=hooks, client=client, digests=recorded_digests(root, out),
                              new_buckets=made if dry_run else set())
     report.notes = notes + report.notes
+    report.warnings = cfg.warnings + report.warnings
     websub.announce(site, report)   # feeds it uploaded: tell the newsroom's WebSub hub
     if cfg.media and (computed or api_endpoint(cfg.media_base_url, cfg.conn.endpoint_url)):
         report.warnings.append(f"photo downloads link to the S3 endpoint {cfg.media_base_url}; set "
@@ -344,7 +356,9 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     manifests. `held` (slug -> reason) turns takedowns on; `releases` are the public ones.
     `new_buckets` are taken as empty without asking (a dry run of --create-buckets).
     `digests` is the build's output record of the folder (site path -> MD5 and ETag): only
-    the files it names are published, with those hashes; without it every file is read."""
+    the files it names are published, with those hashes; without it every file is read.
+    A file the build wrote that publish never uploads (a dot file: `unpublishable`) stops it
+    after the takedowns, before any upload."""
     started = time.perf_counter()
     reporter = reporter if isinstance(reporter, OneAtATime) else OneAtATime(reporter or Reporter())
     targets = targets_of(cfg)
@@ -371,11 +385,13 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     if count:
         report.notes.append(f"{'would abort' if dry_run else 'aborted'} {count} incomplete upload{'s' * (count != 1)} "
                             "left by an interrupted publish")
+    stuck = unpublishable([rel for rel in digests or () if include is None or include(rel)], releases)
     if dry_run:
         report.lines = _dry_run_lines(plan, targets, previews, releases)
         if plan.delete_count > max_deletes and not yes:
             report.lines.append(f"(a real run would stop: {plan.delete_count} deletes is more than "
                                 f"--max-deletes {max_deletes}; add --yes)")
+        report.lines += [f"(a real run would stop after the takedowns: {problem})" for problem in stuck]
         report.seconds = time.perf_counter() - started
         return report
     for name, found in leftover.items():
@@ -386,19 +402,43 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     # the release follow in their normal stages.
     taken = {name: delete_keys(s3, cfg.conn, targets[name], pp.delete_order(plan.taken_down(name), releases),
                                reporter) for name in targets if plan.taken_down(name)}
-    if manifest and (plan.uploads or taken):   # record what we are about to put, so a crash leaves no orphan
-        _write_manifests(s3, cfg, targets, remotes, files, {f.target + f.key: f.etag for f in plan.uploads}, taken)
-    etags = _upload(s3, cfg, targets, plan, reporter)
-    deleted: dict[str, list[str]] = {name: list(keys) for name, keys in taken.items()}
-    for name, keys in plan.deletes.items():
-        deleted.setdefault(name, []).extend(
-            delete_keys(s3, cfg.conn, targets[name], pp.delete_order(keys, releases), reporter))
-    if previews:
-        delete_keys(s3, cfg.conn, targets["site"], previews, reporter)
-    if manifest:
-        _write_manifests(s3, cfg, targets, remotes, files, etags, deleted)
+    try:
+        if stuck:   # what must not be online is gone; nothing goes up that would link a 404
+            if manifest and taken:
+                _write_manifests(s3, cfg, targets, remotes, files, {}, taken)
+            raise SmrError(problems=stuck)
+        if manifest and (plan.uploads or taken):   # record what we are about to put, so a crash leaves no orphan
+            _write_manifests(s3, cfg, targets, remotes, files, {f.target + f.key: f.etag for f in plan.uploads}, taken)
+        etags = _upload(s3, cfg, targets, plan, reporter)
+        deleted: dict[str, list[str]] = {name: list(keys) for name, keys in taken.items()}
+        for name, keys in plan.deletes.items():
+            deleted.setdefault(name, []).extend(
+                delete_keys(s3, cfg.conn, targets[name], pp.delete_order(keys, releases), reporter))
+        if previews:
+            delete_keys(s3, cfg.conn, targets["site"], previews, reporter)
+        if manifest:
+            _write_manifests(s3, cfg, targets, remotes, files, etags, deleted)
+    except SmrError as exc:   # the news that went offline is said even when the publish then fails
+        if not taken:
+            raise
+        raise SmrError(problems=[*exc.problems, *(Problem("", 0, "", f"{line}, before the publish stopped")
+                                                  for line in report.takedowns if line.startswith("taken down"))]) from None
     report.seconds = time.perf_counter() - started
     return report
+
+
+def unpublishable(written, releases) -> list[Problem]:
+    """The files the build wrote that publish never uploads (pp.never_published: a name
+    starting with a dot): a page links them, and journalists would get a 404. check and
+    build refuse such names in release.yaml; this is publish's own guard."""
+    problems = []
+    for rel in pp.never_published(written):
+        slug = rel.split("/")[0]
+        whose = f" (release {slug})" if slug in (releases or ()) else ""
+        problems.append(Problem("", 0, "", f"{rel}{whose}: smr never publishes a file whose name (or folder's "
+                                "name) starts with a dot, so a page's link to it would give journalists 404 Not "
+                                "Found; rename it without the dot; nothing was uploaded"))
+    return problems
 
 
 def targets_of(cfg: Settings) -> dict[str, Target]:
@@ -453,11 +493,18 @@ def client_for(cfg: Settings, say=None):
 
 
 def fetch(s3, target: Target, conn: Connection, manifest: bool = True) -> pp.Remote:
-    """One paginated listing of the target's prefix and, fetched alongside it, smr's manifest."""
-    with ThreadPoolExecutor(2) as pool:
-        entries = pool.submit(read_manifest, s3, target, conn) if manifest else None
-        objects = list_objects(s3, target, conn)
-        return pp.Remote(objects, entries.result() if entries and pp.MANIFEST in objects else {})
+    """One paginated listing of the target's prefix, then smr's manifest, whose secret name the
+    listing shows (pp.MANIFEST_NAME). Several (an old public `.smr-manifest.json`, two made
+    at once) are merged; the next manifest write keeps one, under a secret name."""
+    objects = list_objects(s3, target, conn)
+    remote = pp.Remote(objects)
+    if manifest and remote.manifests:
+        with ThreadPoolExecutor(len(remote.manifests)) as pool:
+            for entries in pool.map(lambda key: read_manifest(s3, target, conn, key), remote.manifests):
+                remote.manifest.update(entries)
+        remote.manifest = dict(sorted(remote.manifest.items()))
+        remote.manifest_key = next((k for k in remote.manifests if k != pp.MANIFEST), "")
+    return remote
 
 
 def list_objects(s3, target: Target, conn: Connection) -> dict[str, tuple[int, str]]:
@@ -468,10 +515,10 @@ def list_objects(s3, target: Target, conn: Connection) -> dict[str, tuple[int, s
     return {target.relative(key): value for key, value in listing.items()}
 
 
-def read_manifest(s3, target: Target, conn: Connection) -> dict[str, dict]:
-    """smr's record of what it put in this target; none yet is an empty record."""
+def read_manifest(s3, target: Target, conn: Connection, key: str) -> dict[str, dict]:
+    """smr's record of what it put in this target; none (deleted meanwhile) is an empty record."""
     try:
-        body = s3api.get_object(s3, target.bucket, target.key(pp.MANIFEST))
+        body = s3api.get_object(s3, target.bucket, target.key(key))
     except Exception as exc:
         raise explain(exc, target, conn) from None
     return pp.manifest_entries(body) if body is not None else {}
@@ -713,14 +760,20 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
         mine = [f for f in files if f.target == name]
         entries = pp.manifest_after(remotes[name], mine, {f.key: etags[name + f.key] for f in mine
                                                           if name + f.key in etags}, deleted.get(name, []))
-        if entries == remotes[name].manifest:
+        remote = remotes[name]
+        others = [k for k in remote.manifests if k != remote.manifest_key]   # an old public one, or a second
+        if entries == remote.manifest and remote.manifest_key and not others:
             return
+        key = remote.manifest_key or pp.new_manifest_key()
         try:
-            s3api.put_object(s3, target.bucket, target.key(pp.MANIFEST), pp.manifest_body(entries),
+            s3api.put_object(s3, target.bucket, target.key(key), pp.manifest_body(entries),
                              {"ContentType": "application/json", "CacheControl": "no-store"})
+            if others:   # only once the one kept holds all of theirs
+                s3api.delete_objects(s3, target.bucket, [target.key(k) for k in others])
         except Exception as exc:
             raise explain(exc, target, cfg.conn) from None
-        remotes[name].manifest = entries
+        remote.manifest, remote.manifest_key = entries, key
+        remote.objects = {k: v for k, v in remote.objects.items() if k not in others} | {key: (0, "")}
 
     with ThreadPoolExecutor(len(targets)) as pool:
         for future in [pool.submit(write, name) for name in targets]:

@@ -63,7 +63,12 @@ ASSETS_DIR = "assets"
 RELEASE_PAGE = "index.html"
 PAGE_SUFFIXES = (".html", ".htm", ".xml", ".rss", ".atom", ".json")
 GONE = "no longer in releases/"
-MANIFEST = ".smr-manifest.json"
+MANIFEST = ".smr-manifest.json"   # the name an older smr gave the manifest: public under the read policy
+# The manifest lists every key smr put in a target: it is publish's bookkeeping, not part of
+# the site. Its name carries 128 random bits, found again by smr's own (authenticated)
+# listing, as a preview's token is: the public-read policy lets anyone read a key they know,
+# never list, so no one outside finds it. An old `.smr-manifest.json` is merged and removed.
+MANIFEST_NAME = re.compile(r"\.smr-manifest(-[0-9a-f]{32})?\.json")
 
 STAGES = ("originals", "renditions and assets", "release pages", "index and tag pages",
           "feeds and sitemap", "pages, with all their links")
@@ -129,10 +134,28 @@ class Remote:
 
     objects: dict[str, tuple[int, str]]        # relative key -> (size, etag without quotes)
     manifest: dict[str, dict] = field(default_factory=dict)  # relative key -> {md5, etag, h}
+    manifest_key: str = ""                     # where the manifest is written ("": a new secret name)
 
     def without(self, area: str) -> "Remote":
         """The same target with the keys under `area` left out (another target lives there)."""
-        return Remote({k: v for k, v in self.objects.items() if not k.startswith(area)}, self.manifest)
+        return Remote({k: v for k, v in self.objects.items() if not k.startswith(area)}, self.manifest,
+                      self.manifest_key)
+
+    @property
+    def manifests(self) -> list[str]:
+        """The manifests the listing holds (normally one)."""
+        return sorted(k for k in self.objects if is_manifest(k))
+
+
+def is_manifest(key: str) -> bool:
+    """smr's record of a target (relative key), under its secret name or the old public one."""
+    return MANIFEST_NAME.fullmatch(key) is not None
+
+
+def new_manifest_key() -> str:
+    import secrets
+
+    return f".smr-manifest-{secrets.token_hex(16)}.json"
 
 
 @dataclass
@@ -234,6 +257,13 @@ def scan(site_dir: Path, releases: set[str] | None, media: bool) -> list[LocalFi
 
     walk(str(site_dir), "")
     return files
+
+
+def never_published(rels) -> list[str]:
+    """The site paths among `rels` that `scan` leaves out for their dot (a file or folder whose
+    name starts with one, but `.well-known/`): a page linking one would link a 404."""
+    return sorted(rel for rel in rels if any(part.startswith(".") and not (i == 0 and part == WELL_KNOWN)
+                                             for i, part in enumerate(rel.split("/"))))
 
 
 def classify(rel: str, releases: set[str] | None) -> int:
@@ -363,7 +393,7 @@ def plan(files: list[LocalFile], remotes: dict[str, Remote], *, delete: bool,
     takedowns: dict[str, Takedown] = {}
     for name, remote in remotes.items():
         local = {f.key for f in files if f.target == name}
-        extra = sorted(k for k in remote.objects if k not in local and k != MANIFEST
+        extra = sorted(k for k in remote.objects if k not in local and not is_manifest(k)
                        and not k.startswith(PREVIEW_DIR + "/"))
         # Takedowns need no --delete and no --yes: --max-deletes guards against a wrong
         # listing or prefix wiping a bucket, and a takedown cannot do that, as it only ever

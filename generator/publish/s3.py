@@ -6,12 +6,14 @@ botocore does the talking: credentials (the whole AWS chain: environment, AWS_PR
 such as 127.0.0.1 or localhost, virtual hosts on AWS), retries ("standard" mode), proxies,
 AWS_CA_BUNDLE and region redirects. What is ours: saying on stderr when it retries, not
 retrying what cannot get better, and the error lines. Nothing here reads, prints or stores
-credentials; every error names the target and the cause in one line, because PR staff run
-this minutes before a press moment.
+credentials, nor a password written into an endpoint URL (`without_userinfo`); every error
+names the target and the cause in one line, because PR staff run this minutes before a
+press moment.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 import sys
@@ -34,6 +36,25 @@ TIMEOUT_ATTEMPTS = 2
 REJECTED_CREDENTIALS = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken",
                         "AuthorizationHeaderMalformed", "InvalidClientTokenId"}
 REDIRECTS = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException"}
+# "scheme://user:password@": a URL's userinfo, wherever it turns up in a line smr shows.
+USERINFO = re.compile(r"(?<=://)[^/?#@\s]*@")
+
+
+def without_userinfo(url: str | None) -> str | None:
+    """The URL with no user name or password. S3 never uses them (requests are signed with the
+    AWS credentials), so an endpoint_url written as https://key:secret@host/ is used, shown
+    and linked without them: a secret in it must never reach a message or a public page."""
+    return USERINFO.sub("", url, count=1) if url else url
+
+
+def has_userinfo(url: str | None) -> bool:
+    return bool(url and USERINFO.search(url))
+
+
+def hide_userinfo(text: str) -> str:
+    """Any URL in `text` with its userinfo as `***@` (botocore's own messages name the URL it
+    was given, e.g. from AWS_ENDPOINT_URL_S3 or ~/.aws/config)."""
+    return USERINFO.sub("***@", text)
 
 
 @dataclass(frozen=True)
@@ -189,7 +210,7 @@ class RetryNotices:
         reason = request.context.get("smr_retry_reason")
         if attempt > 1 and reason:
             limit = request.context.get("smr_retry_limit", self.max_attempts)
-            self.say_once(f"retrying ({attempt}/{limit}): {reason}")
+            self.say_once(hide_userinfo(f"retrying ({attempt}/{limit}): {reason}"))
 
     def say_once(self, line: str) -> None:
         with self.lock:
@@ -263,7 +284,7 @@ def connection_problem(exc: BaseException) -> str:
 def public_url(target: Target, s3) -> str:
     """The URL of a target's prefix, as this client addresses it (path style or virtual host)."""
     url = s3.generate_presigned_url("list_objects_v2", Params={"Bucket": target.bucket})
-    return url.split("?", 1)[0].rstrip("/") + "/" + quote(target.prefix)
+    return without_userinfo(url.split("?", 1)[0].rstrip("/")) + "/" + quote(target.prefix)
 
 
 # ---------------------------------------------------------------- the calls publish makes
@@ -357,9 +378,16 @@ def explain(exc: BaseException, target: Target, conn: Connection) -> SmrError:
     """One line naming the target and the cause; never the credentials or a traceback."""
     if isinstance(exc, SmrError):   # already one clear line
         return exc
-    endpoint = conn.endpoint_url or "AWS S3"
+    endpoint = hide_userinfo(conn.endpoint_url or _service_of(exc) or "AWS S3")
     return SmrError(problems=[Problem("newsroom.yaml" if target.field else "", 0, target.field,
-                                      f"{target.url}: {cause(exc, target, endpoint, conn)}")])
+                                      hide_userinfo(f"{target.url}: {cause(exc, target, endpoint, conn)}"))])
+
+
+def _service_of(exc: BaseException) -> str | None:
+    """scheme://host of the URL a connection error names (an endpoint from AWS_ENDPOINT_URL_S3
+    or ~/.aws/config, which smr's settings never see), without its userinfo."""
+    parts = urlsplit(getattr(exc, "kwargs", {}).get("endpoint_url") or "")
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.scheme and parts.netloc else None
 
 
 def cause(exc: BaseException, target: Target, endpoint: str, conn: Connection | None = None) -> str:
@@ -369,7 +397,7 @@ def cause(exc: BaseException, target: Target, endpoint: str, conn: Connection | 
     )
 
     conn = conn or Connection()
-    host = urlsplit(getattr(exc, "kwargs", {}).get("endpoint_url") or "").netloc or endpoint
+    host = urlsplit(getattr(exc, "kwargs", {}).get("endpoint_url") or "").netloc.rpartition("@")[2] or endpoint
     if isinstance(exc, ReadTimeoutError):
         return (f"{host} accepted the connection but did not answer within {conn.read_timeout:g} s; "
                 "the service is down or overloaded, or something in between (a proxy, a firewall) holds "

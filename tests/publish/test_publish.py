@@ -44,6 +44,18 @@ documents:
     title: Factsheet
 """
 AFTER_EMBARGO = "2026-11-26T10:00:00+01:00"
+MANIFEST = re.compile(r"(^|/)\.smr-manifest-[0-9a-f]{32}\.json$")   # smr's bookkeeping, under a secret name
+
+
+def is_manifest(key: str) -> bool:
+    return MANIFEST.search(key) is not None
+
+
+def manifest_key(s3, bucket: str, prefix: str) -> str:
+    """The one manifest in a target (its key, found by listing as smr finds it)."""
+    keys = [k for k in s3.objects(bucket, prefix) if is_manifest(k) or k.endswith(".smr-manifest.json")]
+    assert len(keys) == 1 and is_manifest(keys[0]), keys
+    return keys[0]
 
 
 class Recorder:
@@ -135,9 +147,9 @@ def test_publish_puts_site_and_originals_with_headers(room, s3):
     media = s3.objects(room.media_bucket)
     page = f"news/{SLUG}/index.html"
     assert {"news/index.html", page, "news/feed.xml", "news/atom.xml", "news/sitemap.xml",
-            "news/robots.txt", f"news/{OTHER}/index.html", "news/.smr-manifest.json"} <= set(site)
+            "news/robots.txt", f"news/{OTHER}/index.html", manifest_key(s3, room.site_bucket, "news/")} <= set(site)
     kit = f"hires/{SLUG}/{SLUG}-photos.zip"
-    assert set(media) == {f"hires/{SLUG}/Foto één.jpg", kit, "hires/.smr-manifest.json"}
+    assert set(media) == {f"hires/{SLUG}/Foto één.jpg", kit, manifest_key(s3, room.media_bucket, "hires/")}
     assert not [k for k in site if "/hires/" in k], "originals go to the media bucket only"
     assert report.uploaded == (len(site) - 1) + (len(media) - 1) and report.skipped == 0  # not the manifests
     assert "https://pers.example.org/" in report.summary()
@@ -194,6 +206,61 @@ def test_a_stray_file_in_the_folder_publish_builds_is_never_uploaded(room, s3):
     assert any(k.endswith(f"{SLUG}/index.html") for k in keys)
 
 
+def anonymous_get(url: str) -> int:
+    """The HTTP status a browser without credentials gets."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_the_manifest_is_not_part_of_the_public_site(newsroom, public_s3server, aws_env):
+    """Under a public-read (never list) bucket, anyone gets the pages, but not publish's
+    bookkeeping: the manifest, which names every key smr put there, lives under a secret name
+    that only smr's own listing finds. A manifest an older smr left under the public name
+    `.smr-manifest.json` is merged into it and removed."""
+    server = public_s3server
+    site, media = server.bucket("site"), server.bucket("media")
+    newsroom.write("newsroom.yaml", NEWSROOM_YAML + f"""\
+publish:
+  site: s3://{site}/news/
+  media: s3://{media}/hires/
+  media_base_url: https://media.example.org/hires/
+  endpoint_url: {server.endpoint}
+  region: us-east-1
+""")
+    newsroom.release(SLUG, PHOTO_YAML)
+    newsroom.photo(SLUG, "images/Foto één.jpg")
+    newsroom.write(f"releases/{SLUG}/docs/factsheet.pdf", b"%PDF-1.4 test\n%%EOF\n")
+    publish(newsroom, check=False)
+    base = f"{server.endpoint}/{site}/news/"
+    assert anonymous_get(base + f"{SLUG}/index.html") == 200 and anonymous_get(base + "feed.xml") == 200
+    assert anonymous_get(base + ".smr-manifest.json") == 404
+    assert anonymous_get(f"{server.endpoint}/{media}/hires/.smr-manifest.json") == 404
+    assert anonymous_get(f"{server.endpoint}/{site}?list-type=2&prefix=news/") == 403, "no one lists the keys"
+    key = manifest_key(server, site, "news/")
+    assert re.fullmatch(r"news/\.smr-manifest-[0-9a-f]{32}\.json", key)
+    for page in (k for k in server.objects(site) if k.endswith((".html", ".xml", ".json", ".txt"))):
+        assert key.removeprefix("news/").encode() not in body(server, site, page), f"{page} names the manifest"
+
+    # a bucket an older smr published to: its manifest under the public name
+    entries = body(server, site, key)
+    client = server.client()
+    client.put_object(Bucket=site, Key="news/.smr-manifest.json", Body=entries)
+    client.delete_object(Bucket=site, Key=key)
+    assert anonymous_get(base + ".smr-manifest.json") == 200
+    report = publish(newsroom, check=False)
+    assert report.uploaded == 0 and report.deleted == 0, "the old manifest was read: nothing is sent again"
+    assert anonymous_get(base + ".smr-manifest.json") == 404
+    again = manifest_key(server, site, "news/")
+    assert again != key and json.loads(body(server, site, again))["objects"] == json.loads(entries)["objects"]
+    assert publish(newsroom, check=False).uploaded == 0 and manifest_key(server, site, "news/") == again
+
+
 def test_plain_build_keeps_local_download_links(room, s3):
     assert room.run("build", "--now", "2026-11-25T10:00+01:00").exit_code == 0
     html = (room.site / SLUG / "index.html").read_text("utf-8")
@@ -226,7 +293,7 @@ def test_changed_photo_uploads_only_what_changed(room, s3):
     assert f"{SLUG}/hires/Foto één.jpg" in changed
     assert not [k for k in changed if k.startswith(OTHER)]
     expected = {("hires/" + k.replace("/hires/", "/") if "/hires/" in k else "news/" + k) for k in changed} | {
-        "news/.smr-manifest.json", "hires/.smr-manifest.json"}
+        manifest_key(s3, room.site_bucket, "news/"), manifest_key(s3, room.media_bucket, "hires/")}
     assert set(recorder.puts()) == expected
     assert not [k for k in recorder.puts() if k.startswith(f"news/{OTHER}/") or "/assets/" in k]
 
@@ -251,7 +318,7 @@ def test_upload_order_originals_assets_pages_index_feeds(room, s3):
 
     events, started, again = [], set(), set()
     for kind, op, k in recorder.events:   # on a first publish, pages go up twice: the second time is stage 5
-        if op == "PutObject" and not k.endswith(".smr-manifest.json"):
+        if op == "PutObject" and not is_manifest(k):
             if kind == "start" and k in started:
                 again.add(k)
             started.add(k)
@@ -302,7 +369,7 @@ def test_an_interrupted_first_publish_leaves_no_broken_link(room, s3):
     puts = []
 
     def counted(method, path):   # every upload of a page or file, not smr's manifest
-        if method == "PUT" and ".smr-manifest.json" not in path:
+        if method == "PUT" and ".smr-manifest" not in path:
             puts.append(path)
             return len(puts) > cut
         return False
@@ -447,7 +514,7 @@ def test_delete_only_what_smr_uploaded_and_only_when_asked(room, s3):
 
     report = publish(room)
     old = sorted(k for k in before if k.removeprefix("news/") not in local_files(room) and k.startswith("news/")
-                 and k not in ("news/.smr-manifest.json", "news/not-ours.txt"))
+                 and not is_manifest(k) and k != "news/not-ours.txt")
     assert old and all(k.startswith(f"news/{SLUG}/img/") for k in old), old
     assert report.deleted == 0 and report.takedowns == [] and report.kept >= len(old) + 1
     assert set(old) <= set(s3.objects(room.site_bucket)), "a public release's old renditions wait for --delete"
@@ -457,7 +524,7 @@ def test_delete_only_what_smr_uploaded_and_only_when_asked(room, s3):
     assert report.deleted == len(old)
     assert not set(old) & keys
     assert {"news/not-ours.txt", "elsewhere/page.html", f"news/{SLUG}/index.html"} <= keys
-    manifest = body(s3, room.site_bucket, "news/.smr-manifest.json").decode()
+    manifest = body(s3, room.site_bucket, manifest_key(s3, room.site_bucket, "news/")).decode()
     assert not [k for k in old if k.removeprefix("news/") in manifest] and "not-ours" not in manifest
 
 
@@ -483,7 +550,7 @@ def test_dry_run_lists_exactly_and_changes_nothing(room, s3):
     publish(room)
     published = {f"s3://{room.site_bucket}/{k}" for k in s3.objects(room.site_bucket)} | {
         f"s3://{room.media_bucket}/{k}" for k in s3.objects(room.media_bucket)}
-    assert set(uploads) == {u for u in published if not u.endswith(".smr-manifest.json")}
+    assert set(uploads) == {u for u in published if not is_manifest(u)}
 
     import shutil
     shutil.rmtree(room.root / "releases" / OTHER)
@@ -573,10 +640,60 @@ def test_an_embargo_pushed_back_is_taken_down_by_a_plain_publish(room, s3):
         assert SLUG.encode() not in body(s3, room.site_bucket, key), key
     for bucket in (room.site_bucket, room.media_bucket):
         prefix = "news/" if bucket == room.site_bucket else "hires/"
-        manifest = json.loads(body(s3, bucket, prefix + ".smr-manifest.json"))["objects"]
-        assert set(manifest) == {k.removeprefix(prefix) for k in s3.objects(bucket)} - {".smr-manifest.json"}
+        manifest = json.loads(body(s3, bucket, manifest_key(s3, bucket, prefix)))["objects"]
+        assert set(manifest) == {k.removeprefix(prefix) for k in s3.objects(bucket) if not is_manifest(k)}
     again = room.run("publish", "--now", "2026-11-25T10:00+01:00")
     assert "taken down" not in again.output and "Uploaded 0 files" in again.output
+
+
+def test_a_page_linking_a_dot_file_is_not_published_and_takedowns_still_happen(s3, tmp_path):
+    """publish never uploads a file whose name starts with a dot, so a built site whose page
+    links one (check and build refuse such names in release.yaml; this is publish's own
+    guard) is refused in words, naming the file and its release, before any upload; what
+    must not be online still goes first, and the error says so."""
+    from generator.files import digests
+    from generator.publish import deploy
+
+    site, a, b = tmp_path / "site", "2026-01-001-winkel", "2026-01-002-fabriek"
+    pages = {"index.html": f'<!doctype html><a href="{a}/">a</a> <a href="{b}/">b</a>',
+             f"{a}/index.html": '<!doctype html><a href="../">index</a>',
+             f"{b}/index.html": '<!doctype html><a href="../">index</a>'}
+    for rel, text in pages.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, "utf-8")
+    cfg = large_site_settings(s3)
+
+    def record():   # the build's output record: every file it wrote
+        return {p.relative_to(site).as_posix(): digests(p) for p in site.rglob("*") if p.is_file()}
+
+    deploy.publish_dir(site, cfg, releases={a, b}, held={}, digests=record())
+    before = s3.objects(cfg.site.bucket)
+    assert f"news/{b}/index.html" in before
+
+    (site / b / "index.html").unlink()   # b is a draft again
+    (site / a / "docs").mkdir()
+    (site / a / "docs" / ".factsheet.pdf").write_bytes(b"%PDF-1.4 test\n%%EOF\n")
+    (site / a / "index.html").write_text('<!doctype html><a href="../">index</a> <a href="docs/.factsheet.pdf">f</a>')
+    dry = deploy.publish_dir(site, cfg, releases={a}, held={b: "draft"}, digests=record(), dry_run=True)
+    rule = (f"{a}/docs/.factsheet.pdf (release {a}): smr never publishes a file whose name (or folder's name) "
+            "starts with a dot, so a page's link to it would give journalists 404 Not Found; rename it without "
+            "the dot; nothing was uploaded")
+    assert dry.lines[-1] == f"(a real run would stop after the takedowns: {rule})"
+    with pytest.raises(SmrError) as info:
+        deploy.publish_dir(site, cfg, releases={a}, held={b: "draft"}, digests=record())
+    assert str(info.value).splitlines() == [
+        rule, f"taken down: {b} (draft) — 1 site file, 0 originals, before the publish stopped"]
+    online = s3.objects(cfg.site.bucket)
+    assert f"news/{b}/index.html" not in online, "the takedown went first"
+    assert {k: v["ETag"] for k, v in online.items() if not is_manifest(k)} == {
+        k: v["ETag"] for k, v in before.items() if not is_manifest(k) and b not in k}, "nothing was uploaded"
+    manifest = json.loads(body(s3, cfg.site.bucket, manifest_key(s3, cfg.site.bucket, "news/")))["objects"]
+    assert f"{b}/index.html" not in manifest, "the manifest says what was taken down"
+
+    (site / a / "docs" / ".factsheet.pdf").rename(site / a / "docs" / "factsheet.pdf")
+    (site / a / "index.html").write_text('<!doctype html><a href="../">index</a> <a href="docs/factsheet.pdf">f</a>')
+    deploy.publish_dir(site, cfg, releases={a}, held={b: "draft"}, digests=record())
+    assert f"news/{a}/docs/factsheet.pdf" in s3.objects(cfg.site.bucket)
 
 
 def test_a_deleted_release_is_taken_down_by_a_plain_publish(room, s3):
@@ -727,11 +844,11 @@ def test_two_publishes_at_once_take_turns(room, s3):
     local = local_files(room)
     site = {k.removeprefix("news/"): v for k, v in s3.objects(room.site_bucket).items()}
     media = {k.removeprefix("hires/"): v for k, v in s3.objects(room.media_bucket).items()}
-    assert set(site) - {".smr-manifest.json"} == {k for k in local if "/hires/" not in k}
-    assert set(media) - {".smr-manifest.json"} == {k.replace("/hires/", "/") for k in local if "/hires/" in k}
+    assert {k for k in site if not is_manifest(k)} == {k for k in local if "/hires/" not in k}
+    assert {k for k in media if not is_manifest(k)} == {k.replace("/hires/", "/") for k in local if "/hires/" in k}
     for listing, bucket, prefix in ((site, room.site_bucket, "news/"), (media, room.media_bucket, "hires/")):
-        manifest = json.loads(body(s3, bucket, prefix + ".smr-manifest.json"))["objects"]
-        assert set(manifest) == set(listing) - {".smr-manifest.json"}
+        manifest = json.loads(body(s3, bucket, manifest_key(s3, bucket, prefix)))["objects"]
+        assert set(manifest) == {k for k in listing if not is_manifest(k)}
         assert all(manifest[k]["etag"] == listing[k]["ETag"].strip('"') for k in manifest)
 
 
@@ -814,6 +931,89 @@ def test_missing_bucket_and_wrong_endpoint(room, s3, aws_env):
     aws_env.setenv("SMR_ENDPOINT_URL", "ftp://example.org")
     result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
     assert result.exit_code == 1 and "SMR_ENDPOINT_URL" in result.output
+
+
+PASSWORD = "hunter2-do-not-show"
+
+
+def with_password(endpoint: str) -> str:
+    return endpoint.replace("://", f"://smrkey:{PASSWORD}@", 1)
+
+
+def test_a_password_in_the_endpoint_url_is_never_shown(room, s3, aws_env):
+    """A user:password@ in the endpoint URL (from --endpoint-url, SMR_ENDPOINT_URL,
+    newsroom.yaml or botocore's own AWS_ENDPOINT_URL_S3) appears in no line smr prints: a
+    real publish, status, dry run and preview failing against a closed port, and one whose
+    service never answers; the endpoint is shown without it."""
+    from tests.conftest import REPO
+    from tests.s3server import free_port_pair
+
+    closed = f"http://127.0.0.1:{free_port_pair()}"
+    now = ["--now", "2026-11-25T10:00+01:00"]
+    run = subprocess.run([sys.executable, "-m", "generator", "publish", "--root", str(room.root), *now,
+                          "--endpoint-url", with_password(closed)], env=dict(os.environ, PYTHONPATH=str(REPO)),
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 1
+    assert PASSWORD not in run.stdout + run.stderr and "smrkey" not in run.stdout + run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith("error: newsroom.yaml: publish.")
+    assert f"cannot reach {closed} (connection refused)" in run.stderr, run.stderr
+
+    text = (room.root / "newsroom.yaml").read_text("utf-8")
+    room.write("newsroom.yaml", text.replace(s3.endpoint, with_password(closed)))
+    for command in (["publish"], ["publish", "--dry-run"], ["status"], ["preview", SLUG]):
+        result = room.run(command[0], *now, *command[1:])
+        assert result.exit_code == 1, result.output
+        assert PASSWORD not in result.output and f"cannot reach {closed}" in result.output, result.output
+    room.write("newsroom.yaml", text.replace(f"  endpoint_url: {s3.endpoint}\n", ""))
+    for name in ("SMR_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+        aws_env.setenv(name, with_password(closed))
+        result = room.run("publish", *now)
+        aws_env.delenv(name)
+        assert result.exit_code == 1 and f"cannot reach {closed} (connection refused)" in result.output, result.output
+        assert PASSWORD not in result.output
+
+    silent = SilentServer()
+    aws_env.setenv("SMR_READ_TIMEOUT", "1")
+    try:
+        result = room.run("publish", *now, "--endpoint-url", with_password(silent.endpoint))
+    finally:
+        silent.close()
+    assert result.exit_code == 1 and PASSWORD not in result.output, result.output
+    assert f"{silent.endpoint.removeprefix('http://')} accepted the connection but did not answer" in result.output
+
+
+def test_a_password_in_the_endpoint_url_reaches_no_page_and_the_publish_works(room, s3):
+    """botocore never uses a URL's userinfo, so the publish goes through; but without
+    media_base_url the download links are made from the endpoint: they, the warnings and
+    every object online carry no password. smr says to remove it."""
+    text = re.sub(r"  media_base_url: \S+\n", "", (room.root / "newsroom.yaml").read_text("utf-8"))
+    room.write("newsroom.yaml", text.replace(s3.endpoint, with_password(s3.endpoint)))
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    assert ("warning: newsroom.yaml: publish.endpoint_url holds a user name and password (user:password@); S3 "
+            "does not use them, as requests are signed with your AWS credentials, so smr leaves them out: "
+            "remove them from it") in result.stderr.splitlines()
+    html = body(s3, room.site_bucket, f"news/{SLUG}/index.html").decode()
+    assert f'href="{s3.endpoint}/{room.media_bucket}/hires/{SLUG}/Foto%20%C3%A9%C3%A9n.jpg"' in html
+    for bucket in (room.site_bucket, room.media_bucket):
+        for key in s3.objects(bucket):
+            assert PASSWORD.encode() not in body(s3, bucket, key), key
+    for path in (room.root / ".smr-cache" / "publish-site").rglob("*"):
+        assert not path.is_file() or PASSWORD.encode() not in path.read_bytes(), path
+    aws_fail = room.run("publish", "--now", "2026-11-25T10:00+01:00", "--endpoint-url", "http://x@127.0.0.1:1")
+    assert aws_fail.exit_code == 1 and "x@" not in aws_fail.output
+
+
+def test_an_s3_target_with_a_password_is_refused_without_showing_it(room, s3, aws_env):
+    aws_env.setenv("SMR_PUBLISH_SITE", f"s3://smrkey:{PASSWORD}@{room.site_bucket}/news/")
+    result = room.run("publish", "--now", "2026-11-25T10:00+01:00")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [(
+        "error: SMR_PUBLISH_SITE: an s3:// URL names a bucket and a prefix, never a user name or password "
+        "(user:password@); remove them, and give the keys through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+        "or AWS_PROFILE")]
+    assert s3.objects(room.site_bucket) == {}
 
 
 def test_retries_are_said_on_stderr(room, s3):
@@ -1126,7 +1326,8 @@ def test_a_large_site_goes_up_from_worker_processes_in_order_with_every_header(s
     report = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, client=client, reporter=stages)
     assert report.uploaded == len(files)
     assert set(recorder.puts()) == {"news/assets/brochure.pdf", "news/index.html", "news/feed.xml",
-                                    "news/" + pp.MANIFEST}, "a stage's many small files went up from the workers"
+                                    manifest_key(s3, cfg.site.bucket, "news/")}, \
+        "a stage's many small files went up from the workers"
     order = [f.stage for f in stages.uploaded_files]
     assert order == sorted(order) and len(order) == len(files), "each stage whole before the next"
     online = s3.objects(cfg.site.bucket, "news/")
@@ -1138,7 +1339,7 @@ def test_a_large_site_goes_up_from_worker_processes_in_order_with_every_header(s
         assert stored["Metadata"] == {"md5": hashlib.md5(files[rel]).hexdigest()}
         assert (stored["ContentType"], stored["CacheControl"]) == (
             pp.content_type(rel, site / rel), pp.SHORT), rel
-    manifest = json.loads(body(s3, cfg.site.bucket, "news/" + pp.MANIFEST))["objects"]
+    manifest = json.loads(body(s3, cfg.site.bucket, manifest_key(s3, cfg.site.bucket, "news/")))["objects"]
     assert set(manifest) == set(files), "every upload, the workers' too, is in the manifest"
     recorder.clear()
     again = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, client=client)
@@ -1281,7 +1482,7 @@ def test_an_interrupted_publish_leaves_no_worker_process_and_no_page_before_its_
         link.close()
     said = errors.read_text()
     assert code == (130 if how != "SIGKILL" else -signal.SIGKILL) and "Traceback" not in said, said
-    online = {k[len("news/"):] for k in s3.objects(bucket, "news/")} - {".smr-manifest.json"}
+    online = {k[len("news/"):] for k in s3.objects(bucket, "news/") if not is_manifest(k)}
     assert online and online < set(files)
     if any(k.endswith("/index.html") for k in online):
         assert {k for k in files if k.endswith((".json", ".vcf")) or k.startswith("assets/")} <= online
