@@ -670,7 +670,8 @@ class Uploaders:
         self.stopped, self.said = context.Event(), context.SimpleQueue()
         threads = max(1, conn.jobs // processes)
         self.pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_uploader,
-                                        initargs=(replace(conn, jobs=threads), self.stopped, self.said))
+                                        initargs=(replace(conn, jobs=threads), self.stopped, self.said,
+                                                  s3api.credentials_of()))
         self.pool.submit(int)   # start the workers now: they make their clients while the first stage goes up
         notices = s3api.RetryNotices(0, reporter.retrying)   # one line for what several workers retry alike
         self.listener = threading.Thread(target=self._tell, args=(notices.say_once,), daemon=True)
@@ -699,12 +700,14 @@ class Uploaders:
 _uploader = None   # in a worker process: (client, threads, stop event, connection), or why there is no client
 
 
-def _start_uploader(conn: Connection, stopped, said) -> None:
+def _start_uploader(conn: Connection, stopped, said, credentials: tuple | None) -> None:
+    """In a worker: its client, signing with the publish's own credentials (a worker started
+    by a fork server has that server's environment, not the publish's)."""
     global _uploader
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C reaches the whole process group: smr decides
     die_with_parent()
     try:
-        _uploader = (s3api.client(conn, said.put), ThreadPoolExecutor(conn.jobs), stopped, conn)
+        _uploader = (s3api.client(conn, said.put, credentials), ThreadPoolExecutor(conn.jobs), stopped, conn)
     except Exception as exc:  # noqa: BLE001 - said in words by the first batch
         _uploader = explain(exc, Target("", ""), conn)
 

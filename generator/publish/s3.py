@@ -98,10 +98,12 @@ class Connection:
 
 # ---------------------------------------------------------------- the client
 
-def client(conn: Connection, say=None):
+def client(conn: Connection, say=None, credentials: tuple | None = None):
     """One botocore S3 client, shared by all upload threads (a pool of `jobs` connections).
 
-    `say(line)` hears each retry (default: a line on stderr)."""
+    `say(line)` hears each retry (default: a line on stderr). `credentials` (access key,
+    secret, token, as `credentials_of` gives them) sign instead of the AWS chain's: an
+    upload worker signs with exactly its publish's, whatever environment it started in."""
     import boto3
     import botocore.session
     from botocore.config import Config
@@ -114,13 +116,26 @@ def client(conn: Connection, say=None):
                     # Content-MD5 protects each PUT; extra CRC headers are more than some S3-compatible services take
                     request_checksum_calculation="when_required", response_checksum_validation="when_required")
     session = boto3.session.Session(botocore_session=core, region_name=conn.region)
-    s3 = session.client("s3", endpoint_url=conn.endpoint_url, config=config)
+    keys = dict(zip(("aws_access_key_id", "aws_secret_access_key", "aws_session_token"), credentials or ()))
+    s3 = session.client("s3", endpoint_url=conn.endpoint_url, config=config, **keys)
     RetryNotices(attempts, say or say_on_stderr).register(s3.meta.events)
     # Signing reads a body to hash it: bytes count as sent only once the request is signed
     # (botocore signs in request-created; s3transfer does the same for its bodies).
     s3.meta.events.register_first("request-created.s3", _signing)
     s3.meta.events.register_last("request-created.s3", _sending)
     return s3
+
+
+def credentials_of() -> tuple | None:
+    """(access key, secret, token) the AWS chain gives this process (environment, profile,
+    config file), for its upload workers; never shown or kept. None: there are none."""
+    import botocore.session
+
+    found = botocore.session.get_session().get_credentials()
+    if found is None:
+        return None
+    frozen = found.get_frozen_credentials()
+    return frozen.access_key, frozen.secret_key, frozen.token
 
 
 def _signing(request, **_):

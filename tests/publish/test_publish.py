@@ -1314,6 +1314,44 @@ class StageRecorder:
         self.retries.append(line)
 
 
+FORKSERVER_FIRST = """\
+import multiprocessing, os, sys
+from pathlib import Path
+from tests.publish.test_publish import large_site_settings, releases_in, write_large_site
+from tests.s3server import ACCESS_KEY, SECRET_KEY
+
+class Server:   # what large_site_settings asks of the s3 fixture
+    endpoint, bucket = sys.argv[1], lambda self, _: sys.argv[2]
+
+for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+    os.environ.pop(name, None)
+context = multiprocessing.get_context("forkserver")
+worker = context.Process(target=int)   # the fork server starts now, with no credentials around
+worker.start()
+worker.join()
+os.environ.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY, SMR_START_METHOD="forkserver")
+from generator.publish import deploy
+
+site = Path(sys.argv[3])
+write_large_site(site)
+report = deploy.publish_dir(site, large_site_settings(Server()), releases=releases_in(site), held={})
+print("uploaded", report.uploaded)
+"""
+
+
+def test_upload_workers_sign_with_their_publishs_credentials_whatever_started_them(s3, tmp_path):
+    """A worker a fork server starts has the server's environment, not the publish's: one started
+    before the credentials were set (by an earlier pool in the same process) must still sign."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", FORKSERVER_FIRST, s3.endpoint, s3.bucket("creds"),
+                           str(tmp_path / "site")], cwd=Path(__file__).parents[2], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0 and "uploaded" in proc.stdout, proc.stdout + proc.stderr
+    assert "credentials" not in proc.stderr
+
+
 def test_a_large_site_goes_up_from_worker_processes_in_order_with_every_header(s3, tmp_path):
     from generator.publish import deploy
     from generator.publish import plan as pp
