@@ -705,6 +705,9 @@ def _start_uploader(conn: Connection, stopped, said, credentials: tuple | None) 
     by a fork server has that server's environment, not the publish's)."""
     global _uploader
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C reaches the whole process group: smr decides
+    # A forked worker inherits publish's SIGTERM handler (which turns it into an interrupt, with a
+    # traceback here); a worker just ends on SIGTERM, which is also how it learns smr was killed.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
     try:
         _uploader = (s3api.client(conn, said.put, credentials), ThreadPoolExecutor(conn.jobs), stopped, conn)
