@@ -20,11 +20,16 @@ from generator.clock import is_public
 from generator.errors import Problem, SmrError, display_path
 from generator.newsroom.loader import Document, dotted, load_yaml
 from generator.newsroom.model import Coverage, Few, Newsroom, Release, validate, problem_from_error
-from generator.slug import slugify
+from generator.slug import slugify, unique_slugs
 from generator.text import base_language
 
 from generator.newsroom.paths import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE, RELEASES_DIR,  # noqa: F401
                               release_signatures)
+
+
+SUMMARY_LINES = ("date", "embargo", "updated", "draft", "language", "translations")
+"""Fields whose line a warning about the summary names: kept with it, so that saying a
+warning (every build says them) never reads the release again."""
 
 
 @dataclass(frozen=True)
@@ -43,15 +48,17 @@ class Summary:
     photos: tuple = ()            # the file of each photo, as given
     shared_photos: tuple = ()     # (index, file, partner folder) of each photo of a translation's
     warnings: tuple = ()          # Problems that do not depend on the clock (template leftovers)
+    lines: tuple = ()             # (field, line) of the fields above that the file gives
 
     @classmethod
-    def of(cls, release: Release, warnings: list[Problem]) -> "Summary":
+    def of(cls, release: Release, warnings: list[Problem], lines: dict) -> "Summary":
         return cls(date=release.date, title=release.title, tags=tuple(release.tags), embargo=release.embargo,
                    updated=release.updated, draft=release.draft, translation_refs=tuple(release.translations),
                    photos=tuple(image.file for image in release.images),
                    shared_photos=tuple((i, image.file, image.partner) for i, image in enumerate(release.images)
                                        if image.partner is not None),
-                   warnings=tuple(warnings))
+                   warnings=tuple(warnings),
+                   lines=tuple((name, lines[(name,)]) for name in SUMMARY_LINES if (name,) in lines))
 
     def as_record(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -129,6 +136,10 @@ class Item:
         return list(self.summary.translation_refs)
 
     def line_of(self, *loc) -> int:
+        if self.full is None and len(loc) == 1:
+            kept = dict(self.summary.lines)
+            if loc[0] in kept:
+                return kept[loc[0]]
         return Document(None, self.lines).line_of(loc)
 
     @property
@@ -188,6 +199,20 @@ class Site:
                 placed.update(o.slug for o in story)
                 stories.append(story)
         return stories
+
+    @functools.cached_property
+    def tag_slugs(self) -> dict[str, str]:
+        """Tag -> the folder of its feeds under tags/, from the public releases' tags only (a
+        tag of an embargoed release must not move another's address): slug.py `tag_slugs`."""
+        from generator.slug import tag_slugs
+
+        return tag_slugs(sorted({t for item in self.public for t in item.tags}))
+
+    def tag_slug(self, tag: str) -> str:
+        """The slug of a tag's feeds (a tag no public release has: its plain slug)."""
+        from generator.slug import tag_identity
+
+        return self.tag_slugs.get(tag) or slugify(tag_identity(tag), max_length=80, fallback="tag")
 
     def by_slug(self, slug: str) -> Item | None:
         return self._slugs.get(slug)
@@ -252,6 +277,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
         item.translations = []
         item.signature = signature
         items.append(item)
+    warnings.extend(_addresses(items, list(signatures)))
     problems.extend(_cross_checks(root, items, failed))
     kept.keep_only({i.folder.name for i in items})
     kept.save()
@@ -428,9 +454,9 @@ def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
     merged = {c.url: c for c in [*release.coverage, *coverage]}
     full = Full(release=release, body=body, lines=doc.lines,
                 coverage=sorted(merged.values(), key=lambda c: (c.date or dt.date.min, c.url), reverse=True))
-    return Item(slug=slugify(folder.name, max_length=120), folder=folder, source=shown,
+    return Item(slug=slugify(folder.name, max_length=RELEASE_SLUG_LENGTH), folder=folder, source=shown,
                 language=release.language or newsroom.language,
-                summary=Summary.of(release, template_leftovers(shown, release, doc)), full=full)
+                summary=Summary.of(release, template_leftovers(shown, release, doc), doc.lines), full=full)
 
 
 def _read_body(root: Path, path: Path) -> str:
@@ -467,6 +493,31 @@ def _load_coverage(root: Path, folder: Path, context: dict) -> tuple[list[Covera
     except Exception as exc:  # pydantic.ValidationError
         return [], [problem_from_error(Release, wrapped, {**e, "loc": ("coverage",) + tuple(e["loc"])})
                     for e in exc.errors()]
+
+
+RELEASE_SLUG_LENGTH = 120
+
+
+def release_slugs(names: list[str]) -> dict[str, str]:
+    """Folder name -> the release's address, from the whole folder name, for all folders at
+    once: two whose names give one address are told apart by a stable suffix (slug.py)."""
+    return dict(zip(names, unique_slugs(names, max_length=RELEASE_SLUG_LENGTH)))
+
+
+def _addresses(items: list[Item], names: list[str]) -> list[Problem]:
+    """Give each item its address (from every folder's name, failed ones too, so that one
+    release failing never moves another's address); a warning for each address that needed a
+    suffix, as its folder's name alone would have given another release's address."""
+    slugs = release_slugs(sorted(names))
+    warnings = []
+    for item in items:
+        item.slug = slugs[item.folder.name]
+        plain = slugify(item.folder.name, max_length=RELEASE_SLUG_LENGTH)
+        if item.slug != plain:
+            warnings.append(Problem(item.source, 1, "", f"the folder name gives the address /{plain}/, which another "
+                                    f"release folder gives too; this release is at /{item.slug}/ instead: rename "
+                                    "one of the folders for a plainer address"))
+    return warnings
 
 
 def _cross_checks(root: Path, items: list[Item], failed: set[str] = frozenset()) -> list[Problem]:
