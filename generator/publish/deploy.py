@@ -127,6 +127,7 @@ class PublishReport:
     checked: bool = False    # journalists' view was checked, and the page and an original were readable
     original: str = ""       # the key of one original in the media target (what the check downloads)
     changed: set[str] = field(default_factory=set)   # site keys this publish uploads (WebSub pings those feeds)
+    went_public: list[str] = field(default_factory=list)   # releases whose page was not online before (--alerts)
 
     def summary(self) -> str:
         verb = "Would upload" if self.dry_run else "Uploaded"
@@ -218,9 +219,10 @@ def with_media_url(cfg: Settings, s3) -> Settings:
 def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool = False,
             delete: bool = False, max_deletes: int = 25, yes: bool = False, jobs: int = 32,
             max_attempts: int | None = None, reporter: Reporter | None = None, env: dict | None = None,
-            client=None, create_buckets: bool = False, check: bool = True) -> PublishReport:
+            client=None, create_buckets: bool = False, check: bool = True, on_public=None) -> PublishReport:
     """Build the public newsroom and bring the bucket(s) in line with it; then check that
-    journalists can read it (`check`), without credentials, at its public URLs."""
+    journalists can read it (`check`), without credentials, at its public URLs. `on_public`
+    hears the releases going online for the first time before they go up (publish_dir)."""
     started = time.perf_counter()
     root = root.resolve()
     hooks = OneAtATime(reporter or Reporter())
@@ -236,7 +238,7 @@ def publish(root: Path, *, now, endpoint_url: str | None = None, dry_run: bool =
         report = publish_dir(out, cfg, releases=public, embargoed=set(held), held=held,
                              dry_run=dry_run, delete=delete, max_deletes=max_deletes, yes=yes,
                              reporter=hooks, client=client, digests=recorded_digests(root, out),
-                             new_buckets=made if dry_run else set())
+                             new_buckets=made if dry_run else set(), on_public=on_public)
     report.notes = notes + report.notes
     report.warnings = cfg.warnings + report.warnings
     websub.announce(site, report)   # feeds it uploaded: tell the newsroom's WebSub hub
@@ -351,14 +353,16 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                 dry_run: bool = False, delete: bool = False,
                 max_deletes: int = 25, yes: bool = False, reporter: Reporter | None = None,
                 client=None, digests: dict | None = None, include=None, manifest: bool = True,
-                remove_previews: bool = True, new_buckets: set[str] = frozenset()) -> PublishReport:
+                remove_previews: bool = True, new_buckets: set[str] = frozenset(), on_public=None) -> PublishReport:
     """Upload a built site folder: the takedowns, the diff, the order, the deletes, the
     manifests. `held` (slug -> reason) turns takedowns on; `releases` are the public ones.
     `new_buckets` are taken as empty without asking (a dry run of --create-buckets).
     `digests` is the build's output record of the folder (site path -> MD5 and ETag): only
     the files it names are published, with those hashes; without it every file is read.
     A file the build wrote that publish never uploads (a dot file: `unpublishable`) stops it
-    after the takedowns, before any upload."""
+    after the takedowns, before any upload. `on_public(slugs)` is called before the first
+    upload with the public releases whose page the site target does not hold yet
+    (`smr publish --alerts` keeps them, so a publish killed after the upload still alerts)."""
     started = time.perf_counter()
     reporter = reporter if isinstance(reporter, OneAtATime) else OneAtATime(reporter or Reporter())
     targets = targets_of(cfg)
@@ -377,7 +381,8 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                            kept=sum(len(keys) for keys in plan.stale.values()),
                            takedowns=[line for t in plan.takedowns for line in t.lines(dry_run)],
                            original=min((f.key for f in files if f.target == "media"), default=""),
-                           changed={f.key for f in plan.uploads if f.target == "site"})
+                           changed={f.key for f in plan.uploads if f.target == "site"},
+                           went_public=sorted(s for s in releases or () if f"{s}/index.html" not in remotes["site"].objects))
     if not yes and not dry_run:
         pp.refuse_too_many_deletes(plan, max_deletes, cfg.site.url)
         pp.refuse_taking_down_everything(plan, releases if held is not None else None, cfg.site.url)
@@ -394,6 +399,8 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
         report.lines += [f"(a real run would stop after the takedowns: {problem})" for problem in stuck]
         report.seconds = time.perf_counter() - started
         return report
+    if on_public and report.went_public:
+        on_public(report.went_public)
     for name, found in leftover.items():
         abort_uploads(s3, targets[name], cfg.conn, found)
     reporter.start(plan)
