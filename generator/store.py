@@ -1,8 +1,8 @@
 """`.smr-cache/state.sqlite`: everything smr keeps between runs, in one SQLite database.
 
 One store instead of pickles in four formats: file stats and content hashes, the tables of
-cached results (validated releases, photo checks, output records, publish hashes), and
-smr's view of the installed libraries. Values are JSON with a few tagged types (`encode`,
+cached results (validated releases, photo checks, output records, publish hashes),
+smr's view of the installed libraries, and records of what smr did (alerts sent: `record`). Values are JSON with a few tagged types (`encode`,
 `decode`): nothing read back is ever unpickled or executed, so a planted file cannot run
 code, and a damaged, foreign or older database is discarded and rebuilt with a one-line
 notice on the `smr` logger — never a wrong site, never a traceback. Deleting the folder is
@@ -249,6 +249,50 @@ class Store:
             found = self._tables[(name, versioned)] = Table(self, name, key)
         found.asked = set()
         return found
+
+
+    # ------------------------------------------------------------ records of what smr did
+
+    def records(self, kind: str) -> dict:
+        """name -> value of every record of `kind` (`record`); a damaged row is left out."""
+        def read():
+            self._records_table()
+            return self.db.execute("SELECT name, value, checksum FROM records WHERE kind = ?", (kind,)).fetchall()
+
+        found = {}
+        for name, value, checksum in self.guarded(read, list):
+            if checksum == _checksum("records", kind, name, value):
+                try:
+                    found[name] = decode(value)
+                except ValueError:
+                    pass
+        return found
+
+    def record(self, kind: str, name: str, value) -> bool:
+        """Keep that smr did something (an alert sent), committed when this returns. Unlike
+        `table`, records are facts about the world, not results to recompute: no version of
+        smr or of a library makes them stale. `value` None removes one. False when the
+        database could not be written (it was damaged: rebuilt, with a notice)."""
+        text = None if value is None else encode(value)
+
+        def statements(db):
+            if text is None:
+                db.execute("DELETE FROM records WHERE kind = ? AND name = ?", (kind, name))
+            else:
+                db.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+                           (kind, name, text, _checksum("records", kind, name, text)))
+
+        def write():
+            self._records_table()
+            self._write(statements)
+            return True
+
+        return self.guarded(write, lambda: False)
+
+    def _records_table(self) -> None:
+        """Made on first use, so a database of an smr before records needs no rebuild."""
+        self.db.execute("CREATE TABLE IF NOT EXISTS records (kind TEXT NOT NULL, name TEXT NOT NULL, "
+                        "value TEXT NOT NULL, checksum TEXT NOT NULL, PRIMARY KEY (kind, name))")
 
 
 class _Foreign(Exception):
