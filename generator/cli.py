@@ -219,6 +219,30 @@ def new(ctx: Context, root: Path, title: str, date, language, embargo, translati
     ctx.say(f"Created {path.relative_to(root.resolve())} (a draft: delete `draft: true` when it is final)")
 
 
+@main.command("import")
+@ROOT_OPTION
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option("--translation-of", "translation_of", metavar="RELEASE",
+              help="The document translates this release: linked both ways, its identical photos shared.")
+@NOW_OPTION
+@click.pass_obj
+def import_(ctx: Context, root: Path, document: Path, translation_of, now: str | None):
+    """Make a draft release from an approved Word document (.docx)."""
+    from generator import clock
+    from generator.importing.release import import_document
+
+    done = run(ctx, lambda: import_document(root, document, clock.now(now), translation_of=translation_of))
+    ctx.say(f"Created {done.path.relative_to(root.resolve())} (a draft: check each field, the ones marked "
+            "\"guessed\" first, then delete `draft: true`)")
+    for note in done.notes:
+        ctx.say(f"  {note}")
+    ctx.warn(done.warnings)
+    if done.left:
+        ctx.say("Left to fill in:")
+        for problem in done.left:
+            ctx.say(f"  {problem}")
+
+
 class _Progress:
     """Bars on stderr for the photo work of a build and for the bytes of an upload, only on a
     terminal and without -q; a line per retry, also in logs, except with -q. The hooks of
