@@ -153,7 +153,7 @@ def _photos(photos, pictures, source, warnings: list[Problem], shown: str) -> tu
         elif digest in written:
             continue   # the same picture twice: one photo
         else:
-            stem = slugify(photo.alt, max_length=40, fallback="") if photo.alt else ""
+            stem = _short_slug(photo.alt) if photo.alt else ""
             stem = stem or f"picture-{number}"
             name, n = f"images/{stem}{extension}", 1
             while name in names:
@@ -171,6 +171,15 @@ def _photos(photos, pictures, source, warnings: list[Problem], shown: str) -> tu
             entry["credit"] = photo.credit[:NOTE_LIMIT * 10]
         entries.append(entry)
     return entries, files
+
+
+def _short_slug(text: str, limit: int = 40) -> str:
+    """A file name from alt text, cut after a whole word."""
+    slug = slugify(text, max_length=200, fallback="")
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit + 1].rsplit("-", 1)[0]
+    return cut if len(cut) >= limit // 2 else slug[:limit].rstrip("-")
 
 
 def _their_photos(source) -> dict[str, str]:

@@ -140,6 +140,7 @@ class _Reader:
         self.facts: list[str] = []
         self.facts_from = ""
         self.contacts_from = ""
+        self.contact_parts: list[str] = []
         self.taken: set[int] = set()   # ids of captions that went with their picture
 
     # -------------------------------------------------------- the walk
@@ -309,6 +310,9 @@ class _Reader:
             kind = None
             if item.kind in ("heading", "title", "subtitle") or _heading_like(item) or _labelled(item):
                 kind = _section_kind(item.text, self.organization, items[index:])
+            if kind and kind == section and _labelled(item):
+                taken.append(item)   # "Voor meer informatie: …" under "Noot voor de redactie"
+                continue
             if kind or item.kind == "heading":
                 self._close(section, heading, taken)
                 section, heading, taken = kind or "body", item, []
@@ -341,17 +345,16 @@ class _Reader:
 
     def _close(self, section: str, heading, taken: list[_Item]) -> str:
         if section == "contacts":
-            found = _contacts(taken, heading.text if heading is not None else "")
+            name = _quoted(heading.text.split(":")[0]) if heading is not None else "the note to editors"
+            found, skipped = _contacts(taken)
             self.contacts.extend(found)
-            name = _quoted(heading.text) if heading is not None else "the note to editors"
-            self.contacts_from = name
-            others = sum(1 for i in taken if not i.text or not (EMAIL.search(i.text) or PHONE.search(i.text)))
-            if not found:
-                self.out.warnings.append(f"found no name, e-mail address or phone number in {name}: the release uses "
-                                         "the newsroom's contacts")
-            elif others and len(taken) > len(found):
-                self.out.notes.append(f"took {len(found)} contact{'s' if len(found) > 1 else ''} from {name}; "
-                                      "the rest of it is for editors only and was left out")
+            self.contacts_from = self.contacts_from or name
+            self.contact_parts.append(name)
+            if skipped:
+                self.out.notes.append(f"left out {len(skipped)} line{'s' if len(skipped) != 1 else ''} of {name} "
+                                      f"that {'are' if len(skipped) != 1 else 'is'} not a contact's name, role, "
+                                      f"e-mail address or phone number (for editors only): {_quoted(skipped[0])}"
+                                      + (" ..." if len(skipped) > 1 else ""))
         elif section == "about" and heading is not None:
             count = len(taken)
             self.out.notes.append(f"left out {_quoted(heading.text)} ({count} paragraph{'s' if count != 1 else ''}): "
@@ -460,6 +463,9 @@ class _Reader:
             fields["tags"] = Value(self.doc.keywords[:50], "guessed: the document's keywords (File, Properties)")
         if self.contacts:
             fields["contacts"] = Value(self.contacts, f"guessed from {self.contacts_from}; check them")
+        elif self.contact_parts:
+            self.out.warnings.append(f"found no name with an e-mail address or phone number in {self.contact_parts[0]}: "
+                                     "the release shows the newsroom's contacts")
         for picture in self.out.photos:
             if not picture.alt:
                 self.out.warnings.append(f"picture {picture.picture + 1} has no alt text in the document: "
@@ -671,10 +677,11 @@ def find_moment(text: str, tz) -> tuple[Any, bool, bool] | None:
     return dt.datetime.combine(day, time, tz), True, False
 
 
-def _contacts(items: list[_Item], heading: str) -> list[dict]:
-    """The people in a note to editors: a name, then a role, then e-mail and phone, in any layout
-    (one line with commas, or a line each)."""
+def _contacts(items: list[_Item]) -> tuple[list[dict], list[str]]:
+    """The people in a note to editors (a name, then a role, then e-mail and phone, in any layout:
+    one line with commas, or a line each), and the lines that hold none of that."""
     chunks: list[str] = []
+    skipped: list[str] = []
     for item in items:
         element_lines = md.lines(item.element) if item.kind != "list" else \
             [md.plain(li) for li in item.element.iter("li")]
@@ -708,13 +715,16 @@ def _contacts(items: list[_Item], heading: str) -> list[dict]:
             continue
         words = chunk.split()
         if len(words) > 8 or chunk.lower().startswith(("http", "www.")):
-            continue   # a sentence for editors, not a contact's detail
+            skipped.append(chunk)   # a sentence for editors, not a contact's detail
+            continue
         if NAME.match(chunk) and ("name" not in current or "email" in current or "phone" in current):
             if current:
                 people.append(current)
             current = {"name": chunk}
         elif "name" in current and "role" not in current and "email" not in current and "phone" not in current:
             current["role"] = chunk
+        else:
+            skipped.append(chunk)
     if current:
         people.append(current)
     ordered = []
@@ -724,4 +734,4 @@ def _contacts(items: list[_Item], heading: str) -> list[dict]:
                 ordered[-1].update(person)
             continue
         ordered.append({k: person[k] for k in ("name", "role", "email", "phone") if k in person})
-    return [p for p in ordered if "email" in p or "phone" in p]
+    return [p for p in ordered if "email" in p or "phone" in p], skipped

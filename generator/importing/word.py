@@ -59,22 +59,21 @@ def read_document(path: Path, shown: str) -> WordDocument:
     data = _bytes(path, shown)
     _refuse_other_formats(data, shown)
     import io
+    import zlib
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        _check_archive(archive, shown)
-    except zipfile.BadZipFile:
-        raise SmrError("is damaged (not a complete .docx: the zip archive inside cannot be read); save it "
-                       "again from Word or copy it again", file=shown) from None
-    try:
+        _check_archive(zipfile.ZipFile(io.BytesIO(data)), shown)
         return _read(data, shown)
-    except SmrError:
-        raise
-    except (zipfile.BadZipFile, EOFError, KeyError, ValueError, LookupError, AttributeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise SmrError("is damaged: the zip archive that a .docx is cannot be read whole; save it again "
+                       "from Word, or copy it again", file=shown) from None
+    except (KeyError, ValueError, LookupError, AttributeError) as exc:
         raise SmrError(f"is damaged: its parts cannot be read ({_short(exc)}); open it in Word, save it "
                        "again as .docx and import that", file=shown) from None
-    except Exception as exc:   # the XML parsers' errors (expat, lxml) and zlib's have no common base
-        if type(exc).__module__.split(".")[0] in ("xml", "lxml", "zlib", "pyexpat", "docx", "mammoth"):
+    except SmrError:
+        raise
+    except Exception as exc:   # the XML parsers' errors (expat, lxml) have no common base
+        if type(exc).__module__.split(".")[0] in ("xml", "lxml", "pyexpat", "docx", "mammoth"):
             raise SmrError(f"is damaged: its text cannot be read ({_short(exc)}); open it in Word, save "
                            "it again as .docx and import that", file=shown) from None
         raise
@@ -138,7 +137,7 @@ def _check_archive(archive: zipfile.ZipFile, shown: str) -> None:
     for name in names:   # Word writes no DOCTYPE; one in a part can only be an entity trick
         if name.endswith((".xml", ".rels")):
             with archive.open(name) as part:
-                start = part.read(4096)
+                start = part.read(4096)   # the XML parts are read whole below (their CRC checked)
             if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
                 raise SmrError(f"has a part ({name}) with XML entity declarations, which Word never writes; "
                                "nothing was imported", file=shown)
@@ -168,8 +167,8 @@ def _read(data: bytes, shown: str) -> WordDocument:
         try:
             with image.open() as f:
                 content = f.read(MAX_PICTURE_BYTES + 1)
-        except Exception as exc:   # a linked (not embedded) picture, or one the zip lacks
-            unread.append(f"picture {number} is not in the document itself ({_short(exc)}); "
+        except Exception as exc:   # a linked (not embedded) picture, one the zip lacks or damaged
+            unread.append(f"picture {number} cannot be taken from the document ({_short(exc)}); "
                           "add it to images/ by hand")
             return {"src": ""}
         if len(content) > MAX_PICTURE_BYTES:
