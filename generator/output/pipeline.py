@@ -21,7 +21,7 @@ from generator.output import swap
 from generator.errors import Problem, SmrError
 from generator.files import cache_dir
 from generator.resources import asset_dirs
-from generator.slug import slugify
+from generator.slug import unique_slugs
 
 if TYPE_CHECKING:
     from generator.newsroom.site import Site
@@ -354,7 +354,7 @@ def release_key(site: Site, pages, item) -> str:
     translations = [(o.slug, o.title, o.language, o.public_at(site.now), o.signature, o in site.rendered)
                     for o in others if o]
     return digest(item.signature, item.embargoed(site.now), translations,
-                  feeds.discovery(pages.feeds, item.language, item.tags))
+                  feeds.discovery(pages.feeds, item.language, [feeds.tag_key(site, t) for t in item.tags]))
 
 
 RENDER_BATCH = 20  # releases per worker task: their feed entries are built as one feed
@@ -467,13 +467,20 @@ def copy_documents(item, folder: Path) -> list[dict]:
     each, newsroom/documents.py) into its docs/ folder."""
     from generator.newsroom.documents import DOCUMENTS_DIR
 
+    from urllib.parse import quote
+
+    from generator.slug import unique_file_names
+
     docs = []
+    given = [doc.file for doc in item.release.documents if doc.file]
+    names = iter(unique_file_names(given))   # docs/a/f.pdf and docs/b/f.pdf: two files
     for doc in item.release.documents:
         if doc.file:
             source = item.folder / doc.file
+            name = next(names)
             (folder / DOCUMENTS_DIR).mkdir(exist_ok=True)
-            shutil.copyfile(source, folder / DOCUMENTS_DIR / source.name)
-            docs.append({"title": doc.title, "href": f"{DOCUMENTS_DIR}/{source.name}", "external": False,
+            shutil.copyfile(source, folder / DOCUMENTS_DIR / name)
+            docs.append({"title": doc.title, "href": quote(f"{DOCUMENTS_DIR}/{name}"), "external": False,
                          "bytes": source.stat().st_size, "type": source.suffix.lstrip(".").upper()})
         else:
             docs.append({"title": doc.title, "href": doc.url, "external": True, "bytes": None, "type": None})
@@ -483,15 +490,18 @@ def copy_documents(item, folder: Path) -> list[dict]:
 def write_vcards(site: Site, item, pages, folder: Path) -> list[dict]:
     from generator.text import in_language
 
+    from urllib.parse import quote
+
     contacts = item.release.contacts or pages.newsroom(item.language).contacts
+    stems = unique_slugs([contact.name for contact in contacts], fallback="contact")   # 张伟 -> zhang-wei.vcf
     result = []
-    for contact in contacts:
+    for contact, stem in zip(contacts, stems):
         if isinstance(contact.role, dict):   # a release's own contact, its role per language
             contact = contact.model_copy(update={"role": in_language(contact.role, item.language,
                                                                      site.newsroom.language)})
-        name = f"{slugify(contact.name)}.vcf"
+        name = f"{stem}.vcf"
         (folder / name).write_text(pages.vcard(contact, site.newsroom.organization.name), "utf-8", newline="")
-        result.append({"contact": contact, "vcard": name})
+        result.append({"contact": contact, "vcard": quote(name)})
     return result
 
 

@@ -20,7 +20,9 @@ class Context:
 
 def release_context(root: Path, release: str) -> Context:
     """RELEASE is a folder name under releases/ (the slug) or a path to the folder or its yaml."""
-    from generator.newsroom.site import RELEASE_FILE, RELEASES_DIR, load_item, load_newsroom
+    import os
+
+    from generator.newsroom.site import RELEASE_FILE, RELEASES_DIR, load_item, load_newsroom, release_slugs
 
     root = root.resolve()
     newsroom = load_newsroom(root)
@@ -35,10 +37,13 @@ def release_context(root: Path, release: str) -> Context:
     if folder is None:
         raise SmrError(f"release {release!r} not found: give a folder name under {RELEASES_DIR}/ "
                        f"or its path")
+    slugs = release_slugs(sorted(entry.name for entry in os.scandir(releases) if entry.is_dir()))
     item = load_item(root, folder, newsroom)
+    item.slug = slugs.get(folder.name, item.slug)   # the address the site gives it
     translations = {}
     for ref in item.translation_refs:  # validated by load_item: sibling release folders
         other = load_item(root, (folder / ref).resolve(), newsroom)
+        other.slug = slugs.get(other.folder.name, other.slug)
         translations.setdefault(base_language(other.language), other)
     return Context(root, newsroom, item, newsroom.base_url + item.slug + "/", translations)
 

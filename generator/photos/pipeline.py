@@ -306,7 +306,7 @@ def _job(item, index: int, image, root: Path, settings: dict, defaults: dict | N
     defaults = {k: v for k, v in (defaults or {}).items() if v}
     key_input = {"content": content_hash(source, root), "settings": settings, "lead": lead,
                  "focus": list(image.focus) if lead and image.focus else None, "rights": rights,
-                 "defaults": defaults,
+                 "defaults": defaults, "stem": _stem(source.stem),   # the renditions' file names
                  "pillow": versions(root)["pillow"]}   # new encoders, new bytes: new file names
     key = hashlib.sha256(json.dumps(key_input, sort_keys=True).encode()).hexdigest()[:20]
     cache = cache_root(root)
@@ -318,8 +318,7 @@ def _job(item, index: int, image, root: Path, settings: dict, defaults: dict | N
 
 def _stem(name: str) -> str:
     """An URL-safe file name stem for renditions ('Team foto #1' -> 'team-foto-1')."""
-    stem = slugify(name)
-    return "photo" if stem == "release" and name.lower() != "release" else stem
+    return slugify(name, fallback="photo")
 
 
 def _place(item, image, job: dict, meta: dict, out_dir: Path, hires: str, strip_gps: bool = False,

@@ -75,7 +75,8 @@ def find_release(site, release: str):
 
     path = Path(release)
     name = path.resolve().name if path.is_dir() else Path(release.rstrip("/")).name   # `.` in its folder
-    item = site.by_slug(name) or site.by_slug(slugify(name, max_length=120))
+    item = (site.by_slug(name) or next((i for i in site.items if i.folder.name == name), None)
+            or site.by_slug(slugify(name, max_length=120)))
     if item is None:
         known = ", ".join(i.slug for i in site.items[:10]) or "none"
         raise SmrError(f"no release {release!r} in releases/ (known: {known})")

@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from generator.render.metadata import logo_url
-from generator.slug import slugify
 
 MAX_ITEMS = 50
 RSS_FILE = "feed.xml"
@@ -64,9 +63,9 @@ def language_key(language: str) -> str:
     return language.lower()
 
 
-@functools.lru_cache(maxsize=None)
-def tag_key(tag: str) -> str:
-    return slugify(tag, max_length=80)
+def tag_key(site, tag: str) -> str:
+    """The folder of a tag's feeds under tags/: one per tag across the site (newsroom/site.py)."""
+    return site.tag_slug(tag)
 
 
 def plan(site) -> list[Feed]:
@@ -82,10 +81,10 @@ def plan(site) -> list[Feed]:
     names: dict[str, str] = {}
     tagged: dict[str, list] = {}
     for item in public:
-        for key in dict.fromkeys(tag_key(t) for t in item.tags):
+        for key in dict.fromkeys(tag_key(site, t) for t in item.tags):
             tagged.setdefault(key, []).append(item)
         for tag in item.tags:
-            names.setdefault(tag_key(tag), tag)  # newest release's spelling names the feed
+            names.setdefault(tag_key(site, tag), tag)  # newest release's spelling names the feed
     for key in sorted(names):
         items = tagged[key]
         feeds.append(Feed(f"{TAGS_DIR}/{key}/", f"{newsroom.title}: {names[key]}", newsroom.language,
@@ -93,11 +92,11 @@ def plan(site) -> list[Feed]:
     return feeds
 
 
-def discovery(feeds: list[Feed], language: str, tags=()) -> list[dict]:
+def discovery(feeds: list[Feed], language: str, tag_keys=()) -> list[dict]:
     """The feeds a page points readers to with <link rel="alternate">: the newsroom's,
-    its language's and its tags'. `href` is relative to the site root."""
+    its language's and its tags' (`tag_keys`: `tag_key` of each). `href` is relative to the site root."""
     positions = _positions(feeds)   # looked up, not searched: a newsroom may have thousands of tag feeds
-    wanted = {("all", ""), ("language", language_key(language))} | {("tag", tag_key(t)) for t in tags}
+    wanted = {("all", ""), ("language", language_key(language))} | {("tag", key) for key in tag_keys}
     links = []
     for at in sorted(positions[w] for w in wanted if w in positions):
         feed = feeds[at]
@@ -175,7 +174,7 @@ def json_feed(site, feed: Feed, items: list[dict]) -> bytes:
     for entry in items:
         item = dict(entry["item"])
         if feed.kind == "tag":
-            item["tags"] = [t for t in entry["tags"] if tag_key(t) == feed.key]
+            item["tags"] = [t for t in entry["tags"] if tag_key(site, t) == feed.key]
         elif entry["tags"] or entry["hashtags"]:
             item["tags"] = [*entry["tags"], *("#" + h for h in entry["hashtags"])]
         if not item.get("tags"):
@@ -363,8 +362,8 @@ def _entry(entry, site, item, content: str, lead, tag: str | None = None) -> Non
     entry.description(release.summary, isSummary=True)
     entry.content(absolute_links(content, url) or release.summary, type="html")
     for name in release.tags:
-        if tag is None or tag_key(name) == tag:
-            entry.category(term=name, scheme=tag_scheme(site, tag_key(name)), label=name)
+        if tag is None or tag_key(site, name) == tag:
+            entry.category(term=name, scheme=tag_scheme(site, tag_key(site, name)), label=name)
     for name in release.hashtags if tag is None else ():
         entry.category(term="#" + name, label="#" + name)
     entry.author(_author(site, release))

@@ -219,7 +219,7 @@ class Pages:
             "hashtags": [{"tag": h, "links": share.hashtag_links(h)} for h in release.hashtags],
             "translations": translations,
             "meta": metadata.release_meta(self.site, item, images, url, translations),
-            "feed_links": feeds.discovery(self.feeds, item.language, release.tags),
+            "feed_links": feeds.discovery(self.feeds, item.language, [feeds.tag_key(self.site, t) for t in release.tags]),
             "oembed": oembed.discovery(self.site, item),
         }
         return self.env.get_template("release.html").render(context)
