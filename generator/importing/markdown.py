@@ -12,7 +12,7 @@ LISTS = ("ul", "ol")
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u2028\u2029]")
 _ESCAPE = re.compile(r"([\\`*_\[\]|])")
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+\.(?=\s|$))")
+_LINE_START = re.compile(r"^(\s*)(#|>|[-+](?=\s|$)|-{3,}$|\d+\.(?=\s|$))")
 
 
 def blocks(html: str) -> list:
