@@ -315,21 +315,30 @@ ENDPOINT_OPTION = click.option("--endpoint-url", metavar="URL",
 @click.option("--jobs", default=32, show_default=True, type=click.IntRange(1, 64), help="Parallel uploads.")
 @click.option("--create-buckets", is_flag=True, help="Create the site and media buckets if missing (private; "
               "prints the policy that makes them readable).")
+@click.option("--alerts", "send_alerts", is_flag=True, help="Then e-mail the subscribers about each release this "
+              "publish put online (alerts: in newsroom.yaml); with --dry-run, who would get what.")
 @QUIET_OPTION
 @click.pass_obj
 def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_deletes, yes, jobs, create_buckets,
-            quiet):
+            send_alerts, quiet):
     """Build the public site and upload it and the hi-res originals to S3 (publish: in newsroom.yaml);
     then check that journalists can read it."""
     from generator import clock
     from generator.publish.deploy import publish as publish_site
 
     ctx.quiet = ctx.quiet or quiet
+    moment = run(ctx, lambda: clock.now(now))
+    on_public = None
+    if send_alerts:
+        from generator.outreach.alerts import keep_released
+
+        on_public = run(ctx, lambda: keep_released(root, moment, check=not dry_run))
     progress = _Progress(ctx)
     try:
-        report = run(ctx, lambda: publish_site(root, now=clock.now(now), endpoint_url=endpoint_url, dry_run=dry_run,
+        report = run(ctx, lambda: publish_site(root, now=moment, endpoint_url=endpoint_url, dry_run=dry_run,
                                                delete=delete, max_deletes=max_deletes, yes=yes, jobs=jobs,
-                                               reporter=progress, create_buckets=create_buckets))
+                                               reporter=progress, create_buckets=create_buckets,
+                                               on_public=on_public))
     finally:
         progress.close()
     for line in report.takedowns:   # even with -q: someone must hear that news went offline
@@ -341,6 +350,16 @@ def publish(ctx: Context, root: Path, now, endpoint_url, dry_run, delete, max_de
     for warning in report.warnings:
         click.secho(f"warning: {warning}", err=True, fg="yellow")
     ctx.say(report.summary())
+    if send_alerts:
+        from generator.outreach.alerts import send_released
+
+        alerted, problems = run(ctx, lambda: send_released(root, now=moment, released=report.went_public,
+                                                           dry_run=dry_run))
+        ctx.warn(problems)
+        for one in alerted:
+            _said_alerts(ctx, one)
+        if not alerted:
+            ctx.say("No release went online: no alerts to send.")
 
 
 @main.command()
@@ -463,6 +482,85 @@ def outreach_export(ctx: Context, root: Path, release: str, top, fmt: str, delim
     report = run(ctx, lambda: export(root, release, top=top, fmt=fmt, delimiter=delimiter,
                                      output=output, now=clock.now(now)))
     ctx.say(report.summary(root.resolve()))
+
+
+@main.group()
+def alerts():
+    """E-mail alerts: each journalist in outreach/subscribers.csv gets each story once."""
+
+
+@alerts.command("add")
+@ROOT_OPTION
+@click.argument("email")
+@click.option("--consent", required=True, metavar="TEXT", help="What they agreed to, and how (smr adds when).")
+@click.option("--name", metavar="N")
+@click.option("--language", metavar="L", help="Their language, e.g. en: they get that version where one exists.")
+@click.option("--tags", metavar="A,B", help="Only news with one of these tags  [default: all news]")
+@NOW_OPTION
+@click.pass_obj
+def alerts_add(ctx: Context, root: Path, email: str, consent: str, name, language, tags, now):
+    """Add a subscriber to outreach/subscribers.csv (never rewrites the other rows)."""
+    from generator import clock
+    from generator.outreach.subscribers import LIST, add
+
+    subscriber = run(ctx, lambda: add(root, email, consent=consent, now=clock.now(now), name=name,
+                                      language=language, tags=tags))
+    ctx.say(f"Added {subscriber.email} to {LIST}.")
+
+
+@alerts.command("remove")
+@ROOT_OPTION
+@click.argument("email")
+@click.pass_obj
+def alerts_remove(ctx: Context, root: Path, email: str):
+    """Remove a subscriber from outreach/subscribers.csv."""
+    from generator.outreach.subscribers import LIST, remove
+
+    subscriber = run(ctx, lambda: remove(root, email))
+    ctx.say(f"Removed {subscriber.email} from {LIST}.")
+
+
+@alerts.command("list")
+@ROOT_OPTION
+@click.pass_obj
+def alerts_list(ctx: Context, root: Path):
+    """Print the subscribers, one a line, tab-separated: email, name, language, tags, consent, source."""
+    from generator.outreach.subscribers import read
+
+    listing = run(ctx, lambda: read(root))
+    ctx.warn(listing.problems)
+    for s in listing.subscribers:
+        click.echo("\t".join([s.email, s.name or "", s.language or "", ",".join(s.tags), s.consent, s.source or ""]))
+    if not ctx.quiet:
+        click.echo(f"{len(listing.rows)} subscriber{'s' * (len(listing.rows) != 1)} in {listing.shown}.", err=True)
+
+
+@alerts.command("send")
+@ROOT_OPTION
+@click.argument("release")
+@click.option("--dry-run", is_flag=True, help="Print who would get which version; send nothing.")
+@click.option("--rate", default=60.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              metavar="PER_MINUTE", help="At most this many messages a minute.")
+@NOW_OPTION
+@QUIET_OPTION
+@click.pass_obj
+def alerts_send(ctx: Context, root: Path, release: str, dry_run: bool, rate: float, now, quiet: bool):
+    """E-mail RELEASE (public only) to each subscriber who wants it and has not had it."""
+    from generator import clock
+    from generator.outreach.alerts import send
+
+    ctx.quiet = ctx.quiet or quiet
+    report, problems = run(ctx, lambda: send(root, release, now=clock.now(now), dry_run=dry_run, rate=rate))
+    ctx.warn(problems)
+    _said_alerts(ctx, report)
+
+
+def _said_alerts(ctx: Context, report) -> None:
+    for line in report.lines:
+        click.echo(line)
+    for line in report.refused:   # someone did not get the news: said even with -q
+        click.secho(f"refused: {line}", err=True, fg="yellow")
+    ctx.say(report.summary())
 
 
 @main.command()

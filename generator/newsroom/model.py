@@ -635,6 +635,28 @@ class Blogger(Strict):
 BLOGGER_COLUMNS = tuple(Blogger.model_fields)   # the header of outreach/bloggers.csv, in order
 
 
+def _tags(value: Any) -> Any:
+    if isinstance(value, str):
+        return [t.strip() for t in re.split(r"[;,]", value) if t.strip()]
+    return value
+
+
+class Subscriber(Strict):
+    """One row of outreach/subscribers.csv: a journalist who asked for e-mail alerts (private:
+    never rendered, uploaded or logged). Without consent, no alert: the row is refused."""
+
+    email: Annotated[str, AfterValidator(_deliverable_syntax)]
+    name: Optional[Text] = None
+    language: Optional[Language] = None
+    tags: Annotated[Few(Title, limits.MAX_TAGS, "tags"), BeforeValidator(_tags)] = []   # wanted; none: all news
+    consent: Annotated[Text, Field(description="what they agreed to, and when (e.g. 'alerts about all news, "
+                                               "web form 2026-11-20'); no alert goes to a row without it")]
+    source: Optional[Text] = None
+
+
+SUBSCRIBER_COLUMNS = tuple(Subscriber.model_fields)   # the header of outreach/subscribers.csv, in order
+
+
 # ---------------------------------------------------------------- the newsroom
 
 Network = Literal["x", "linkedin", "facebook", "instagram", "youtube", "mastodon", "bluesky",
@@ -745,6 +767,18 @@ class OutreachSettings(Strict):
     delimiter: Optional[Literal[",", ";", "\t"]] = None   # the export's; None: by the newsroom's language
 
 
+class AlertSettings(Strict):
+    """`alerts:`: how `smr alerts send` and `smr publish --alerts` reach the subscribers; the
+    password comes only from the environment (SMR_SMTP_PASSWORD), never from a file."""
+
+    smtp_host: Text = Field(description="the SMTP server that sends the alerts, e.g. smtp.example.org")
+    smtp_port: Optional[Annotated[int, Field(ge=1, le=65535)]] = None   # default: 587, 465 (tls) or 25 (none)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: Optional[Text] = None
+    from_email: Email = Field(description="the address alerts come from, and unsubscribe requests go to")
+    from_name: Optional[Text] = None   # default: the organisation's name
+
+
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -804,6 +838,7 @@ class Newsroom(Strict):
     publish: Publish = Publish()
     theme: Theme = Theme()
     outreach: OutreachSettings = OutreachSettings()
+    alerts: Optional[AlertSettings] = None   # e-mail alerts to outreach/subscribers.csv (docs/press-item.md)
     labels: Annotated[dict[str, PerLanguage(Text)], AfterValidator(_known_labels)] = {}
     _texts: dict = PrivateAttr(default_factory=dict)   # (field, ...) -> {language: text}
     websub_hub: Optional[HttpUrl] = None   # feeds name this WebSub hub; publish pings it (docs/press-item.md)

@@ -1,0 +1,192 @@
+"""outreach/subscribers.csv: the journalists who asked for e-mail alerts.
+
+Personal data: never rendered into the site, never uploaded, never logged. Rows are
+validated one by one like the blogger list's (a bad row is a problem with its line, and is
+skipped, never silently fixed). `add` appends a row and `remove` drops one; every other
+line of the file stays as the user wrote it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import Problem, SmrError, display_path
+from generator.newsroom.model import SUBSCRIBER_COLUMNS as COLUMNS
+
+LIST = "outreach/subscribers.csv"
+LOCK = "subscribers.lock"   # in .smr-cache/: add, remove and send take turns
+REQUIRED = ("email", "consent")
+
+
+@dataclass
+class Row:
+    line: int          # where the row starts
+    end: int           # its last line (a quoted value may hold line breaks)
+    subscriber: object  # generator.newsroom.model.Subscriber
+
+
+@dataclass
+class SubscriberList:
+    """The valid rows, the problems of the others, and the file as read (for `remove`)."""
+
+    path: Path
+    shown: str
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: int = 0
+    text: str = ""
+    delimiter: str = ","
+
+    @property
+    def subscribers(self) -> list:
+        return [r.subscriber for r in self.rows]
+
+    def find(self, email: str) -> Row | None:
+        key = email.strip().casefold()
+        return next((r for r in self.rows if r.subscriber.email.casefold() == key), None)
+
+
+def list_path(root: Path) -> Path:
+    return Path(root) / LIST
+
+
+def read(root: Path) -> SubscriberList:
+    """The list with its problems; no file yet is an empty list."""
+    from generator.newsroom.loader import Document, read_text
+    from generator.newsroom.model import Subscriber, validate
+    from generator.outreach.bloggers import sniff_delimiter
+    from generator.text import did_you_mean
+
+    root = Path(root).resolve()
+    path = list_path(root)
+    result = SubscriberList(path=path, shown=display_path(path, root))
+    if not path.exists():
+        return result
+    shown = result.shown
+    result.text = text = read_text(path, shown)
+    if not text.strip():
+        return result
+    result.delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except csv.Error as exc:
+        raise SmrError(f"invalid CSV: {exc}", file=shown, line=1) from None
+    for name in REQUIRED:
+        if name not in header:
+            raise SmrError(f"the header has no {name!r} column; the columns are {', '.join(COLUMNS)}",
+                           file=shown, line=1, field=name)
+    for position, name in enumerate(header):
+        if name not in COLUMNS:
+            close = did_you_mean(name, COLUMNS)
+            hint = f" (did you mean {close!r}?)" if close else f"; known columns: {', '.join(COLUMNS)}"
+            result.problems.append(Problem(shown, 1, name or f"column {position + 1}",
+                                           "unknown column, its values are ignored" + hint))
+        elif header.index(name) != position:
+            raise SmrError(f"column {name!r} appears twice in the header", file=shown, line=1, field=name)
+    seen: dict[str, int] = {}
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            result.problems.append(Problem(shown, start, "", f"invalid CSV: {exc}; the rows after it are not read"))
+            break
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            result.problems.append(Problem(shown, start, "", f"{len(values)} values but the header has "
+                                           f"{len(header)} columns; this row is skipped"))
+            result.skipped += 1
+            continue
+        data = {k: v.strip() for k, v in zip(header, values) if k in COLUMNS and v.strip()}
+        subscriber, problems = validate(Subscriber, Document(data=data, file=shown, lines={(): start}), {})
+        if problems:
+            result.problems.extend(Problem(p.file, p.line, p.field, p.message + "; this row is skipped")
+                                   for p in problems)
+            result.skipped += 1
+            continue
+        key = subscriber.email.casefold()
+        if key in seen:
+            result.problems.append(Problem(shown, start, "email", f"duplicate of line {seen[key]} (e-mail "
+                                           "addresses are compared without case); this row is skipped"))
+            result.skipped += 1
+            continue
+        seen[key] = start
+        result.rows.append(Row(start, line, subscriber))
+    return result
+
+
+def add(root: Path, email: str, *, consent: str, now, name: str | None = None, language: str | None = None,
+        tags: str | None = None, source: str = "smr alerts add"):
+    """Append one subscriber; the consent gets the moment it was recorded. Returns the
+    Subscriber. Refuses an address already on the list (remove it first to change it)."""
+    from generator.files import cache_dir, file_lock
+    from generator.newsroom.loader import Document
+    from generator.newsroom.model import Subscriber, validate
+    from generator.outreach.export import neutralise
+
+    root = Path(root).resolve()
+    with file_lock(cache_dir(root) / LOCK):
+        listing = read(root)
+        stamp = now.isoformat(timespec="minutes")
+        data = {"email": email, "name": name, "language": language, "tags": tags,
+                "consent": f"{consent.strip()} ({stamp})" if consent and consent.strip() else consent,
+                "source": source}
+        data = {k: v for k, v in data.items() if v is not None and (not isinstance(v, str) or v.strip())}
+        subscriber, problems = validate(Subscriber, Document(data=data, file="", lines={}), {})
+        if problems:
+            raise SmrError(problems=[Problem("", 0, _option(p.field), p.message) for p in problems])
+        known = listing.find(subscriber.email)
+        if known is not None:
+            raise SmrError(f"{subscriber.email} is already subscribed (line {known.line}); to change the row, "
+                           f"edit it, or run `smr alerts remove {subscriber.email}` first",
+                           file=listing.shown, line=known.line, field="email")
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=listing.delimiter, lineterminator="\n")
+        if not listing.text.strip():
+            writer.writerow(COLUMNS)
+        values = subscriber.model_dump()
+        values["tags"] = ";".join(values["tags"])
+        writer.writerow([(values[c] or "") if c in ("email", "language") else neutralise(values[c] or "")
+                         for c in COLUMNS])   # the list opens in spreadsheets: no cell runs as a formula
+        text = listing.text if listing.text.strip() else ""
+        if text and not text.endswith("\n"):
+            text += "\n"
+        _write(listing.path, text + out.getvalue())
+    return subscriber
+
+
+def remove(root: Path, email: str):
+    """Drop the subscriber with this address (any case); the other lines stay as they are.
+    Returns the Subscriber removed."""
+    from generator.files import cache_dir, file_lock
+
+    root = Path(root).resolve()
+    with file_lock(cache_dir(root) / LOCK):
+        listing = read(root)
+        row = listing.find(email)
+        if row is None:
+            raise SmrError(f"{email.strip()} is not on the list (nothing was changed)", file=listing.shown)
+        lines = io.StringIO(listing.text, newline="").readlines()   # the lines csv counted
+        _write(listing.path, "".join(lines[:row.line - 1] + lines[row.end:]))
+    return row.subscriber
+
+
+def _option(field_name: str) -> str:
+    return "EMAIL" if field_name == "email" else f"--{field_name}"
+
+
+def _write(path: Path, text: str) -> None:
+    """Whole or not at all, readable by the user only (personal data)."""
+    from generator.files import atomic_write
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, text, mode=0o600)
