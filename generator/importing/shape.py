@@ -45,9 +45,9 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(?P<d>\d{{1,2}})(?:e|ste|de|st|nd|rd|th)?\s+(?
                              re.IGNORECASE)
 _MONTH_DAY_YEAR = re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b",
                              re.IGNORECASE)
-_ISO_DAY = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")
+_ISO_DAY = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 _NUMERIC_DAY = re.compile(r"\b(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})\b")
-_TIME = re.compile(r"\b(?P<h>\d{1,2})(?:[:.](?P<min>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?\s*(?:uur|u\b|h\b|hrs\b|hours\b)?",
+_TIME = re.compile(r"(?<![\d.:])(?P<h>\d{1,2})(?:[:.](?P<min>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?\s*(?:uur|u\b|h\b|hrs\b|hours\b)?",
                    re.IGNORECASE)
 ZONES = {"cet": 1, "met": 1, "mez": 1, "cest": 2, "mest": 2, "mesz": 2, "gmt": 0, "utc": 0, "wet": 0, "bst": 1,
          "west": 1, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "pst": -8, "pdt": -7}
@@ -63,6 +63,7 @@ QUOTE_DASH = re.compile(rf"^[{OPEN_QUOTES}](?P<q1>.+)[{CLOSE_QUOTES}]\s*[—–-
 QUOTE_SAYS = re.compile(rf"^{_Q}\s*,?\s*(?:(?P<verb>{_SAYS})\s+(?P<who>[^{OPEN_QUOTES}]+?)|"
                         rf"(?P<who2>[^{OPEN_QUOTES}]+?),?\s+(?:{_SAYS}))\s*[.,]?\s*"
                         rf"(?:[{OPEN_QUOTES}](?P<q2>.+)[{CLOSE_QUOTES}])?\s*$", re.IGNORECASE)
+QUOTE_AFTER_NAME = re.compile(rf"^(?P<who>[^{OPEN_QUOTES}:]{{3,120}}):\s*[{OPEN_QUOTES}](?P<q1>.+)[{CLOSE_QUOTES}]$")
 WHOLE_QUOTE = re.compile(rf"^[{OPEN_QUOTES}](?P<q1>.+)[{CLOSE_QUOTES}]$")
 ATTRIBUTION = re.compile(r"^[—–-]+\s*(?P<who>.{2,200})$")
 
@@ -245,7 +246,7 @@ class _Reader:
                 self.out.fields["date"] = Value(moment[0], f"from {_quoted(text)}")
             self.out.notes.append(f"left out the label {_quoted(text)}")
             return True
-        if "title" in self.out.fields and len(text) <= 80:
+        if "title" in self.out.fields and len(text) <= 60 and not re.search(r"[–—]|\s-\s", text):
             head, _, tail = text.partition(",")
             moment = find_moment(tail, self.tz) if tail else None
             if moment and _place(head) and "dateline" not in self.out.fields:
@@ -333,7 +334,7 @@ class _Reader:
                 if found:
                     continue
             if item.kind in ("para", "quote") and self._quote(item, items, index):
-                if self.quotes[-1].pop("_next", False):
+                if self.quotes[-1].pop("_next"):
                     index += 1
                 continue
             if after_end and item.kind != "heading":
@@ -387,27 +388,33 @@ class _Reader:
         return after
 
     def _quote(self, item: _Item, items: list[_Item], index: int) -> bool:
-        """A quote with who said it (in the paragraph, or in the next one after a dash)."""
+        """A quote with who said it: in the paragraph ("…,” zegt X. “…”; “…” — X; X: “…”), or in
+        the next one after a dash. A paragraph in Word's Quote style needs no quotation marks."""
         text = item.text
-        if not text or text[0] not in OPEN_QUOTES:
-            return False
-        found = QUOTE_DASH.match(text)
-        if found and _who(found["who"]):
-            self.quotes.append({"text": _quote_text(found["q1"]), **_who(found["who"])})
-            return True
-        found = QUOTE_SAYS.match(text)
-        if found:
-            who = _who(found["who"] or found["who2"])
-            if who:
-                self.quotes.append({"text": _quote_text(found["q1"], found["q2"]), **who})
-                return True
-        whole = WHOLE_QUOTE.match(text)
-        if whole and index < len(items) and items[index].kind in ("para", "quote"):
+        quote = who = None
+        taken_next = False
+        if text[:1] in OPEN_QUOTES:
+            found = QUOTE_DASH.match(text)
+            if found and _who(found["who"]):
+                quote, who = _quote_text(found["q1"]), _who(found["who"])
+            found = None if quote else QUOTE_SAYS.match(text)
+            if found and _who(found["who"] or found["who2"]):
+                quote, who = _quote_text(found["q1"], found["q2"]), _who(found["who"] or found["who2"])
+        else:
+            found = QUOTE_AFTER_NAME.match(text)
+            if found and _who(found["who"]):
+                quote, who = _quote_text(found["q1"]), _who(found["who"])
+        if quote is None and index < len(items) and items[index].kind in ("para", "quote"):
+            whole = WHOLE_QUOTE.match(text)
             attribution = ATTRIBUTION.match(items[index].text)
-            if attribution and _who(attribution["who"]):
-                self.quotes.append({"text": _quote_text(whole["q1"]), **_who(attribution["who"]), "_next": True})
-                return True
-        return False
+            if (whole or item.kind == "quote") and attribution and _who(attribution["who"]):
+                quote, who, taken_next = _quote_text(whole["q1"] if whole else text), _who(attribution["who"]), True
+        if quote is None:
+            return False
+        self.quotes.append({"text": quote, **who, "_next": taken_next})
+        for link in _links(item.element):
+            self._add_link(link, "a link in a quote (a quote is plain text)")
+        return True
 
     def _section_links(self, item: _Item, heading: str) -> bool:
         rows = [li for li in item.element.iter("li")] if item.kind == "list" else [item.element]
@@ -540,7 +547,7 @@ def _section_kind(text: str, organization: str = "", following=()) -> str | None
         if subject in ABOUT_US or (organization and (organization in subject or subject in organization)):
             return "about"
         rest = [i for i in following if i.kind == "heading" or _heading_like(i)]
-        if all(_section_kind(i.text) in ("contacts", "about") for i in rest):
+        if all(_section_kind(i.text) == "contacts" for i in rest):
             return "about"   # the last part of the release, or only notes after it
     return None
 
