@@ -481,8 +481,8 @@ class _Reader:
             count = self.doc.comments
             self.out.notes.append(f"dropped {count} comment{'s' if count != 1 else ''}")
         if self.doc.insertions or self.doc.deletions:
-            self.out.notes.append(f"accepted the tracked changes ({self.doc.insertions} insertions, "
-                                  f"{self.doc.deletions} deletions): the text is the approved one")
+            self.out.notes.append(f"accepted the tracked changes ({_count(self.doc.insertions, 'insertion')}, "
+                                  f"{_count(self.doc.deletions, 'deletion')}): the text is the approved one")
         self.out.warnings.extend(self.doc.unread_pictures)
 
     def _language(self) -> tuple[str, str]:
@@ -510,6 +510,10 @@ def _emphasised(element) -> bool:
     inside = " ".join(md.plain(e) for e in element.iter("strong", "b", "em", "i")
                       if not any(a.tag in ("strong", "b", "em", "i") for a in e.iterancestors()))
     return "".join(inside.split()) == "".join(whole.split())
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
 
 
 def _short_line(text: str, limit: int = 150) -> bool:
