@@ -9,8 +9,10 @@ import re
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 LISTS = ("ul", "ol")
+_BLOCKS = frozenset({"p", "li", "tr", "td", "th", "ul", "ol", "table", *HEADINGS})
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u2028\u2029]")
+_NOTE_MARK = re.compile(r"\[\d+\]")
 _ESCAPE = re.compile(r"([\\`*_\[\]|])")
 _LINE_START = re.compile(r"^(\s*)(#|>|[-+](?=\s|$)|-{3,}$|\d+\.(?=\s|$))")
 
@@ -22,6 +24,12 @@ def blocks(html: str) -> list:
     if not html.strip():
         return []
     root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for anchor in list(root.iter("a")):   # footnotes: mammoth's links between a note and its mark
+        href = anchor.get("href") or ""
+        if href.startswith(("#footnote-ref-", "#endnote-ref-")):
+            anchor.drop_tree()   # the note's "↑" back to the text
+        elif href.startswith(("#footnote-", "#endnote-")):
+            anchor.drop_tag()    # the mark itself, [1], stays as text
     return [child for child in root if isinstance(child.tag, str)]
 
 
@@ -37,12 +45,14 @@ def plain(element, breaks: str = " ") -> str:
     def walk(el):
         if el.tag == "br":
             parts.append("\n")
-        elif el.tag == "img":
-            pass
+        elif el.tag == "img" or (el.tag == "sup" and _NOTE_MARK.fullmatch(el.text_content().strip())):
+            pass   # a footnote's mark is no part of a title or summary
         else:
             parts.append(el.text or "")
             for child in el:
                 walk(child)
+                if child.tag in _BLOCKS:
+                    parts.append("\n")   # a cell's or item's paragraphs are lines of their own
                 parts.append(child.tail or "")
 
     walk(element)

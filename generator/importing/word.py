@@ -129,6 +129,11 @@ def _check_archive(archive: zipfile.ZipFile, shown: str) -> None:
     names = archive.namelist()
     if len(names) > MAX_PARTS or sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED_BYTES:
         raise SmrError("unpacks to more than a Word document holds (a zip bomb?); nothing was imported", file=shown)
+    if "_rels/.rels" in names:
+        with archive.open("_rels/.rels") as rels:
+            if b"purl.oclc.org/ooxml/officeDocument" in rels.read(100_000):
+                raise SmrError("is saved as Strict Open XML Document, which smr does not read; save it in Word as "
+                               "Word Document (.docx) and import that", file=shown)
     if "word/document.xml" not in names:
         kind = next((k for part, k in (("xl/", "an Excel workbook (.xlsx)"), ("ppt/", "a PowerPoint file (.pptx)"),
                                       ("content.xml", "an OpenDocument file (.odt)"))

@@ -370,3 +370,23 @@ def test_the_picture_bytes_are_the_documents_own(newsroom, tmp_path):
     part = docx.Document(path).part.related_parts[stored]
     assert hashlib.sha256((folder / data["images"][0]["file"]).read_bytes()).digest() == \
         hashlib.sha256(part.blob).digest()
+
+
+def test_a_strict_open_xml_document_says_how_to_save_it(newsroom, tmp_path):
+    """Word's "Strict Open XML Document" uses other names for its parts; python-docx reads none."""
+    import zipfile
+
+    good = docs.dutch_release(tmp_path / "good.docx")
+    strict = tmp_path / "strict.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(strict, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "_rels/.rels":
+                data = data.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                                    b"officeDocument", b"http://purl.oclc.org/ooxml/officeDocument/relationships/"
+                                                       b"officeDocument")
+            target.writestr(info, data)
+    result = newsroom.run("import", str(strict), "--now", NOW)
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {strict}: is saved as Strict Open XML Document, which smr does not read; "
+                             "save it in Word as Word Document (.docx) and import that\n")

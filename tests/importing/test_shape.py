@@ -132,3 +132,21 @@ def test_markdown_characters_in_the_text_stay_text():
                       "<p>1. Eerst [dit] en *dat* &lt;b&gt; of a_b_c.</p><p>- 5 stuks</p><p>+10% groei</p>")
     assert found["body"] == ("1\\. Eerst \\[dit\\] en \\*dat\\* &lt;b> of a\\_b\\_c.\n\n\\- 5 stuks\n\n"
                              "+10% groei\n")
+
+
+def test_a_note_to_editors_in_a_table():
+    found, _ = fields(
+        "<h1 class='title'>Nieuws</h1><p>Het nieuws.</p><h2>Noot voor de redactie</h2>"
+        "<table><tr><td><p>Sanne Jansen</p><p>woordvoerder</p></td>"
+        "<td><p>pers@example.nl</p><p>+31 10 123 45 67</p></td></tr></table>")
+    assert found["contacts"] == [{"name": "Sanne Jansen", "role": "woordvoerder", "email": "pers@example.nl",
+                                  "phone": "+31 10 123 45 67"}]
+
+
+def test_footnote_marks_are_no_part_of_the_title_and_notes_keep_their_text():
+    found, _ = fields(
+        "<h1 class='title'>Nieuws<sup><a href='#footnote-1' id='footnote-ref-1'>[1]</a></sup></h1>"
+        "<p>Het nieuws.</p><p>Meer tekst.</p>"
+        "<ol><li id='footnote-1'><p>Bron: CBS. <a href='#footnote-ref-1'>↑</a></p></li></ol>")
+    assert found["title"] == "Nieuws"
+    assert found["body"] == "Meer tekst.\n\n1. Bron: CBS.\n"
