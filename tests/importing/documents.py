@@ -68,6 +68,27 @@ def add_deletion(paragraph, text: str, author: str = "Juridische zaken"):
     paragraph._p.append(deleted)
 
 
+def add_move(paragraph, text: str, to: bool):
+    """Text Word tracked as moved: <w:moveFrom> where it was (dropped), <w:moveTo> where it went."""
+    move = OxmlElement("w:moveTo" if to else "w:moveFrom")
+    move.set(qn("w:id"), str(abs(hash((text, to))) % 10_000 + 20_000))
+    move.set(qn("w:author"), "Redactie")
+    run = _run(text)
+    if not to:
+        run.find(qn("w:t")).tag = qn("w:delText")
+    move.append(run)
+    paragraph._p.append(move)
+
+
+def delete_row(row):
+    """A table row tracked as deleted: <w:trPr><w:del/>."""
+    tr_pr = row._tr.get_or_add_trPr()
+    mark = OxmlElement("w:del")
+    mark.set(qn("w:id"), "779")
+    mark.set(qn("w:author"), "Redactie")
+    tr_pr.append(mark)
+
+
 def delete_paragraph_mark(paragraph):
     """A tracked deletion of the whole paragraph (its mark and its runs), as Word writes it."""
     p_pr = paragraph._p.get_or_add_pPr()

@@ -80,6 +80,15 @@ def test_a_dutch_release_with_styles(newsroom, tmp_path):
     assert result.stderr == ""
     checked = check(newsroom)
     assert "persbericht" not in checked.stderr and folder.name not in checked.stderr, checked.stderr
+    # final: no longer a draft, it passes smr check and builds
+    final = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("draft:"))
+    (folder / "release.yaml").write_text(final, "utf-8")
+    checked = check(newsroom)
+    assert "OK: 1 releases checked, 1 under embargo." in checked.stdout
+    built = newsroom.run("build", "--now", "2026-11-24T10:00+01:00")
+    assert built.exit_code == 0, built.output
+    page = (newsroom.site / folder.name / "index.html").read_text("utf-8")
+    assert "<table>" in page and "Een bos groeit langzaam, dus we beginnen nu. Iedereen mag een boom planten." in page
 
 
 def test_an_english_release_typed_without_styles(newsroom, tmp_path):
@@ -123,19 +132,28 @@ def test_tracked_changes_are_accepted_and_comments_dropped(newsroom, tmp_path):
     document.add_comment(lede.runs[0], text="Klopt de datum? Navragen bij griffie", author="Juridische zaken")
     gone = document.add_paragraph("Dit deel is geschrapt door de afdeling juridische zaken.")
     docs.delete_paragraph_mark(gone)
-    body = document.add_paragraph("Het zwembad opent in 2028.")
+    body = document.add_paragraph("Het zwembad opent ")
+    docs.add_move(body, "volgens de planning ", to=False)
+    body.add_run("in 2028")
+    docs.add_move(body, ", volgens de planning", to=True)
+    body.add_run(".")
     document.add_comment(body.runs[0], text="Of 2029?", author="Wethouder")
+    table = document.add_table(rows=3, cols=2)
+    for r, (what, cost) in enumerate([("Onderdeel", "Kosten"), ("Bad", "12 miljoen"), ("Glijbaan", "3 miljoen")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = what, cost
+    docs.delete_row(table.rows[2])
     path = tmp_path / "zwembad.docx"
     document.save(path)
 
     folder, data, text, result = imported(newsroom, path)
     assert data["title"] == "Raad stemt in met nieuw zwembad"
     assert data["summary"] == "De gemeenteraad heeft gisteren ingestemd met een nieuw zwembad."
-    assert data["body"] == "Het zwembad opent in 2028.\n"
-    for gone_text in ("duur", "geschrapt", "Navragen", "2029", "Juridische"):
+    assert data["body"] == ("Het zwembad opent in 2028, volgens de planning.\n\n"
+                            "| Onderdeel | Kosten |\n| --- | --- |\n| Bad | 12 miljoen |\n")
+    for gone_text in ("duur", "geschrapt", "Navragen", "2029", "Juridische", "Glijbaan"):
         assert gone_text not in text
     assert "dropped 2 comments" in result.stdout
-    assert "accepted the tracked changes (2 insertions, 2 deletions)" in result.stdout
+    assert "accepted the tracked changes (3 insertions, 4 deletions)" in result.stdout
     assert comment_of(text, "title") == "guessed: the document's first heading"
     assert comment_of(text, "date") == "guessed: today; give the day it comes out"
     assert data["date"] == dt.date(2026, 11, 20)
