@@ -64,6 +64,7 @@ QUOTE_SAYS = re.compile(rf"^{_Q}\s*,?\s*(?:(?P<verb>{_SAYS})\s+(?P<who>[^{OPEN_Q
                         rf"(?P<who2>[^{OPEN_QUOTES}]+?),?\s+(?:{_SAYS}))\s*[.,]?\s*"
                         rf"(?:[{OPEN_QUOTES}](?P<q2>.+)[{CLOSE_QUOTES}])?\s*$", re.IGNORECASE)
 QUOTE_AFTER_NAME = re.compile(rf"^(?P<who>[^{OPEN_QUOTES}:]{{3,120}}):\s*[{OPEN_QUOTES}](?P<q1>.+)[{CLOSE_QUOTES}]$")
+TYPED_BULLET = re.compile(r"^\s*(?:\\?[-*+]|[•·▪◦‣–—])\s+")
 WHOLE_QUOTE = re.compile(rf"^[{OPEN_QUOTES}](?P<q1>.+)[{CLOSE_QUOTES}]$")
 ATTRIBUTION = re.compile(r"^[—–-]+\s*(?P<who>.{2,200})$")
 
@@ -325,8 +326,9 @@ class _Reader:
             if section in ("contacts", "about"):
                 taken.append(item)
                 continue
-            if section == "facts" and item.kind == "list":
-                self.facts.extend(_list_lines(item.element))
+            if section == "facts" and (item.kind == "list" or TYPED_BULLET.match(item.text)):
+                self.facts.extend(_list_lines(item.element) if item.kind == "list" else
+                                  [TYPED_BULLET.sub("", md.block(item.element)).strip()])
                 self.facts_from = heading.text
                 continue
             if section == "links" and item.kind in ("list", "para"):
@@ -456,6 +458,8 @@ class _Reader:
         blocks = []
         for kind, entry in self.body:
             text = md.block(entry.element, shift if kind == "heading" else 0)
+            if entry.kind == "quote" and text:   # Word's Quote style, no one named: a block quote
+                text = "\n".join(f"> {line}" for line in text.split("\n"))
             if text:
                 blocks.append(text)
         if blocks:

@@ -150,3 +150,12 @@ def test_footnote_marks_are_no_part_of_the_title_and_notes_keep_their_text():
         "<ol><li id='footnote-1'><p>Bron: CBS. <a href='#footnote-ref-1'>↑</a></p></li></ol>")
     assert found["title"] == "Nieuws"
     assert found["body"] == "Meer tekst.\n\n1. Bron: CBS.\n"
+
+
+def test_facts_typed_with_bullets_and_a_quote_style_without_a_name():
+    found, _ = fields(
+        "<h1 class='title'>Nieuws</h1><p>Het nieuws.</p><p><strong>Feiten</strong></p>"
+        "<p>• 10.000 bomen</p><p>- 14 <em>soorten</em></p><h2>Verder</h2>"
+        "<p class='quote'>Wie een boom plant, plant hoop.</p>")
+    assert found["facts"] == ["10.000 bomen", "14 *soorten*"]
+    assert found["body"] == "## Verder\n\n> Wie een boom plant, plant hoop.\n"
