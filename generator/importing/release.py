@@ -45,7 +45,7 @@ class Noted:
 def import_document(root: Path, document: Path, now: dt.datetime, *,
                     translation_of: str | None = None) -> Imported:
     """Turn `document` (.docx) into releases/<date>-<slug>/ with release.yaml and images/."""
-    from generator.importing.shape import shape
+    from generator.importing.shape import Value, shape
     from generator.importing.word import read_document
     from generator.newsroom.site import load_newsroom
 
@@ -71,10 +71,12 @@ def import_document(root: Path, document: Path, now: dt.datetime, *,
     partner_language = None
     if source is not None:
         partner_language = str(source.data.get("language") or newsroom.language)
-        if language.value == partner_language:
+        if language.value == partner_language:   # left empty: check asks for it, and blocks nothing
             warnings.append(Problem(shown, 0, "", f"reads as {language.value}, the language of its original "
-                                    f"{RELEASES_DIR}/{source.folder.name}; a translation needs a language of its "
-                                    "own: set `language:`"))
+                                    f"{RELEASES_DIR}/{source.folder.name}; a translation is in a language of its "
+                                    "own: write it in `language:`"))
+            language = Value("", f"{language.note} ({language.value}), the original's language too: write the "
+                                 "language this translation is in")
     if source is not None or language.value != newsroom.language:
         entries["language"] = (language.value, language.note)
     when, when_note = _date(fields, source, newsroom.tz, now)
@@ -140,7 +142,7 @@ def _photos(photos, pictures, source, warnings: list[Problem], shown: str) -> tu
     written: dict[str, str] = {}   # content hash -> file name
     for photo in photos:
         picture = pictures[photo.picture]
-        number = photo.picture + 1
+        number = picture.number
         extension = PHOTO_TYPES.get(picture.content_type)
         if extension is None:
             what = OTHER_PICTURES.get(picture.content_type, f"a {picture.content_type or 'picture'} file")

@@ -479,7 +479,7 @@ class _Reader:
                                      "the release shows the newsroom's contacts")
         for picture in self.out.photos:
             if not picture.alt:
-                self.out.warnings.append(f"picture {picture.picture + 1} has no alt text in the document: "
+                self.out.warnings.append(f"picture {self.doc.pictures[picture.picture].number} has no alt text in the document: "
                                          "write `alt:` (what the photo shows, for people who cannot see it)")
         if self.doc.comments:
             count = self.doc.comments

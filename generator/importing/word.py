@@ -37,7 +37,8 @@ PICTURE_SRC = "smr-picture:"
 class Picture:
     data: bytes
     content_type: str
-    alt: str   # the document's alt text (Word: "Alt Text"), or ""
+    alt: str      # the document's alt text (Word: "Alt Text"), or ""
+    number: int   # its place among the document's pictures, from 1 (as warnings name it)
 
 
 @dataclass
@@ -179,7 +180,7 @@ def _read(data: bytes, shown: str) -> WordDocument:
         if len(content) > MAX_PICTURE_BYTES:
             unread.append(f"picture {number} is over {MAX_PICTURE_BYTES // 1_000_000} MB; add it to images/ by hand")
             return {"src": ""}
-        pictures.append(Picture(content, image.content_type or "", " ".join((image.alt_text or "").split())))
+        pictures.append(Picture(content, image.content_type or "", " ".join((image.alt_text or "").split()), number))
         return {"src": f"{PICTURE_SRC}{len(pictures) - 1}"}
 
     result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP, include_embedded_style_map=False,

@@ -281,6 +281,25 @@ def test_a_translation_links_its_original_and_shares_identical_photos(newsroom, 
     assert "language" not in checked.stderr, checked.stderr
 
 
+def test_a_translation_in_its_originals_language_is_left_without_one(newsroom, tmp_path):
+    """Two versions of a story in one language are an error of check's; the import leaves
+    `language:` empty instead, so check lists it for the draft and blocks nothing."""
+    original, _, _, _ = imported(newsroom, docs.dutch_release(tmp_path / "nl.docx"))
+    document = docx.Document()
+    document.add_paragraph("Zeewolde plant ook in het voorjaar", style="Title")
+    document.add_paragraph("De gemeente plant ook in het voorjaar bomen, en de inwoners mogen weer helpen.")
+    path = tmp_path / "nl-2.docx"
+    document.save(path)
+    folder, data, text, result = imported(newsroom, path, "--translation-of", original.name)
+    assert data["language"] == ""
+    assert comment_of(text, "language") == ("guessed from the document's words (nl), the original's language too: "
+                                            "write the language this translation is in")
+    assert f"warning: {path}: reads as nl, the language of its original releases/{original.name}" in result.stderr
+    assert result.stdout.split("Left to fill in:\n", 1)[1].splitlines() == [
+        f"  releases/{folder.name}/release.yaml:6: language: must be a language tag such as 'nl', 'en' or 'en-GB'"]
+    check(newsroom)
+
+
 def test_nothing_found_is_listed_as_left_to_fill_in(newsroom, tmp_path):
     document = docx.Document()
     document.add_paragraph("Dit is een lange alinea zonder kop en zonder opmaak, die dus geen titel kan zijn. "
