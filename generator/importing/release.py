@@ -250,9 +250,12 @@ def _yaml(entries: dict[str, tuple], document: str, now: dt.datetime) -> str:
             lines.append(f"title: {_scalar(value)}{comment}")
             lines.append("draft: true   # a draft is never published; delete this line when the release is final")
         elif key == "body":
-            indicator = "2" if value[:1] in (" ", "\t") else ""
+            first = next((line for line in value.split("\n") if line.strip()), "")
+            indicator = "2" if first[:1] in (" ", "\t") else ""   # YAML would take its spaces for indentation
             lines.append(f"body: |{indicator}{comment}")
-            lines.extend(f"  {line}" if line else "" for line in value.rstrip("\n").split("\n"))
+            lines.extend(f"  {line}" if line.strip() else "" for line in value.rstrip("\n").split("\n"))
+        elif isinstance(value, list) and not value:
+            lines.append(f"{key}: []{comment}")
         elif isinstance(value, list):
             lines.append(f"{key}:{comment}")
             for n, entry in enumerate(value):
