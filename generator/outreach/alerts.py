@@ -142,9 +142,9 @@ def message(root: Path, site, planned: Planned, sender: Sender, now: dt.datetime
     domain = mail_address(sender.email).rpartition("@")[2]
     msg["Message-ID"] = f"<alert.{sent_key(item.slug, subscriber.email).split()[1]}@{domain}>"
     msg["List-Id"] = f"{' '.join(newsroom.title.split())[:60]} <alerts.{domain}>"
-    msg["Content-Language"] = item.language
     msg.set_content(str(text.body()).strip() + "\n", charset="utf-8")
     msg.add_alternative(html, subtype="html", charset="utf-8")
+    msg["Content-Language"] = item.language   # after the parts: set_content clears Content- headers
     head = (f"From: {mailbox(sender.name, sender.email)}\r\n"
             f"To: {mailbox(subscriber.name or '', subscriber.email)}\r\n"
             f"List-Unsubscribe: <{unsubscribe}>\r\n")   # as it is: the email package would encode it

@@ -39,6 +39,7 @@ class SubscriberList:
     skipped: int = 0
     text: str = ""
     delimiter: str = ","
+    bom: bool = False   # Excel's UTF-8 files start with one; kept when the file is written
 
     @property
     def subscribers(self) -> list:
@@ -67,6 +68,8 @@ def read(root: Path) -> SubscriberList:
         return result
     shown = result.shown
     result.text = text = read_text(path, shown)
+    with open(path, "rb") as f:
+        result.bom = f.read(3) == b"\xef\xbb\xbf"
     if not text.strip():
         return result
     result.delimiter = sniff_delimiter(text.split("\n", 1)[0])
@@ -146,11 +149,12 @@ def add(root: Path, email: str, *, consent: str, now, name: str | None = None, l
             raise SmrError(problems=[Problem("", 0, _option(p.field), p.message) for p in problems])
         known = listing.find(subscriber.email)
         if known is not None:
-            raise SmrError(f"{subscriber.email} is already subscribed (line {known.line}); to change the row, "
-                           f"edit it, or run `smr alerts remove {subscriber.email}` first",
+            raise SmrError(f"{known.subscriber.email} is already subscribed (line {known.line}); to change the row, "
+                           f"edit it, or run `smr alerts remove {known.subscriber.email}` first",
                            file=listing.shown, line=known.line, field="email")
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=listing.delimiter, lineterminator="\n")
+        ending = "\r\n" if "\r\n" in listing.text else "\n"   # as the file has them (Excel writes CRLF)
+        writer = csv.writer(out, delimiter=listing.delimiter, lineterminator=ending)
         if not listing.text.strip():
             writer.writerow(COLUMNS)
         values = subscriber.model_dump()
@@ -159,8 +163,8 @@ def add(root: Path, email: str, *, consent: str, now, name: str | None = None, l
                          for c in COLUMNS])   # the list opens in spreadsheets: no cell runs as a formula
         text = listing.text if listing.text.strip() else ""
         if text and not text.endswith("\n"):
-            text += "\n"
-        _write(listing.path, text + out.getvalue())
+            text += ending
+        _write(listing.path, text + out.getvalue(), listing.bom)
     return subscriber
 
 
@@ -176,7 +180,7 @@ def remove(root: Path, email: str):
         if row is None:
             raise SmrError(f"{email.strip()} is not on the list (nothing was changed)", file=listing.shown)
         lines = io.StringIO(listing.text, newline="").readlines()   # the lines csv counted
-        _write(listing.path, "".join(lines[:row.line - 1] + lines[row.end:]))
+        _write(listing.path, "".join(lines[:row.line - 1] + lines[row.end:]), listing.bom)
     return row.subscriber
 
 
@@ -184,9 +188,9 @@ def _option(field_name: str) -> str:
     return "EMAIL" if field_name == "email" else f"--{field_name}"
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, bom: bool = False) -> None:
     """Whole or not at all, readable by the user only (personal data)."""
     from generator.files import atomic_write
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, text, mode=0o600)
+    atomic_write(path, ("\ufeff" if bom else "") + text, mode=0o600)
