@@ -516,20 +516,24 @@ def is_file(entry: os.DirEntry) -> bool:
         return False
 
 
-def folder_signature(folder: Path, entries: list | None = None, store: Store | None = None) -> str:
+def folder_signature(folder: Path, entries: list | None = None, store: Store | None = None,
+                     leave_out=None) -> str:
     """Changes when any file in `folder` (recursively) is added, removed, renamed or changed
     in content: the names and content hashes of its files (one scandir per folder and one
-    stat per file; a file is read only when its stats are new or racy)."""
+    stat per file; a file is read only when its stats are new or racy). Files whose name
+    `leave_out(name)` accepts are not part of it."""
     h = hashlib.blake2b(digest_size=16)
-    _sign_folder(h, os.fspath(folder), "", entries, store)
+    _sign_folder(h, os.fspath(folder), "", entries, store, leave_out)
     return h.hexdigest()
 
 
-def _sign_folder(h, path: str, relative: str, entries: list | None, store: Store | None) -> None:
+def _sign_folder(h, path: str, relative: str, entries: list | None, store: Store | None, leave_out=None) -> None:
     for entry in scan_folder(path) if entries is None else entries:
         name = relative + entry.name
         if is_folder(entry):
-            _sign_folder(h, entry.path, name + "/", None, store)
+            _sign_folder(h, entry.path, name + "/", None, store, leave_out)
+            continue
+        if leave_out is not None and leave_out(name):
             continue
         content = store.file_hash(entry.path) if store is not None else None
         if content is None:   # unreadable (a loop, a dangling link): its stats, or nothing

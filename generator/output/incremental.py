@@ -2,10 +2,11 @@
 
 Every output group (a release's folder, the index, one feed, the sitemap) is recorded with
 a key: a hash of everything that went into it. On the next build a group whose key is the
-same is hard-linked from the previous site into the new staging folder instead of being
-rendered again. Keys include a global part (smr's version, newsroom.yaml, templates,
-assets, build options), so a template change re-renders what uses templates, and a
-newsroom.yaml change re-renders everything. The result is byte-identical to a cold build.
+same is kept in the live site instead of being rendered again. Keys include a global part
+(smr's version, newsroom.yaml, labels, assets, build options), so a newsroom.yaml change
+re-renders everything, and the content of the templates the group's last render used (its
+record names them): a template change re-renders exactly the groups made with it. The
+result is byte-identical to a cold build.
 """
 
 from __future__ import annotations
@@ -17,19 +18,32 @@ from pathlib import Path
 
 from generator.files import digests
 from generator.store import Store, digest, folder_signature
-from generator.resources import asset_dirs, template_dirs
+from generator.resources import asset_dirs, is_template, template_dirs
 from generator.output.swap import SITE_MARKER
 
-RECORDS_VERSION = 8   # what a record keeps besides its files; a new layout makes the old records unusable
+RECORDS_VERSION = 9   # what a record keeps besides its files; a new layout makes the old records unusable
 
 
 def global_key(root: Path, preview: bool) -> str:
     """Inputs every page depends on: a change here re-renders the whole site. (smr's and the
-    libraries' versions key every store in .smr-cache, these records included.)"""
+    libraries' versions key every store in .smr-cache, these records included.) Templates
+    are not among them: each group's key holds those it was made with (`templates_of`)."""
     newsroom = (root / "newsroom.yaml").read_bytes()
     store = Store.of(root)
-    folders = [folder_signature(d, store=store) for d in (*template_dirs(root), *asset_dirs(root))]
+    shared = [folder_signature(d, store=store, leave_out=is_template) for d in template_dirs(root)]
+    folders = [s for s in shared if s != _NOTHING]   # a newsroom's templates/ of templates only: no part of it
+    folders += [folder_signature(d, store=store) for d in asset_dirs(root)]
     return digest(RECORDS_VERSION, newsroom, folders, preview, _logo_signature(root, newsroom))
+
+
+_NOTHING = hashlib.blake2b(digest_size=16).hexdigest()   # the signature of a folder with no such files
+
+
+def build_inputs(root: Path, key: str, signatures: dict) -> str:
+    """Everything a whole build is made from: the global key, every release folder and every
+    template. The same as last time: the site is as it was (a no-op build)."""
+    store = Store.of(root)
+    return digest(key, signatures, [folder_signature(d, store=store) for d in template_dirs(root)])
 
 
 def _logo_signature(root: Path, newsroom_yaml: bytes) -> tuple:
@@ -58,6 +72,7 @@ class Record:
     files: list[str]                 # paths relative to the site root
     extra: dict = field(default_factory=dict)   # parts that lists reuse: a card, feed entries
     digests: list = field(default_factory=list)  # each file's [MD5, S3 ETag]: what publish compares
+    templates: list = field(default_factory=list)  # the names of the templates its files were made with
 
 
 class KeptParts:
@@ -119,7 +134,8 @@ class Outputs:
         kept = self.table.get(group, key) if self.previous is not None else None
         if not isinstance(kept, dict):
             return None
-        record = Record(kept["key"], kept["files"], KeptParts(self.parts, group, key), kept.get("digests", []))
+        record = Record(kept["key"], kept["files"], KeptParts(self.parts, group, key), kept.get("digests", []),
+                        kept.get("templates", []))
         previous = str(self.previous)
         if not all(os.path.isfile(os.path.join(previous, f)) for f in record.files):
             return None
@@ -128,18 +144,26 @@ class Outputs:
         self.reused += _is_page(group)
         return record
 
+    def templates_of(self, group: str) -> list[str]:
+        """The templates the group was last made with (none for a group not built before):
+        their content now is part of its key, so an edited template re-renders it."""
+        kept = self.table.get_any(group) if self.previous is not None else None
+        return kept.get("templates", []) if isinstance(kept, dict) else []
+
     def previous_extra(self, group: str) -> dict:
         """What the previous build kept with a group, whatever its inputs were (parts to reuse)."""
         return KeptParts(self.parts, group, None)
 
     def record(self, group: str, key: str, files: list[str], extra: dict | None = None,
-               hashes: dict | None = None) -> Record:
-        """Record what `group` is made of (`key`) and the files it wrote into the staging
-        folder, each with its content hashes (`hashes`: path -> [MD5, ETag], when the worker
-        that wrote the files hashed them already)."""
+               hashes: dict | None = None, templates: list[str] = ()) -> Record:
+        """Record what `group` is made of (`key`, with the content of `templates`, those it
+        was rendered with) and the files it wrote into the staging folder, each with its
+        content hashes (`hashes`: path -> [MD5, ETag], when the worker that wrote the files
+        hashed them already)."""
         files = sorted(files)
         hashes = hashes or {}
-        record = Record(key, files, extra or {}, [list(hashes.get(f) or digests(self.staging / f)) for f in files])
+        record = Record(key, files, extra or {}, [list(hashes.get(f) or digests(self.staging / f)) for f in files],
+                        sorted(templates))
         self.new[group] = record
         self.written += _is_page(group)
         return record
@@ -176,7 +200,8 @@ class Outputs:
             if name.split("\0")[0] not in self.new or name.split("\0")[0] in written:
                 self.parts.remove(name)
         for group, record in written.items():
-            self.table.put(group, record.key, {"key": record.key, "files": record.files, "digests": record.digests})
+            self.table.put(group, record.key, {"key": record.key, "files": record.files, "digests": record.digests,
+                                               "templates": record.templates})
             for part, value in record.extra.items():
                 self.parts.put(f"{group}\0{part}", record.key, [value])   # in a list: a part may be None
         self.table.put(self.LIVE_SITE, "", list(live))

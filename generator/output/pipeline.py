@@ -83,7 +83,7 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     swapping the staging folder in whole when there are none (a first build, or after the
     records were lost)."""
     from generator.output import journal
-    from generator.output.incremental import Outputs, global_key
+    from generator.output.incremental import Outputs, build_inputs, global_key
     from generator.newsroom.paths import release_signatures
     from generator.store import Store, digest
 
@@ -92,7 +92,8 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     if media_base_url or home_url:
         key = digest(key, "media_base_url", media_base_url, "home_url", home_url)
     state = _build_state(root, output, key)
-    unchanged = _unchanged_build(output, state.entry("build"), digest(key, signatures), now)
+    inputs = build_inputs(root, key, signatures)
+    unchanged = _unchanged_build(output, state.entry("build"), inputs, now)
     if unchanged is not None:
         Store.of(root).save_files()   # hashes found while signing, kept for the next run
         pages, embargoed, drafts, warnings = unchanged
@@ -107,7 +108,7 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
         outputs = Outputs(root, output, staging, key)
         images = render_site(site, staging, outputs, progress)
         live = swap.mark(staging)
-        _record_build(state, key, signatures, site, outputs, live)
+        _record_build(state, inputs, site, outputs, live)
         if outputs.previous is None:   # nothing to keep: the whole site, swapped in at once
             with applying():
                 old_site = swap.swap_in(staging, output)
@@ -172,14 +173,13 @@ def _build_state(root: Path, output: Path, key: str):
     return Store.of(root).table(f"build-{_output_tag(output)}", key)
 
 
-def _record_build(state, key: str, signatures: dict, site: Site, outputs, live: tuple) -> None:
+def _record_build(state, inputs: str, site: Site, outputs, live: tuple) -> None:
     """Remember this build's inputs, so that an identical next build can do nothing at all
     (saved with the records, in the same transaction; `live` names the site they describe)."""
     from generator.render.sitemap import recent
-    from generator.store import digest
 
     dated = [(i.slug, i.date) for i in site.public]
-    state.put("build", digest(key, signatures), {
+    state.put("build", inputs, {
         "embargoes": {i.slug: i.embargo for i in site.items if not i.draft},
         "public": {i.slug for i in site.public},
         "dated": dated,                        # the news sitemap's window moves with the clock
@@ -240,7 +240,8 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     from generator.render.sitemap import entries as sitemap_entries, news_entries, write_news_sitemap, write_sitemap
 
     pages = Pages(site)
-    keys = {item.slug: release_key(site, pages, item) for item in site.rendered}
+    inputs = {item.slug: release_key(site, pages, item) for item in site.rendered}
+    keys = {slug: made_with(outputs, pages, f"release:{slug}", key) for slug, key in inputs.items()}
     results: dict[str, dict] = {}   # slug -> what its record keeps: index card, feed entries
     todo = []
     for item in site.rendered:
@@ -252,8 +253,9 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     # every photo to render, at once, in parallel; the others opened as `smr check` does
     photos = prepare_images(todo, site.root, every=site.items, warnings=site.warnings, progress=progress,
                             rights=newsroom_rights(site.newsroom))
-    for slug, extra, hashes in render_releases(site, pages, out, todo):
-        outputs.record(f"release:{slug}", keys[slug], list(hashes), extra, hashes)
+    for slug, extra, hashes, used in render_releases(site, pages, out, todo):
+        keys[slug] = digest(inputs[slug], pages.templates_digest(used))
+        outputs.record(f"release:{slug}", keys[slug], list(hashes), extra, hashes, used)
         results[slug] = extra
 
     write_indexes(site, pages, out, outputs, results, keys)
@@ -262,14 +264,18 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
             entries = {i.slug: results[i.slug]["entry"] for i in feed.items}
             outputs.record(f"feed:{feed.path}", feed_key, write_feed(site, feed, out, entries))
-    sitemap_key = digest("sitemap", sitemap_entries(site))
-    if not outputs.reuse("sitemap", sitemap_key):
-        write_sitemap(site, pages, out)
-        outputs.record("sitemap", sitemap_key, ["sitemap.xml", "robots.txt"])
+    sitemap_inputs = digest("sitemap", sitemap_entries(site))
+    if not outputs.reuse("sitemap", made_with(outputs, pages, "sitemap", sitemap_inputs)):
+        with pages.templates_used() as used:
+            write_sitemap(site, pages, out)
+        outputs.record("sitemap", digest(sitemap_inputs, pages.templates_digest(used)),
+                       ["sitemap.xml", "robots.txt"], templates=used)
     news = news_entries(site)   # depends on "now": its key is what it lists
-    news_key = digest("news-sitemap", news)
-    if not outputs.reuse("news-sitemap", news_key):
-        outputs.record("news-sitemap", news_key, write_news_sitemap(site, pages, out, news))
+    news_inputs = digest("news-sitemap", news)
+    if not outputs.reuse("news-sitemap", made_with(outputs, pages, "news-sitemap", news_inputs)):
+        with pages.templates_used() as used:
+            files = write_news_sitemap(site, pages, out, news)
+        outputs.record("news-sitemap", digest(news_inputs, pages.templates_digest(used)), files, templates=used)
     # The assets, the logo, the accent and the Bluesky did are in the global key: a change to
     # any of them is a new set of records, so these groups' keys need say nothing more.
     if not outputs.reuse("assets", "assets"):
@@ -280,6 +286,15 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     if not outputs.reuse("favicon", "favicon"):
         outputs.record("favicon", "favicon", write_favicons(site, out))
     return photos
+
+
+def made_with(outputs, pages, group: str, inputs: str) -> str:
+    """A group's key: its own inputs and the content of the templates it was last made with.
+    Once rendered, its record holds `digest(inputs, templates_digest(templates used))`: the
+    same key while neither changes."""
+    from generator.store import digest
+
+    return digest(inputs, pages.templates_digest(outputs.templates_of(group)))
 
 
 def write_favicons(site: Site, out: Path) -> list[str]:
@@ -323,25 +338,35 @@ def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: di
     languages = index_languages(site)
     stories = site.stories()
     for index in languages:
-        path, prefix = index["path"], "../" if index["path"] else ""
+        path = index["path"]
         shown = [version_for(story, index["lang"], site.newsroom.language) for story in stories]
         group = f"index:{path}" if path else "index"
-        key = digest("index", index, languages, [(i.slug, keys[i.slug]) for i in shown])
-        if outputs.reuse(group, key):
+        inputs = digest("index", index, languages, [(i.slug, keys[i.slug]) for i in shown])
+        if outputs.reuse(group, made_with(outputs, pages, group, inputs)):
             continue
-        entries = [card_entry(site, i, results[i.slug]["card"]) for i in shown]
-        cards = [(results[i.slug]["card_html"] or {}).get(prefix) or pages.card(entry, prefix=prefix)
-                 for i, entry in zip(shown, entries)]
-        first = None
-        if entries:
-            first_key = [shown[0].slug, keys[shown[0].slug]]   # a list: as the record gives it back
-            known = outputs.previous_extra(group).get("first")
-            cards[0] = known[1] if known and known[0] == first_key else pages.card(entries[0], True, prefix)
-            first = (first_key, cards[0])
-        (out / path).mkdir(parents=True, exist_ok=True)
-        (out / path / "index.html").write_text(
-            pages.index(entries, cards, index["lang"], depth=1 if path else 0, versions=languages), "utf-8")
-        outputs.record(group, key, [f"{path}index.html"], {"first": first})
+        with pages.templates_used() as used:
+            first = _write_index(site, pages, out, outputs, results, keys, index, languages, shown, group)
+        outputs.record(group, digest(inputs, pages.templates_digest(used)), [f"{path}index.html"], {"first": first},
+                       templates=used)
+
+
+def _write_index(site: Site, pages, out: Path, outputs, results: dict, keys: dict, index: dict, languages: list,
+                 shown: list, group: str):
+    """One language's index.html; returns its first card, kept with its record."""
+    path, prefix = index["path"], "../" if index["path"] else ""
+    entries = [card_entry(site, i, results[i.slug]["card"]) for i in shown]
+    cards = [(results[i.slug]["card_html"] or {}).get(prefix) or pages.card(entry, prefix=prefix)
+             for i, entry in zip(shown, entries)]
+    first = None
+    if entries:
+        first_key = [shown[0].slug, keys[shown[0].slug]]   # a list: as the record gives it back
+        known = outputs.previous_extra(group).get("first")
+        cards[0] = known[1] if known and known[0] == first_key else pages.card(entries[0], True, prefix)
+        first = (first_key, cards[0])
+    (out / path).mkdir(parents=True, exist_ok=True)
+    (out / path / "index.html").write_text(
+        pages.index(entries, cards, index["lang"], depth=1 if path else 0, versions=languages), "utf-8")
+    return first
 
 
 def release_key(site: Site, pages, item) -> str:
@@ -379,15 +404,15 @@ class RenderContext:
         return RenderContext, (self.site, self.out)
 
 
-def render_releases(site: Site, pages, out: Path, items: list) -> list[tuple[str, dict, dict]]:
+def render_releases(site: Site, pages, out: Path, items: list) -> list[tuple[str, dict, dict, list]]:
     """Render the given releases' folders, in worker processes when there are many.
 
-    Returns (slug, what its record keeps, its files with their hashes) for each release."""
+    Returns (slug, what its record keeps, its files with their hashes, the templates used) for each release."""
     slugs = [i.slug for i in items]
     batches = [slugs[at:at + RENDER_BATCH] for at in range(0, len(slugs), RENDER_BATCH)]
     done = workers.in_workers(_render_batch, batches, RenderContext(site, out, pages),
                               parallel_from=workers.PARALLEL_FROM // RENDER_BATCH, chunksize=1)
-    results: list[tuple[str, dict, dict]] = []
+    results: list[tuple[str, dict, dict, list]] = []
     problems: list[Problem] = []
     for batch_results, batch_problems in done:
         results.extend(batch_results)
@@ -398,8 +423,8 @@ def render_releases(site: Site, pages, out: Path, items: list) -> list[tuple[str
 
 def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[Problem]]:
     """Some releases' folders, with what their records keep: the index card, and the RSS
-    item and Atom entry that every feed listing the release splices in as they are; and the
-    files each wrote, with their hashes."""
+    item and Atom entry that every feed listing the release splices in as they are; the
+    files each wrote, with their hashes; and the templates each was made with."""
     from generator.output.incremental import hashed_files
     from generator.render import feeds
 
@@ -407,17 +432,18 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
     results, problems, listed = [], [], []
     for slug in slugs:
         item = site.by_slug(slug)
-        try:
-            card, lead = _render_release(site, pages, context.out, item)
-        except SmrError as exc:
-            problems.extend(exc.problems)
-            continue
-        extra = {"card": card, "card_html": None, "entry": None}
-        results.append((slug, extra, hashed_files(context.out, slug)))
-        if item.public_at(site.now):   # a draft or embargoed release is on no index and in no feed
-            entry = card_entry(site, item, card)   # as the index at the root shows it, and those in en/...
-            extra["card_html"] = {prefix: pages.card(entry, prefix=prefix) for prefix in card_prefixes}
-            listed.append((extra, (item, pages.feed_content(item), lead)))
+        with pages.templates_used() as used:
+            try:
+                card, lead = _render_release(site, pages, context.out, item)
+            except SmrError as exc:
+                problems.extend(exc.problems)
+                continue
+            extra = {"card": card, "card_html": None, "entry": None}
+            if item.public_at(site.now):   # a draft or embargoed release is on no index and in no feed
+                entry = card_entry(site, item, card)   # as the index at the root shows it, and those in en/...
+                extra["card_html"] = {prefix: pages.card(entry, prefix=prefix) for prefix in card_prefixes}
+                listed.append((extra, (item, pages.feed_content(item), lead)))
+        results.append((slug, extra, hashed_files(context.out, slug), sorted(used)))
     for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):
         extra["entry"] = entry
     return results, problems

@@ -6,6 +6,7 @@ values. Autoescaping is on for everything that is not plain text.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 
@@ -40,8 +41,26 @@ def environment(root: Path) -> jinja2.Environment:
 _environments: dict[tuple, jinja2.Environment] = {}
 
 
+class _Environment(jinja2.Environment):
+    """Names every template it hands out while `used` is a set, the templates a page
+    extends, includes and imports too (Jinja asks for those here as it renders): the record
+    of each output names the templates it was made with."""
+
+    used: set | None = None
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.used is not None and isinstance(name, str):
+            self.used.add(name)
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):
+        if self.used is not None:
+            self.used.update(n for n in names if isinstance(n, str))
+        return super().select_template(names, parent, globals)
+
+
 def _new_environment(folders: list[Path]) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in folders]),
         autoescape=jinja2.select_autoescape(AUTOESCAPED, default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -141,6 +160,30 @@ class Pages:
         self.feeds = feeds.plan(site)
         self.catalogues: dict[str, dict] = {}
         self.localised: dict[str, object] = {}
+
+    @contextlib.contextmanager
+    def templates_used(self):
+        """The names of the templates rendered within the block (a set, filled as they are)."""
+        used: set = set()
+        outer, self.env.used = self.env.used, used
+        try:
+            yield used
+        finally:
+            self.env.used = outer
+            if outer is not None:
+                outer.update(used)
+
+    def templates_digest(self, names) -> str:
+        """The content of the templates `names` as this newsroom has them (its own first):
+        part of the key of every output made with them."""
+        from generator.store import Store, digest
+
+        store = Store.of(self.site.root)
+        found = []
+        for name in sorted(names):
+            path = next((d / name for d in self.dirs if (d / name).is_file()), None)
+            found.append((name, str(path), path and store.file_hash(path)))
+        return digest(found)
 
     def labels(self, language: str) -> dict:
         """A language's labels, read once per build (a Pages lives for one build)."""

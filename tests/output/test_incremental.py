@@ -238,3 +238,54 @@ def test_per_language_newsroom_text_change_rebuilds_the_pages_in_that_language(r
         assert "Testbedrijf press room" in (room.site / page).read_text(), page
     assert "Testbedrijf press room" not in (room.site / "r5" / "index.html").read_text()
     assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_a_template_change_rerenders_exactly_the_outputs_made_with_it(room, tmp_path):
+    """Each output's record names the templates it was made with: the sitemap's template
+    re-renders the sitemap alone, the vCard's the release folders, never the rest."""
+    from generator.output.swap import SITE_MARKER
+    from generator.resources import builtin
+
+    build(room.root, now=NOW)
+    before = inodes(room.site)
+    sitemap = (builtin("templates") / "sitemap.xml").read_text("utf-8")
+    room.write("templates/sitemap.xml", sitemap.replace("<urlset", "<!-- eigen sitemap -->\n<urlset", 1))
+    report = build(room.root, now=NOW)
+    assert (report.written, report.unchanged) == (0, 6)
+    after = inodes(room.site)
+    assert {f for f in after if before.get(f) != after[f]} == {"sitemap.xml", "robots.txt", SITE_MARKER}
+    assert "eigen sitemap" in (room.site / "sitemap.xml").read_text("utf-8")
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+    build(room.root, now=NOW)
+    before = inodes(room.site)
+    vcard = (builtin("templates") / "contact.vcf").read_text("utf-8")
+    room.write("templates/contact.vcf", vcard.replace("END:VCARD", "NOTE:eigen kaart\nEND:VCARD"))
+    build(room.root, now=NOW)
+    after = inodes(room.site)
+    changed = {f for f in after if before.get(f) != after[f]}
+    assert {f"r{n}/index.html" for n in range(1, 6)} <= changed   # each release folder has vCards
+    # the lists of those releases follow them (their keys hold the releases'); the rest stays
+    assert not changed & {"sitemap.xml", "robots.txt", "news-sitemap.xml"}
+    assert not any(f.startswith("assets/") for f in changed)
+    assert any("NOTE:eigen kaart" in p.read_text("utf-8") for p in (room.site / "r1").glob("*.vcf"))
+    assert snapshot(room.site) == cold(room, tmp_path)
+
+
+def test_every_template_edit_gives_the_clean_build(room, tmp_path):
+    """Whatever template a newsroom overrides, the next build equals a clean build: no
+    output keeps what an edited template made (the records' template names are complete)."""
+    from generator.resources import builtin, is_template
+
+    build(room.root, now=NOW)
+    site_templates = sorted(p.relative_to(builtin("templates")).as_posix() for p in builtin("templates").rglob("*")
+                            if p.is_file() and is_template(p.name) and p.suffix in (".html", ".xml", ".vcf"))
+    assert {"release.html", "index.html", "base.html", "sitemap.xml", "contact.vcf"} <= set(site_templates)
+    for name in site_templates:
+        text = (builtin("templates") / name).read_text("utf-8")
+        marked = text.replace("\n", f"\n{{# {name} #}}\n", 1) + ("" if name.endswith(".vcf") else f"<!-- {name} -->\n")
+        room.write(f"templates/{name}", marked)
+        build(room.root, now=NOW)
+        assert snapshot(room.site) == cold(room, tmp_path), name
+        build(room.root, now=NOW)   # warm again: the next edit is judged on a kept site
+        (room.root / "templates" / name).unlink()
