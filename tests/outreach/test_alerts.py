@@ -521,3 +521,90 @@ def test_records_outlive_a_new_smr(tmp_path):
     assert store.table("photos", "another key").get("a", "sig") is None, "a table of other inputs is stale"
     store.close()
     assert Store.of(tmp_path).records("alerts-sent") == {"x\nabc": {"sent": "x"}}
+
+
+# ---------------------------------------------------------------- smr publish --alerts
+
+@pytest.fixture
+def published(room, server, s3server, aws_env, certificate):
+    """The room publishing to a fresh bucket of the real S3 server (SeaweedFS)."""
+    aws_env.setenv("SSL_CERT_FILE", str(certificate[1]))   # aws_env clears nothing of these, but be sure
+    aws_env.setenv("SMR_SMTP_PASSWORD", PASSWORD)
+    room.bucket = s3server.bucket("site")
+    room.write("newsroom.yaml", NEWSROOM_YAML + alerts_yaml(server.port) + textwrap.dedent(f"""\
+        publish:
+          site: s3://{room.bucket}/news/
+          endpoint_url: {s3server.endpoint}
+          region: us-east-1
+          path_style: true
+        """))
+    return room
+
+
+def publish(room, *args):
+    return room.run("publish", *args)
+
+
+def test_publish_alerts_the_releases_it_put_online_and_an_embargo_lifting(published, server, s3server):
+    dry = publish(published, "--alerts", "--dry-run", "--now", NOW)
+    assert dry.exit_code == 0, dry.output
+    assert f"would send  Anna Smith <anna@example.com>  {WINKEL_EN} (en)" in dry.stdout
+    assert "Would send 6 alerts for 2026-11-24-winkel; 1 want other tags." in dry.stdout
+    assert server.accepted == [] and not s3server.objects(published.bucket)
+
+    first = publish(published, "--alerts", "--now", NOW)
+    assert first.exit_code == 0, first.output
+    assert f"news/{WINKEL}/index.html" in s3server.objects(published.bucket)
+    assert "Sent 6 alerts for 2026-11-24-winkel; 1 want other tags." in first.stdout
+    got = by_recipient(server)
+    assert set(got) == WANTED and all(len(m) == 1 for m in got.values())
+    assert not [a for a in server.accepted if GEHEIM in a.content.decode() or CONCEPT in a.content.decode()]
+
+    cron = publish(published, "--alerts", "--now", NOW)   # cron, before the embargo lifts
+    assert cron.exit_code == 0, cron.output
+    assert "No release went online: no alerts to send." in cron.stdout
+    assert len(server.accepted) == 6
+
+    lifted = publish(published, "--alerts", "--now", AFTER_EMBARGO)   # cron, once it has
+    assert lifted.exit_code == 0, lifted.output
+    assert f"news/{GEHEIM}/index.html" in s3server.objects(published.bucket)
+    assert f"Sent 5 alerts for {GEHEIM}" in lifted.stdout
+    news = [a.message() for a in server.accepted[6:]]
+    assert [m["Subject"] for m in news] == ["Testbedrijf koopt een concurrent"] * 5
+    again = publish(published, "--alerts", "--now", AFTER_EMBARGO)
+    assert "No release went online" in again.stdout and len(server.accepted) == 11
+
+
+def test_a_publish_that_stopped_after_the_upload_still_alerts_on_the_next(published, server):
+    """The releases going online are kept before their upload: when the publish ends before
+    its alerts (killed, or the SMTP server down), the next publish --alerts sends them."""
+    from generator import clock
+    from generator.outreach.alerts import keep_released
+    from generator.publish.deploy import publish as publish_site
+
+    report = publish_site(published.root, now=clock.now(NOW), on_public=keep_released(published.root, clock.now(NOW)),
+                          check=False)
+    assert sorted(report.went_public) == [WINKEL, WINKEL_EN]
+    assert server.accepted == []   # as if killed here, after the upload
+    result = publish(published, "--alerts", "--now", NOW)
+    assert result.exit_code == 0, result.output
+    assert "Sent 6 alerts for 2026-11-24-winkel" in result.stdout
+    assert publish(published, "--alerts", "--now", NOW).stdout.count("Sent") == 0
+
+
+def test_publish_alerts_checks_the_smtp_settings_before_it_uploads(published, server, s3server, monkeypatch):
+    monkeypatch.delenv("SMR_SMTP_PASSWORD")
+    result = publish(published, "--alerts", "--now", NOW)
+    assert result.exit_code == 1
+    assert "alerts.smtp_user: is set, but $SMR_SMTP_PASSWORD is empty" in result.stderr
+    assert not s3server.objects(published.bucket), "nothing went online without its alerts"
+
+
+def test_the_list_is_never_published(published, s3server):
+    assert publish(published, "--now", AFTER_EMBARGO).exit_code == 0
+    keys = s3server.objects(published.bucket)
+    assert keys and not [k for k in keys if "subscribers" in k or "outreach" in k]
+    client = s3server.client()
+    for key in keys:
+        data = client.get_object(Bucket=published.bucket, Key=key)["Body"].read()
+        assert b"jan@example.nl" not in data and b"hans@example.de" not in data, key
