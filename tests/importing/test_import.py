@@ -358,7 +358,37 @@ def _workbook(target: Path) -> Path:
     return target
 
 
+def _claims_too_much(path: Path, target: Path) -> Path:
+    """A zip whose directory says a part unpacks to 2 GB (a zip bomb): refused before reading."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    record = data.find(b"PK\x01\x02")   # the first central directory record
+    struct.pack_into("<I", data, record + 24, 2_000_000_000)
+    target.write_bytes(bytes(data))
+    return target
+
+
+def _with_entities(path: Path, target: Path) -> Path:
+    """word/document.xml with an entity declaration (a billion-laughs start), which Word never writes."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaa">]>', 1)
+            out.writestr(info, data)
+    return target
+
+
 BAD = {
+    "old doc": (lambda good, t: t.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)) and t,
+                "is an old Word 97-2003 document (.doc), not a .docx; open it in Word and save it as Word "
+                "Document (.docx)"),
+    "zip bomb": (_claims_too_much, "unpacks to more than a Word document holds (a zip bomb?); nothing was imported"),
+    "entities": (_with_entities, "has a part (word/document.xml) with XML entity declarations, which Word never "
+                                 "writes; nothing was imported"),
     "text": (lambda good, t: t.write_bytes(b"Persbericht\nZeewolde plant bomen\n") and t,
              "is not a Word document (.docx); give the .docx that Word saves"),
     "cut short": (lambda good, t: t.write_bytes(good.read_bytes()[:3000]) and t,
