@@ -809,12 +809,14 @@ def _base_url(value: str) -> str:
 
 
 def _known_labels(value: dict) -> dict:
-    """Label overrides name labels that exist (templates/labels/en.yaml)."""
-    from generator.newsroom.loader import load_yaml
-    from generator.resources import builtin
+    """Label overrides name labels that exist: the message contexts of the built-in catalog
+    template, templates/locale/smr.pot (render/i18n.py LABELS)."""
+    import re
 
-    path = builtin("templates") / "labels" / "en.yaml"
-    known = [k for k, v in load_yaml(path, str(path)).data.items() if isinstance(v, str)]
+    from generator.resources import CATALOG_DIR, builtin
+
+    pot = (builtin("templates") / CATALOG_DIR / "smr.pot").read_text("utf-8")
+    known = [k for k in re.findall(r'^msgctxt "([^"]+)"$', pot, re.MULTILINE) if "." not in k]
     for name in value:
         if name not in known:
             close = did_you_mean(name, known)

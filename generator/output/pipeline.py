@@ -458,8 +458,9 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
     folder = out / item.slug
     folder.mkdir(parents=True)
     strip_gps = site.newsroom.publish.strip_gps
-    shared = shared_originals(item, photo_partners(site, item), site.root, strip_gps)
-    images = process_images(item, folder, strip_gps=strip_gps, shared=shared,
+    words = pages.labels(site.newsroom.language)   # the media kit's name and credits.txt: the newsroom's language
+    shared = shared_originals(item, photo_partners(site, item), site.root, strip_gps, words=words)
+    images = process_images(item, folder, strip_gps=strip_gps, shared=shared, words=words,
                             rights=newsroom_rights(site.newsroom))
     documents = copy_documents(item, folder)
     contacts = write_vcards(site, item, pages, folder)

@@ -15,22 +15,31 @@ from generator.files import atomic_file
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def credits_text(images) -> str:
-    """Caption, credit and licence per file, as plain text a picture desk can paste from."""
+CREDIT_WORDS = {"credits_caption": "Caption", "credits_credit": "Credit", "credits_license": "Licence",
+                "credits_terms": "Licence terms", "credits_to_license": "To license", "credits_size": "Size",
+                "credits_size_value": "{width} x {height} pixels, {bytes} bytes"}
+"""The English words of credits.txt; a build passes those of the newsroom's language (render/i18n.py)."""
+
+
+def credits_text(images, words: dict | None = None) -> str:
+    """Caption, credit and licence per file, as plain text a picture desk can paste from, in
+    the newsroom's language (`words`: its labels)."""
+    w = CREDIT_WORDS | {k: v for k, v in (words or {}).items() if k in CREDIT_WORDS}
     lines = []
     for image in images:
         name = image.original_name
         lines.append(name)
-        lines.append(f"  Caption: {image.caption or image.alt}")
-        lines.append(f"  Credit: {image.credit or '-'}")
-        lines.append(f"  Licence: {image.license or '-'}")
+        lines.append(f"  {w['credits_caption']}: {image.caption or image.alt}")
+        lines.append(f"  {w['credits_credit']}: {image.credit or '-'}")
+        lines.append(f"  {w['credits_license']}: {image.license or '-'}")
         rights = getattr(image, "rights", None) or {}   # the licence links every rendition carries too
         if rights.get("web_statement"):
-            lines.append(f"  Licence terms: {rights['web_statement']}")
+            lines.append(f"  {w['credits_terms']}: {rights['web_statement']}")
         if rights.get("licensor_url"):
-            lines.append(f"  To license: {rights['licensor_url']}")
-        lines.append(f"  Size: {image.original_width} x {image.original_height} pixels, "
-                     f"{image.original_bytes} bytes")
+            lines.append(f"  {w['credits_to_license']}: {rights['licensor_url']}")
+        size = w["credits_size_value"].format(width=image.original_width, height=image.original_height,
+                                              bytes=image.original_bytes)
+        lines.append(f"  {w['credits_size']}: {size}")
         lines.append("")
     return "\n".join(lines)
 

@@ -25,7 +25,13 @@ from generator.photos.renditions import SETTINGS, cached_meta, copy_out, render
 from generator.slug import slugify
 
 SIZES = "(min-width: 48rem) 48rem, 100vw"  # the photo column is at most 48rem wide
-KIT_NAME = "{slug}-photos.zip"
+KIT_NAME = "{slug}-{photos}.zip"   # {photos}: the word of the newsroom's language ("fotos"; render/i18n.py)
+
+
+def kit_name(slug: str, words: dict | None = None) -> str:
+    """A release's media kit: `<slug>-photos.zip`, the word in the newsroom's language
+    (`words`: its labels), made file-name safe."""
+    return KIT_NAME.format(slug=slug, photos=slugify((words or {}).get("photos_file", "photos"), fallback="photos"))
 
 
 @dataclass
@@ -66,7 +72,7 @@ def cache_root(root: Path) -> Path:
 
 def process_images(item, out_dir: Path, *, root: Path | None = None, settings: dict | None = None,
                    strip_gps: bool = False, shared: dict[int, dict] | None = None,
-                   rights: dict | None = None) -> ImageSet:
+                   rights: dict | None = None, words: dict | None = None) -> ImageSet:
     """Put every photo of `item` into `out_dir` (the release's folder in the site).
 
     Renditions come from the cache (made now if `prepare_images` did not run); originals
@@ -75,7 +81,8 @@ def process_images(item, out_dir: Path, *, root: Path | None = None, settings: d
     bundles those copies with credits. A photo in `shared` (see `shared_originals`) is a
     translation's, published with it: the page links to that original, and the media kit is
     that release's when every photo is. `rights` are the newsroom's defaults for the licence
-    links every rendition carries (`newsroom_rights`).
+    links every rendition carries (`newsroom_rights`); `words`, the labels of the newsroom's
+    language, name the media kit and write its credits.txt.
     """
     root = Path(root) if root else item.folder.parent.parent
     settings = settings or SETTINGS
@@ -99,7 +106,7 @@ def process_images(item, out_dir: Path, *, root: Path | None = None, settings: d
             href = kits.pop()
             images.media_kit = {"href": href, "name": href.rsplit("/", 1)[-1], "bytes": None, "count": len(images)}
         else:
-            images.media_kit = write_media_kit(item, images, out_dir, shared)
+            images.media_kit = write_media_kit(item, images, out_dir, shared, words)
     return images
 
 
@@ -115,7 +122,7 @@ def _hires(jobs: list[dict]) -> list[str]:
 
 
 def shared_originals(item, partners: dict, root: Path, strip_gps: bool = False,
-                     settings: dict | None = None) -> dict[int, dict]:
+                     settings: dict | None = None, words: dict | None = None) -> dict[int, dict]:
     """The photos of `item` that are a translation's (`../<folder>/...`) and published there:
     index -> {"href" of that original from item's page, "strip" (the translation's GPS setting,
     which made that file), "kit" (that release's media kit)}. `partners` maps a folder name to
@@ -135,7 +142,7 @@ def shared_originals(item, partners: dict, root: Path, strip_gps: bool = False,
         there = partner.release.images[own[0]]
         shared[index] = {"href": f"../{partner.slug}/{_hires(jobs)[own[0]]}",
                          "strip": strip_gps if there.strip_gps is None else there.strip_gps,
-                         "kit": f"../{partner.slug}/hires/{KIT_NAME.format(slug=partner.slug)}"}
+                         "kit": f"../{partner.slug}/hires/{kit_name(partner.slug, words)}"}
     return shared
 
 
@@ -366,7 +373,8 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, hires: str, strip_
 
 # ---------------------------------------------------------------- media kit
 
-def write_media_kit(item, images: list, out_dir: Path, shared: dict | None = None) -> dict:
+def write_media_kit(item, images: list, out_dir: Path, shared: dict | None = None,
+                    words: dict | None = None) -> dict:
     """One zip with every original and a credits.txt, written by streaming into the site.
 
     Not cached: copying a cached zip into the site (checked, as every cached file) reads and
@@ -377,7 +385,7 @@ def write_media_kit(item, images: list, out_dir: Path, shared: dict | None = Non
 
     from generator.photos.media_kit import credits_text, write_zip
 
-    name = KIT_NAME.format(slug=item.slug)
+    name = kit_name(item.slug, words)
     kit = out_dir / "hires" / name
     kit.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir) as scratch:
@@ -390,7 +398,7 @@ def write_media_kit(item, images: list, out_dir: Path, shared: dict | None = Non
             else:
                 entries.append((PurePosixPath(unquote(image.original)).relative_to("hires").as_posix(),
                                 out_dir / unquote(image.original)))
-        write_zip(kit, entries, credits_text(images))
+        write_zip(kit, entries, credits_text(images, words))
     return {"href": f"hires/{name}", "name": name, "bytes": kit.stat().st_size, "count": len(entries)}
 
 

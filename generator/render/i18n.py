@@ -15,18 +15,111 @@ from generator.text import base_language
 FALLBACK = "en"
 
 
+def N_(name: str, english: str) -> tuple[str, str]:
+    """Marks a label for Babel's extraction (babel.cfg: keyword `N_:1c,2`): the label's name
+    is the message context, its English text the message id that translators see."""
+    return name, english
+
+
+LABELS: dict[str, str] = dict([
+    # the page
+    N_("skip_to_content", "Skip to content"),
+    N_("facts", "Key facts"),
+    N_("quotes", "Quotes"),
+    N_("share_quote", "Share this quote"),
+    N_("copy_quote", "Copy quote"),
+    N_("photos", "Photos"),
+    N_("download_hires", "Download hi-res"),
+    N_("media_kit", "Download all photos (zip)"),
+    N_("license", "Licence"),
+    N_("videos", "Video"),
+    N_("video_privacy", "the video loads from its host only when you play it"),
+    N_("play_video", "Play video"),
+    N_("documents", "Downloads"),
+    N_("links", "Background"),
+    N_("hashtags", "Hashtags"),
+    N_("on", "on"),
+    N_("share", "Share this news"),
+    N_("copy_share_text", "Copy share text"),
+    N_("copied", "Copied"),
+    N_("coverage", "Blogs about this news"),
+    N_("social", "Follow us"),
+    N_("about", "About"),
+    N_("contacts", "Press contacts"),
+    N_("press_contact", "Press contact"),
+    N_("vcard", "Add to contacts (vCard)"),
+    N_("subscribe", "Stay informed"),
+    N_("rss", "RSS feed"),
+    N_("also_in", "Also available in"),
+    N_("updated", "Updated"),
+    N_("embargo_until", "EMBARGO until"),
+    N_("draft", "DRAFT"),
+    N_("draft_note", "not published and not final; do not share or quote."),
+    N_("embargo_note", "this preview is confidential; do not publish before the embargo ends."),
+    N_("no_releases", "No press releases yet."),
+    N_("copy_short", "Copy"),
+    N_("embed_code", "Embed code"),
+    N_("copy_embed_code", "Copy embed code"),
+    N_("press_release", "Press release"),
+    # networks of organization.social
+    N_("networks.x", "X"),
+    N_("networks.linkedin", "LinkedIn"),
+    N_("networks.facebook", "Facebook"),
+    N_("networks.instagram", "Instagram"),
+    N_("networks.youtube", "YouTube"),
+    N_("networks.mastodon", "Mastodon"),
+    N_("networks.bluesky", "Bluesky"),
+    N_("networks.threads", "Threads"),
+    N_("networks.tiktok", "TikTok"),
+    N_("networks.rss", "RSS"),
+    N_("networks.other", "Website"),
+    # files: the media kit's name (`<release>-photos.zip`: a plain ASCII word) and its credits.txt
+    N_("photos_file", "photos"),
+    N_("credits_caption", "Caption"),
+    N_("credits_credit", "Credit"),
+    N_("credits_license", "Licence"),
+    N_("credits_terms", "Licence terms"),
+    N_("credits_to_license", "To license"),
+    N_("credits_size", "Size"),
+    N_("credits_size_value", "{width} x {height} pixels, {bytes} bytes"),
+])
+"""Every label a page or file shows, by name, in English; the catalogs in templates/locale
+translate them (`bash scripts/catalogs` extracts, updates and compiles; docs/translating.md).
+A newsroom overrides any by name (`labels:` in newsroom.yaml), or brings its own catalog."""
+
+
 def labels(template_dirs: tuple[Path, ...], language: str) -> dict:
-    """The label catalogue for `language` (nl, en), English for the rest and for gaps.
+    """The labels of `language` ('pl', 'en-GB', 'pt-BR': region first, then the language),
+    English where a catalog has no text; `networks` as a mapping of its own.
 
     Read from disk on every call, never remembered here: `smr serve` builds again in the same
-    process after a newsroom edits its labels. A build asks once per language (`Pages.labels`)."""
-    merged: dict = {}
-    for lang in (FALLBACK, base_language(language)):
-        for folder in reversed(template_dirs):  # newsroom overrides win, so read them last
+    process after a newsroom edits its catalogs. A build asks once per language (`Pages.labels`)."""
+    from generator.resources import translations
+
+    catalog = translations(template_dirs, language)
+    merged: dict = {"networks": {}}
+    for name, english in LABELS.items():
+        text = catalog.pgettext(name, english)
+        if name.startswith("networks."):
+            merged["networks"][name.partition(".")[2]] = text
+        else:
+            merged[name] = text
+    for lang in (FALLBACK, base_language(language)):   # labels/<lang>.yaml of a newsroom's templates/: kept
+        for folder in reversed(template_dirs):
             path = folder / "labels" / f"{lang}.yaml"
             if path.is_file():
                 merged.update(load_yaml(path, str(path)).data)
     return merged
+
+
+def gettext_callables(template_dirs: tuple[Path, ...], language: str) -> dict:
+    """What Jinja's i18n extension calls in a template rendered in `language`: `_`, `gettext`,
+    `ngettext`, `pgettext` (passed with each page's context: one environment renders every language)."""
+    from generator.resources import translations
+
+    catalog = translations(template_dirs, language)
+    return {"_": catalog.gettext, "gettext": catalog.gettext, "ngettext": catalog.ngettext,
+            "pgettext": catalog.pgettext, "npgettext": catalog.npgettext}
 
 
 @functools.lru_cache(maxsize=None)
@@ -36,6 +129,15 @@ def locale(language: str) -> Locale:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return Locale.parse(FALLBACK)
+
+
+def date_language(language: str, newsroom_language: str) -> str:
+    """The language tag dates are written in: `language`, or the newsroom's regional form of
+    it when `language` names none ('en' in an 'en-GB' newsroom is 'en-GB'; Babel's plain 'en'
+    is American: December 4, 2026, 10:00 AM)."""
+    if "-" not in language and "_" not in language and base_language(newsroom_language) == base_language(language):
+        return newsroom_language
+    return language
 
 
 @functools.lru_cache(maxsize=4096)

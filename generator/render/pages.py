@@ -66,7 +66,9 @@ def _new_environment(folders: list[Path]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         **WHITESPACE,
         auto_reload=False,   # kept while the templates' content is the same: no stat per page
+        extensions=["jinja2.ext.i18n"],   # {% trans %} and _(): each page's context brings its language's catalog
     )
+    env.install_null_translations(newstyle=False)
     env.filters.update(
         markdown=lambda text, shift=1: jinja2.utils.markupsafe.Markup(markup.block(text, shift)),
         markdown_inline=lambda text: jinja2.utils.markupsafe.Markup(markup.inline(text)),
@@ -191,6 +193,20 @@ class Pages:
             self.catalogues[language] = i18n.labels(self.dirs, language) | self.site.newsroom.label_overrides(language)
         return self.catalogues[language]
 
+    def gettext(self, language: str) -> dict:
+        """`_`, `gettext`, ... of `language` for Jinja's i18n extension, read once per build."""
+        key = ("gettext", language)
+        if key not in self.catalogues:
+            self.catalogues[key] = i18n.gettext_callables(self.dirs, language)
+        return self.catalogues[key]
+
+    def dates(self, language: str) -> dict:
+        """How a page in `language` writes dates: in the newsroom's regional form of it (a
+        release in `en` of an `en-GB` newsroom: 4 December 2026, 10:00)."""
+        regional = i18n.date_language(language, self.site.newsroom.language)
+        return {"format_date": functools.partial(i18n.long_date, language=regional),
+                "format_datetime": functools.partial(i18n.date_time, language=regional)}
+
     def newsroom(self, language: str):
         """The newsroom as pages in `language` show it: its title, boilerplate and contact roles."""
         if language not in self.localised:
@@ -225,9 +241,9 @@ class Pages:
             "icons": favicon.links(newsroom.organization.logo),
             "noindex": False,
             "feed_links": feeds.discovery(self.feeds, language),
-            "format_date": functools.partial(i18n.long_date, language=language),
-            "format_datetime": functools.partial(i18n.date_time, language=language),
+            **self.dates(language),
             "filesize": functools.partial(human_bytes, language=language),
+            **self.gettext(language),
         }
 
     def release(self, item, images: list, documents: list, contacts: list) -> str:
@@ -242,6 +258,7 @@ class Pages:
             visible = other is not None and (other.public_at(self.site.now) or not item.public_at(self.site.now))
             if visible and other in self.site.rendered:
                 translations.append({"lang": other.language, "title": other.title,
+                                     "name": i18n.language_name(other.language),   # "English", in its own words
                                      "href": f"{self.home(depth=1)}{slug}/", "url": self.url(f"{slug}/")})
         context = self.common(item.language, depth=1) | {
             "item": item,
@@ -271,9 +288,9 @@ class Pages:
         """A story's card on an index, in its version's language; the first card's photo loads
         eagerly. `prefix` leads from the index to the site's root ("../" from en/index.html)."""
         language = entry["item"].language
-        format_date = functools.partial(i18n.long_date, language=language)
         return self.env.get_template("partials/release-card.html").render(
-            e=entry, first=first, format_date=format_date, prefix=prefix, t=self.labels(language))
+            e=entry, first=first, format_date=self.dates(language)["format_date"], prefix=prefix,
+            t=self.labels(language), **self.gettext(language))
 
     def index(self, entries: list[dict], cards: list[str], language: str | None = None, depth: int = 0,
               versions: list[dict] = ()) -> str:

@@ -224,7 +224,7 @@ def test_strip_gps_publishes_originals_without_gps(newsroom):
         assert gps_tags(published) == {}, photo.name
         assert photo.read_bytes() == before[photo] and has_gps(photo)  # the local file keeps its GPS
     assert exiftool(newsroom.site / "r/hires/both.jpg")["IFD0:Copyright"] == "(c) Testbedrijf"
-    with zipfile.ZipFile(newsroom.site / "r/hires/r-photos.zip") as kit:
+    with zipfile.ZipFile(newsroom.site / "r/hires/r-fotos.zip") as kit:
         for photo in photos:
             assert kit.read(photo.name) == (newsroom.site / "r/hires" / photo.name).read_bytes()
     for rendition in (newsroom.site / "r/img").iterdir():   # renditions never carry GPS
@@ -381,7 +381,7 @@ def test_check_warns_and_strip_gps_cleans_every_container(newsroom):
     assert check.exit_code == 0 and "GPS" not in check.output
     result = newsroom.run("build", "--now", "2026-11-25T10:00+01:00")
     assert result.exit_code == 0, result.output
-    with zipfile.ZipFile(newsroom.site / "r/hires/r-photos.zip") as kit:
+    with zipfile.ZipFile(newsroom.site / "r/hires/r-fotos.zip") as kit:
         for photo in photos:
             published = newsroom.site / "r/hires" / photo.name
             assert gps_tags(published) == {}, photo.name

@@ -261,7 +261,7 @@ def test_original_with_odd_name_links_and_downloads_by_its_name(newsroom):
     html = page(newsroom, "r")
     assert 'href="hires/Team%20foto%20%231.jpg" download="Team foto #1.jpg"' in html
     assert re.search(r'src="img/team-foto-1\.[0-9a-f]{8}\.500\.jpg"', html)
-    with zipfile.ZipFile(newsroom.site / "r/hires/r-photos.zip") as zf:
+    with zipfile.ZipFile(newsroom.site / "r/hires/r-fotos.zip") as zf:
         assert zf.namelist() == ["Team foto #1.jpg", "credits.txt"]
 
 
@@ -273,18 +273,18 @@ def test_media_kit_zip(newsroom):
                  "acquire_license_page: https://fotos.example.org/kopen",
                  "file: images/b.png\nalt: B")
     assert build(newsroom).exit_code == 0
-    kit = newsroom.site / "r/hires/r-photos.zip"
+    kit = newsroom.site / "r/hires/r-fotos.zip"
     with zipfile.ZipFile(kit) as zf:
         assert zf.namelist() == ["a.jpg", "b.png", "credits.txt"]
         assert zf.read("a.jpg") == a.read_bytes() and zf.read("b.png") == b.read_bytes()
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         credits = zf.read("credits.txt").decode()
-    assert ("a.jpg\n  Caption: Het team\n  Credit: Foto: Piet\n  Licence: CC BY 4.0\n"
-            "  Licence terms: https://creativecommons.org/licenses/by/4.0/\n"
-            "  To license: https://fotos.example.org/kopen\n") in credits
-    assert "b.png\n  Caption: B\n  Credit: -\n  Licence: -" in credits
+    assert ("a.jpg\n  Bijschrift: Het team\n  Naamsvermelding: Foto: Piet\n  Licentie: CC BY 4.0\n"
+            "  Licentievoorwaarden: https://creativecommons.org/licenses/by/4.0/\n"
+            "  Licentie aanvragen: https://fotos.example.org/kopen\n") in credits   # the newsroom's language (issue 24)
+    assert "b.png\n  Bijschrift: B\n  Naamsvermelding: -\n  Licentie: -" in credits
     html = page(newsroom, "r")
-    assert 'href="hires/r-photos.zip" download="r-photos.zip"' in html
+    assert 'href="hires/r-fotos.zip" download="r-fotos.zip"' in html
 
 
 def test_second_build_does_no_image_work(newsroom):
@@ -297,13 +297,13 @@ def test_second_build_does_no_image_work(newsroom):
     release_with(newsroom, "r", *(f"file: images/p{n}.jpg\nalt: P{n}" for n in range(3)))
     assert build(newsroom).exit_code == 0
     first = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in (newsroom.site / "r/img").iterdir()}
-    kit = (newsroom.site / "r/hires/r-photos.zip").stat()
+    kit = (newsroom.site / "r/hires/r-fotos.zip").stat()
     assert len(first) == 3 * 6 + 2  # 3 widths x 2 formats each, og + thumb for the lead
 
     assert build(newsroom).exit_code == 0
     second = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in (newsroom.site / "r/img").iterdir()}
     assert second == first  # the very same cached files, not rewritten
-    assert (newsroom.site / "r/hires/r-photos.zip").stat().st_mtime_ns == kit.st_mtime_ns
+    assert (newsroom.site / "r/hires/r-fotos.zip").stat().st_mtime_ns == kit.st_mtime_ns
     site = load_site(newsroom.root, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
     assert prepare_images(site.rendered, site.root) == 0
 

@@ -148,7 +148,7 @@ def test_publish_puts_site_and_originals_with_headers(room, s3):
     page = f"news/{SLUG}/index.html"
     assert {"news/index.html", page, "news/feed.xml", "news/atom.xml", "news/sitemap.xml",
             "news/robots.txt", f"news/{OTHER}/index.html", manifest_key(s3, room.site_bucket, "news/")} <= set(site)
-    kit = f"hires/{SLUG}/{SLUG}-photos.zip"
+    kit = f"hires/{SLUG}/{SLUG}-fotos.zip"
     assert set(media) == {f"hires/{SLUG}/Foto één.jpg", kit, manifest_key(s3, room.media_bucket, "hires/")}
     assert not [k for k in site if "/hires/" in k], "originals go to the media bucket only"
     assert report.uploaded == (len(site) - 1) + (len(media) - 1) and report.skipped == 0  # not the manifests
@@ -308,7 +308,8 @@ def test_upload_order_originals_assets_pages_index_feeds(room, s3):
         name = key.rsplit("/", 1)[-1]
         if key.startswith("hires/"):
             return 0
-        if name in ("feed.xml", "atom.xml", "feed.json", "sitemap.xml", "news_sitemap.xml", "robots.txt"):
+        if name in ("feed.xml", "atom.xml", "feed.json", "sitemap.xml", "news_sitemap.xml", "robots.txt",
+                    "oembed.json"):   # a release's oEmbed links its page
             return 4
         if key == "news/index.html":
             return 3

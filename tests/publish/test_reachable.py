@@ -163,7 +163,7 @@ def test_a_host_that_does_not_resolve_is_said_at_once(photo_room, s3server, aws_
     assert warnings(result) == [
         f"could not reach https://pers.nergens.invalid/{SLUG}/ (host name does not resolve): journalists cannot "
         "either; check DNS and base_url",
-        f"could not reach https://media.nergens.invalid/hires/{SLUG}/{SLUG}-photos.zip (host name does not "
+        f"could not reach https://media.nergens.invalid/hires/{SLUG}/{SLUG}-fotos.zip (host name does not "
         "resolve): journalists cannot either; check DNS and publish.media_base_url"]
     assert "Online at" not in result.output
     result = publish_cli(photo_room, "--dry-run")

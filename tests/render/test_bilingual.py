@@ -126,7 +126,7 @@ def test_a_translation_uses_its_partners_photo_published_once(newsroom):
     english = soup(newsroom.site / "2026-11-24-shop" / "index.html")
     assert english.select_one("a.download")["href"] == "../2026-11-24-winkel/hires/winkel.jpg"
     assert english.select_one(".photo img")["alt"] == "The new shop"
-    assert english.select_one(".media-kit a")["href"] == "../2026-11-24-winkel/hires/2026-11-24-winkel-photos.zip"
+    assert english.select_one(".media-kit a")["href"] == "../2026-11-24-winkel/hires/2026-11-24-winkel-fotos.zip"
     dutch = soup(newsroom.site / "2026-11-24-winkel" / "index.html")
     assert dutch.select_one("a.download")["href"] == "hires/winkel.jpg"
 
@@ -138,7 +138,7 @@ def test_a_translation_uses_its_partners_photo_published_once(newsroom):
     out = newsroom.root / "published"
     build(newsroom.root, out, now=clock_now(NOW), media_base_url="https://media.example.org/hires/")
     media = sorted(f.key for f in scan(out, None, media=True) if f.target == "media")
-    assert media == ["2026-11-24-winkel/2026-11-24-winkel-photos.zip", "2026-11-24-winkel/winkel.jpg"]
+    assert media == ["2026-11-24-winkel/2026-11-24-winkel-fotos.zip", "2026-11-24-winkel/winkel.jpg"]
     for slug in ("2026-11-24-winkel", "2026-11-24-shop"):
         page = soup(out / slug / "index.html")
         assert page.select_one("a.download")["href"] == "https://media.example.org/hires/2026-11-24-winkel/winkel.jpg"
