@@ -308,8 +308,7 @@ def test_upload_order_originals_assets_pages_index_feeds(room, s3):
         name = key.rsplit("/", 1)[-1]
         if key.startswith("hires/"):
             return 0
-        if name in ("feed.xml", "atom.xml", "feed.json", "sitemap.xml", "news_sitemap.xml", "robots.txt",
-                    "oembed.json"):   # a release's oEmbed links its page
+        if name in ("feed.xml", "atom.xml", "feed.json", "sitemap.xml", "news_sitemap.xml", "robots.txt"):
             return 4
         if key == "news/index.html":
             return 3
