@@ -74,6 +74,13 @@ DETAIL_LABEL = re.compile(r"^(t|tel|telefoon|telephone|phone|m|mob|mobiel|mobile
                           r"\.?\s*:\s*", re.IGNORECASE)
 NAME = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|van|de|der|den|ten|ter|het|'t|te|von|da|di|du|le|la|el|al|bin|in)"
                   r"(?:\s+(?:[A-ZÀ-Ý][\w'’.-]*|van|de|der|den|ten|ter|het|'t|te|von|da|di|du|le|la|el|al|bin|in))+$")
+_NAME_WORD = r"(?:[A-ZÀ-Ý][\w'’.-]*)"
+_PARTICLE = r"(?:van|de|der|den|ten|ter|het|'t|te|von|da|di|du|le|la|el|al|bin)"
+NAME_AT_END = re.compile(rf"({_NAME_WORD}(?:\s+(?:{_PARTICLE}|{_NAME_WORD}))*\s+{_NAME_WORD})\s*$")
+INTRO = re.compile(r"\b(informatie|information|contact|vragen|questions|inquiries|enquiries|meer|more|"
+                   r"redactie|editors|pers|press|media)\b", re.IGNORECASE)
+FILLERS = frozenset("via of or op at on en and tel tel. telefoon telefonisch phone e-mail email mail mobiel mobile "
+                    "bereikbaar reachable is".split())
 CREDIT = re.compile(r"[\s(\[]*\b(?P<credit>(?:foto|beeld|fotografie|photo|image|picture|credit)s?\s*:\s*[^)\]]+?)"
                     r"[)\]]?\s*$", re.IGNORECASE)
 
@@ -694,9 +701,9 @@ def find_moment(text: str, tz) -> tuple[Any, bool, bool] | None:
 
 def _contacts(items: list[_Item]) -> tuple[list[dict], list[str]]:
     """The people in a note to editors (a name, then a role, then e-mail and phone, in any layout:
-    one line with commas, or a line each), and the lines that hold none of that."""
+    one line with commas, a line each, or a sentence: "… contact opnemen met Sanne Jansen,
+    woordvoerder, via 036 522 95 00 of pers@zeewolde.nl"), and the parts that hold none of that."""
     chunks: list[str] = []
-    skipped: list[str] = []
     for item in items:
         element_lines = md.lines(item.element) if item.kind != "list" else \
             [md.plain(li) for li in item.element.iter("li")]
@@ -704,42 +711,55 @@ def _contacts(items: list[_Item]) -> tuple[list[dict], list[str]]:
             head, colon, tail = line.partition(":")
             if colon and _section_kind(head):
                 line = tail
-            elif colon and not DETAIL_LABEL.match(line) and len(head.split()) >= 2 and not EMAIL.search(head) \
-                    and not PHONE.search(head):
+            elif colon and INTRO.search(head) and not EMAIL.search(head) and not PHONE.search(head):
                 line = tail   # "Voor meer informatie: Sanne Jansen, …"
             for chunk in re.split(r"\s*(?:,|\||;|\s[–—]\s|\s/\s)\s*", line):
                 chunk = DETAIL_LABEL.sub("", chunk.strip()).strip(" .")
                 if chunk:
                     chunks.append(chunk)
     people: list[dict] = []
+    skipped: list[str] = []
     current: dict = {}
+
+    def detail(key: str, value: str) -> None:
+        nonlocal current
+        if key in current:
+            people.append(current)
+            current = {}
+        current[key] = value
+
     for chunk in chunks:
-        email = EMAIL.search(chunk)
-        if email:
-            if "email" in current:
-                people.append(current)
-                current = {}
-            current["email"] = email.group(0).rstrip(".")
-            continue
-        if PHONE.fullmatch(chunk) or (PHONE.search(chunk) and len(re.sub(r"\D", "", chunk)) >= 8
-                                      and len(chunk) <= 25):
-            if "phone" in current:
-                people.append(current)
-                current = {}
-            current["phone"] = " ".join(PHONE.search(chunk).group(0).split())
-            continue
-        words = chunk.split()
-        if len(words) > 8 or chunk.lower().startswith(("http", "www.")):
-            skipped.append(chunk)   # a sentence for editors, not a contact's detail
-            continue
-        if NAME.match(chunk) and ("name" not in current or "email" in current or "phone" in current):
-            if current:
-                people.append(current)
-            current = {"name": chunk}
-        elif "name" in current and "role" not in current and "email" not in current and "phone" not in current:
-            current["role"] = chunk
-        else:
-            skipped.append(chunk)
+        emails = [m.group(0).rstrip(".") for m in EMAIL.finditer(chunk)]
+        rest = EMAIL.sub(" ", chunk)
+        phones = [" ".join(m.group(0).split()) for m in PHONE.finditer(rest) if len(re.sub(r"\D", "", m.group(0))) >= 8]
+        rest = PHONE.sub(lambda m: " " if len(re.sub(r"\D", "", m.group(0))) >= 8 else m.group(0), rest)
+        if emails or phones:   # "via 036 … of pers@…": the words around the details
+            rest = " ".join(w for w in rest.split() if w.lower().strip("():.") not in FILLERS)
+        rest = rest.strip(" .:")
+        role = None
+        bracketed = re.fullmatch(r"(?P<name>[^()]+?)\s*\((?P<role>[^()]+)\)", rest)
+        if bracketed and NAME.fullmatch(bracketed["name"]):   # "Daan van der Berg (woordvoerder)"
+            rest, role = bracketed["name"], bracketed["role"].strip()
+        if rest and not rest.lower().startswith(("http", "www.")):
+            name = rest if NAME.fullmatch(rest) and len(rest.split()) <= 6 else None
+            if not name and (emails or phones or len(rest.split()) > 3):
+                found = NAME_AT_END.search(rest)   # "… contact opnemen met Sanne Jansen"
+                name = found.group(1) if found else None
+            open_person = "name" in current and "email" not in current and "phone" not in current
+            if name and not open_person:
+                if current:
+                    people.append(current)
+                current = {"name": name, **({"role": role} if role else {})}   # an intro before it goes
+            elif open_person and "role" not in current and len(rest.split()) <= 8:
+                current["role"] = rest   # the line under a name: "Woordvoerder", "Hoofd Communicatie"
+            else:
+                skipped.append(rest)   # a sentence for editors, not a contact's detail
+        elif rest:
+            skipped.append(rest)
+        for email in emails:
+            detail("email", email)
+        for phone in phones:
+            detail("phone", phone)
     if current:
         people.append(current)
     ordered = []

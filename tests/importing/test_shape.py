@@ -196,3 +196,19 @@ def test_any_document_shapes_into_fields_that_write_and_read_back(blocks):
     read = yaml.safe_load(_yaml(entries, "x.docx", dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc)))
     for key, (value, *_) in entries.items():
         assert read[key] == value, key
+
+
+@pytest.mark.parametrize("note, contact", [
+    ("Voor meer informatie kunt u contact opnemen met Sanne Jansen, woordvoerder, via 036 - 522 95 00 of "
+     "pers@zeewolde.nl.",
+     {"name": "Sanne Jansen", "role": "woordvoerder", "email": "pers@zeewolde.nl", "phone": "036 - 522 95 00"}),
+    ("For more information, please contact John Doe, Head of Communications, on +44 20 7946 0000 or "
+     "press@acme.example.",
+     {"name": "John Doe", "role": "Head of Communications", "email": "press@acme.example",
+      "phone": "+44 20 7946 0000"}),
+    ("Daan van der Berg (woordvoerder): 06-12345678",
+     {"name": "Daan van der Berg", "role": "woordvoerder", "phone": "06-12345678"}),
+])
+def test_a_note_to_editors_in_a_sentence(note, contact):
+    found, _ = fields(f"<h1 class='title'>Nieuws</h1><p>Het nieuws.</p><h2>Noot voor de redactie</h2><p>{note}</p>")
+    assert found["contacts"] == [contact]
