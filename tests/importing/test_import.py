@@ -382,7 +382,27 @@ def _with_entities(path: Path, target: Path) -> Path:
     return target
 
 
+def _as_content_type(kind: str):
+    """The document with another main content type, as Word saves a .docm or a .dotx."""
+    import zipfile
+
+    def make(path: Path, target: Path) -> Path:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename == "[Content_Types].xml":
+                    data = data.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                                        b".main+xml", kind.encode())
+                out.writestr(info, data)
+        return target
+    return make
+
+
 BAD = {
+    "macros": (_as_content_type("application/vnd.ms-word.document.macroEnabled.main+xml"),
+               "is a Word document with macros (.docm); save it as Word Document (.docx) and import that"),
+    "template": (_as_content_type("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+                 "is a Word template (.dotx); save it as Word Document (.docx) and import that"),
     "old doc": (lambda good, t: t.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)) and t,
                 "is an old Word 97-2003 document (.doc), not a .docx; open it in Word and save it as Word "
                 "Document (.docx)"),
