@@ -87,7 +87,7 @@ def init_newsroom(root: Path, settings: Settings, today: dt.date) -> InitReport:
 def newsroom_yaml(root: Path, settings: Settings, today: dt.date) -> str:
     from generator.newsroom.new import yaml_template
 
-    return yaml_template(root, "newsroom.yaml.j2").render(
+    return yaml_template(root, "newsroom.yaml.j2", settings.language).render(
         title=settings.title, base_url=settings.base_url, organization=settings.organization,
         language=settings.language, timezone=settings.timezone, today=today.isoformat())
 

@@ -108,15 +108,17 @@ def _umask() -> int:
     return mask
 
 
-def yaml_template(root: Path, name: str):
-    """A YAML template (built-in or the newsroom's own), with `yaml_string` for quoted values."""
+def yaml_template(root: Path, name: str, language: str = "en"):
+    """A YAML template (built-in or the newsroom's own), with `yaml_string` for quoted values
+    and its {% trans %} comments in `language` (the catalogs of templates/locale)."""
     import jinja2
 
-    from generator.resources import template_dirs
+    from generator.resources import template_dirs, translations
 
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(
-        [jinja2.FileSystemLoader(str(d)) for d in template_dirs(root)]), autoescape=False,
-        keep_trailing_newline=True)
+    dirs = template_dirs(root)
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs]),
+                             autoescape=False, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(dirs, language), newstyle=False)
     env.filters["yaml_string"] = lambda text: json.dumps(text, ensure_ascii=False)  # JSON strings are YAML
     return env.get_template(name)
 

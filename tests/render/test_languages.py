@@ -33,14 +33,16 @@ def with_language(language: str) -> str:
 def test_each_catalog_translates_every_label_and_its_mo_is_its_po_compiled(language):
     with open(LOCALE / language / "LC_MESSAGES" / "smr.po", "rb") as fp:
         catalog = read_po(fp, locale=language)
-    contexts = {message.context for message in catalog if message.id}
+    contexts = {message.context for message in catalog if message.id and message.context}
     assert contexts == set(i18n.LABELS), "run `bash scripts/catalogs`"
     if language != "en":
-        untranslated = [m.context for m in catalog if m.id and not m.string]
+        untranslated = [m.context or m.id for m in catalog if m.id and not m.string]
         assert untranslated == []
     for message in catalog:
         if message.id and "{" in message.id and message.string:   # the placeholders survive translation
             assert sorted(message.string.count(p) for p in ("{width}", "{height}", "{bytes}")) == [1, 1, 1]
+        if message.id and "%(" in message.id and message.string:
+            assert message.string.count("%(today)s") == message.id.count("%(today)s")
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     assert (LOCALE / language / "LC_MESSAGES" / "smr.mo").read_bytes() == compiled.getvalue(), \
@@ -168,3 +170,26 @@ def test_a_template_may_use_gettext_in_the_pages_language(newsroom):
     assert result.exit_code == 0, result.output
     index = BeautifulSoup((newsroom.site / "pl" / "index.html").read_text("utf-8"), "html.parser")
     assert index.find("p", class_="mine").get_text() == "Najważniejsze fakty"
+
+
+@pytest.mark.parametrize("language, comment", [
+    ("nl", "# verplicht: de naam van de persruimte"), ("de", "# Pflicht: der Name des Pressebereichs"),
+    ("pl", "# wymagane: nazwa biura prasowego"), ("el", "# υποχρεωτικό: το όνομα του γραφείου Τύπου"),
+    ("en", "# required: the name of the newsroom site"), ("pt-BR", "# required: the name of the newsroom site"),
+])
+def test_smr_init_comments_in_the_newsrooms_language(tmp_path, language, comment):
+    import yaml
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    room = tmp_path / "pers"
+    result = CliRunner().invoke(main, ["init", str(room), "--title", "Pers", "--base-url", "https://pers.example.nl",
+                                       "--organization", "Gemeente", "--language", language,
+                                       "--timezone", "Europe/Amsterdam"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = (room / "newsroom.yaml").read_text("utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    assert title.endswith(comment)
+    assert "smr init" in text.splitlines()[0] and text.count("\n#") > 10
+    assert yaml.safe_load(text)["language"] == language   # the comments change nothing a parser reads
