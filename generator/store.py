@@ -253,11 +253,13 @@ class Store:
 
     # ------------------------------------------------------------ records of what smr did
 
-    def records(self, kind: str) -> dict:
-        """name -> value of every record of `kind` (`record`); a damaged row is left out."""
+    def records(self, kind: str, prefix: str = "") -> dict:
+        """name -> value of every record of `kind` (`record`) whose name starts with `prefix`;
+        a damaged row is left out."""
         def read():
             self._records_table()
-            return self.db.execute("SELECT name, value, checksum FROM records WHERE kind = ?", (kind,)).fetchall()
+            return self.db.execute("SELECT name, value, checksum FROM records WHERE kind = ? AND "
+                                   "substr(name, 1, ?) = ?", (kind, len(prefix), prefix)).fetchall()
 
         found = {}
         for name, value, checksum in self.guarded(read, list):

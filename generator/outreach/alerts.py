@@ -55,6 +55,11 @@ def story_of(site, item) -> list:
     return [item] + [o for o in others if o is not None and o.public_at(site.now)]
 
 
+def story_slugs(story: list) -> set[str]:
+    """Every version the story has had: public now or not (a translation published later)."""
+    return {i.slug for i in story} | {s for i in story for s in i.translations}
+
+
 def plan(site, story: list, subscribers: list, sent: set[str]) -> Plan:
     """Pure: which subscriber gets which version of `story`; `sent` are the record names
     (`sent_key`) of what went out before. Every version the story ever had counts: a
@@ -62,7 +67,7 @@ def plan(site, story: list, subscribers: list, sent: set[str]) -> Plan:
     from generator.slug import slugify
 
     result = Plan(story)
-    slugs = {i.slug for i in story} | {s for i in story for s in i.translations}
+    slugs = story_slugs(story)
     tags = {slugify(t) for i in story for t in i.tags}
     for subscriber in subscribers:
         if any(sent_key(slug, subscriber.email) in sent for slug in slugs):
@@ -103,13 +108,13 @@ class Sender:
     email: str
 
 
-def message(root: Path, site, planned: Planned, sender: Sender, now: dt.datetime) -> tuple[str, bytes]:
+def message(env, site, planned: Planned, sender: Sender, now: dt.datetime) -> tuple[str, bytes]:
     """(envelope recipient, the message as bytes): text and HTML parts from the templates.
 
     From and To are written by export.mailbox (names as literal text, never header syntax),
     List-Unsubscribe as it is (RFC 2369: a mailto: URL in angle brackets), the rest by the
     email package. The Message-ID is the same for the same story and address,
-    so a mail program that sees one twice shows it once."""
+    so a mail program that sees one twice shows it once. `env`: render.pages.environment."""
     from email.message import EmailMessage
     from email.policy import SMTP
     from email.utils import format_datetime
@@ -117,7 +122,6 @@ def message(root: Path, site, planned: Planned, sender: Sender, now: dt.datetime
 
     from generator.outreach.export import mail_address, mailbox
     from generator.render import i18n
-    from generator.render.pages import environment
     from generator.text import base_language, in_language
 
     item, subscriber = planned.item, planned.subscriber
@@ -133,7 +137,6 @@ def message(root: Path, site, planned: Planned, sender: Sender, now: dt.datetime
                             "email": c.email, "phone": c.phone} for c in release.contacts or newsroom.contacts],
               "subscriber": subscriber,
               "unsubscribe": unsubscribe, "unsubscribe_address": sender.email}
-    env = environment(root)
     text = env.get_template("outreach/alert.txt.j2").make_module(values)
     html = env.get_template("outreach/alert.html.j2").render(values)
     msg = EmailMessage(policy=SMTP)
@@ -354,7 +357,7 @@ def send(root: Path, release: str, *, now: dt.datetime, dry_run: bool = False, r
     site = load_site(root, now)
     item = find(site, release)
     refuse_unpublic(site, item)
-    reports, problems = _send_stories(root, site, [story_of(site, item)], dry_run, rate, env, pace)
+    reports, problems = _send_stories(root, site, [story_of(site, item)], dry_run, rate, env, pace, required=True)
     return reports[0], problems
 
 
@@ -408,10 +411,13 @@ def send_released(root: Path, *, now: dt.datetime, released: list[str], dry_run:
     return reports, problems
 
 
-def _send_stories(root: Path, site, stories: list, dry_run: bool, rate: float, env, pace):
+def _send_stories(root: Path, site, stories: list, dry_run: bool, rate: float, env, pace, required: bool = False):
+    """Each story to whom it is due; `required`: no subscriber at all is an error (for
+    `smr alerts send`; a publish from cron just has no one to tell yet)."""
     from generator.files import LockTimeout, cache_dir, file_lock
     from generator.outreach.export import mail_address
     from generator.outreach.subscribers import read
+    from generator.render.pages import environment
     from generator.store import Store
 
     env = os.environ if env is None else env
@@ -421,15 +427,14 @@ def _send_stories(root: Path, site, stories: list, dry_run: bool, rate: float, e
     else:
         smtp, sender = smtp_settings(site.newsroom, env)
         pace = pace or Pace(rate)
-    if not listing.rows and not listing.problems and not dry_run:
+    if required and not listing.rows and not listing.problems and not dry_run:
         raise SmrError(f"nobody to alert: {listing.shown} has no subscribers yet; add them with "
                        "`smr alerts add EMAIL --consent TEXT`", file=listing.shown)
     reports = []
     store = Store.of(root)
     try:
         with file_lock(cache_dir(root) / LOCK, timeout=LOCK_TIMEOUT):
-            sent = set(store.records(SENT))   # read under the lock: what another run sent counts
-            plans = [plan(site, story, listing.subscribers, sent) for story in stories]
+            plans = [plan(site, story, listing.subscribers, _sent(store, story)) for story in stories]
             if dry_run:
                 for p in plans:
                     report = AlertReport([i.slug for i in p.story], True, len(p.todo), p.already, p.not_wanted)
@@ -440,7 +445,7 @@ def _send_stories(root: Path, site, stories: list, dry_run: bool, rate: float, e
             if not any(p.todo for p in plans):
                 return [AlertReport([i.slug for i in p.story], False, 0, p.already, p.not_wanted)
                         for p in plans], listing.problems
-            envelope = mail_address(sender.email)
+            envelope, templates = mail_address(sender.email), environment(root)
             with Mailer(smtp) as mailer:
                 for p in plans:
                     report = AlertReport([i.slug for i in p.story], False, 0, p.already, p.not_wanted)
@@ -448,7 +453,7 @@ def _send_stories(root: Path, site, stories: list, dry_run: bool, rate: float, e
                     for number, todo in enumerate(p.todo):
                         key = sent_key(todo.item.slug, todo.subscriber.email)
                         try:
-                            recipient, data = message(root, site, todo, sender, site.now)
+                            recipient, data = message(templates, site, todo, sender, site.now)
                         except ValueError as exc:   # an address no message can hold
                             report.refused.append(f"{todo.subscriber.email}: {exc}")
                             continue
@@ -471,6 +476,11 @@ def _send_stories(root: Path, site, stories: list, dry_run: bool, rate: float, e
         raise SmrError(f"another smr is sending alerts in this newsroom for more than {LOCK_TIMEOUT // 60} "
                        "minutes; nothing was sent") from None
     return reports, listing.problems
+
+
+def _sent(store, story: list) -> set[str]:
+    """What went out of this story before (read under the lock: another run's counts too)."""
+    return {name for slug in story_slugs(story) for name in store.records(SENT, f"{slug}\n")}
 
 
 def _moment() -> dt.datetime:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ssl
 import threading
-import warnings
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
@@ -92,9 +91,7 @@ class SmtpServer:
         elif security == "tls":
             kwargs.update(ssl_context=context, authenticator=authenticate, auth_required=True,
                           auth_require_tls=False)   # it is TLS, from the first byte: aiosmtpd knows only STARTTLS
-        with warnings.catch_warnings():   # "AUTH while not requiring TLS": it is TLS, from the first byte
-            warnings.simplefilter("ignore", UserWarning)
-            self.controller = _Controller(self.handler, hostname="127.0.0.1", port=0, **kwargs)
+        self.controller = _Controller(self.handler, hostname="127.0.0.1", port=0, **kwargs)
         self.controller.start()
         self.port = self.controller.port
 

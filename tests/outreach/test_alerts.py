@@ -357,6 +357,7 @@ def test_settings_problems_are_said_in_words(room, server, monkeypatch, certific
     assert server.accepted == []
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")   # aiosmtpd: TLS from the first byte
 def test_tls_from_the_first_byte_and_a_server_without_tls(room, certificate, monkeypatch):
     tls = SmtpServer(certificate[0], "tls")
     plain = SmtpServer(certificate[0], "none")
@@ -608,3 +609,14 @@ def test_the_list_is_never_published(published, s3server):
     for key in keys:
         data = client.get_object(Bucket=published.bucket, Key=key)["Body"].read()
         assert b"jan@example.nl" not in data and b"hans@example.de" not in data, key
+
+
+def test_publish_alerts_without_subscribers_yet_is_no_error(published, server):
+    (published.root / "outreach" / "subscribers.csv").unlink()
+    result = publish(published, "--alerts", "--now", NOW)
+    assert result.exit_code == 0, result.output
+    assert "Sent 0 alerts for 2026-11-24-winkel." in result.stdout and server.accepted == []
+    nobody = alerts(published, "send", WINKEL, "--now", NOW)
+    assert nobody.exit_code == 1
+    assert nobody.stderr.strip() == ("error: outreach/subscribers.csv: nobody to alert: outreach/subscribers.csv has "
+                                     "no subscribers yet; add them with `smr alerts add EMAIL --consent TEXT`")
