@@ -162,6 +162,7 @@ class Pages:
         self.feeds = feeds.plan(site)
         self.catalogues: dict[str, dict] = {}
         self.localised: dict[str, object] = {}
+        self.digests: dict[tuple, str] = {}   # template names -> templates_digest
 
     @contextlib.contextmanager
     def templates_used(self):
@@ -177,15 +178,19 @@ class Pages:
 
     def templates_digest(self, names) -> str:
         """The content of the templates `names` as this newsroom has them (its own first):
-        part of the key of every output made with them."""
-        from generator.store import Store, digest
+        part of the key of every output made with them (each set worked out once a build:
+        the releases of a site share a few)."""
+        names = tuple(sorted(names))
+        if names not in self.digests:
+            from generator.store import Store, digest
 
-        store = Store.of(self.site.root)
-        found = []
-        for name in sorted(names):
-            path = next((d / name for d in self.dirs if (d / name).is_file()), None)
-            found.append((name, str(path), path and store.file_hash(path)))
-        return digest(found)
+            store = Store.of(self.site.root)
+            found = []
+            for name in names:
+                path = next((d / name for d in self.dirs if (d / name).is_file()), None)
+                found.append((name, str(path), path and store.file_hash(path)))
+            self.digests[names] = digest(found)
+        return self.digests[names]
 
     def labels(self, language: str) -> dict:
         """A language's labels, read once per build (a Pages lives for one build)."""
