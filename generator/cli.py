@@ -539,8 +539,8 @@ def alerts_list(ctx: Context, root: Path):
 @ROOT_OPTION
 @click.argument("release")
 @click.option("--dry-run", is_flag=True, help="Print who would get which version; send nothing.")
-@click.option("--rate", default=60.0, show_default=True, type=click.FloatRange(0, min_open=True),
-              metavar="PER_MINUTE", help="At most this many messages a minute.")
+@click.option("--rate", type=click.FloatRange(0, min_open=True), metavar="PER_MINUTE",
+              help="At most this many messages a minute  [default: alerts.rate in newsroom.yaml, else 60]")
 @NOW_OPTION
 @QUIET_OPTION
 @click.pass_obj

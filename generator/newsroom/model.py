@@ -777,6 +777,7 @@ class AlertSettings(Strict):
     smtp_user: Optional[Text] = None
     from_email: Email = Field(description="the address alerts come from, and unsubscribe requests go to")
     from_name: Optional[Text] = None   # default: the organisation's name
+    rate: Optional[Annotated[float, Field(gt=0)]] = None   # messages a minute at most (default 60; --rate)
 
 
 def _timezone(value: str) -> str:

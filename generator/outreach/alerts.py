@@ -27,7 +27,7 @@ SENT = "alerts-sent"          # records: "<slug>\n<address digest>" -> what went
 RELEASED = "alerts-released"  # records: slug -> when a publish put it online (sent, then removed)
 LOCK = "alerts.lock"          # in .smr-cache/: one sender at a time per newsroom
 LOCK_TIMEOUT = 30 * 60        # seconds a second sender waits for the first
-DEFAULT_RATE = 60             # messages per minute
+DEFAULT_RATE = 60             # messages per minute, without alerts.rate or --rate
 PASSWORD = "SMR_SMTP_PASSWORD"
 TIMEOUT = 30                  # seconds for each exchange with the SMTP server
 PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -347,7 +347,7 @@ class AlertReport:
         return "; ".join(parts) + "."
 
 
-def send(root: Path, release: str, *, now: dt.datetime, dry_run: bool = False, rate: float = DEFAULT_RATE,
+def send(root: Path, release: str, *, now: dt.datetime, dry_run: bool = False, rate: float | None = None,
          env: dict | None = None, pace: Pace | None = None) -> tuple[AlertReport, list[Problem]]:
     """`smr alerts send RELEASE`: its story to every subscriber who wants it and has not had it.
     Returns the report and the problems of the list (rows skipped)."""
@@ -379,7 +379,7 @@ def keep_released(root: Path, now: dt.datetime, *, check: bool = True, env: dict
 
 
 def send_released(root: Path, *, now: dt.datetime, released: list[str], dry_run: bool = False,
-                  rate: float = DEFAULT_RATE, env: dict | None = None,
+                  rate: float | None = None, env: dict | None = None,
                   pace: Pace | None = None) -> tuple[list[AlertReport], list[Problem]]:
     """`smr publish --alerts`, after the publish: the stories of the releases it put online
     (`released`) and of those an earlier publish put online without finishing their alerts.
@@ -412,8 +412,9 @@ def send_released(root: Path, *, now: dt.datetime, released: list[str], dry_run:
 
 
 def _send_stories(root: Path, site, stories: list, dry_run: bool, rate: float, env, pace, required: bool = False):
-    """Each story to whom it is due; `required`: no subscriber at all is an error (for
-    `smr alerts send`; a publish from cron just has no one to tell yet)."""
+    """Each story to whom it is due, at `rate` a minute (else alerts.rate, else DEFAULT_RATE);
+    `required`: no subscriber at all is an error (for `smr alerts send`; a publish from cron
+    just has no one to tell yet)."""
     from generator.files import LockTimeout, cache_dir, file_lock
     from generator.outreach.export import mail_address
     from generator.outreach.subscribers import read
@@ -426,7 +427,7 @@ def _send_stories(root: Path, site, stories: list, dry_run: bool, rate: float, e
         sender = None
     else:
         smtp, sender = smtp_settings(site.newsroom, env)
-        pace = pace or Pace(rate)
+        pace = pace or Pace(rate or site.newsroom.alerts.rate or DEFAULT_RATE)
     if required and not listing.rows and not listing.problems and not dry_run:
         raise SmrError(f"nobody to alert: {listing.shown} has no subscribers yet; add them with "
                        "`smr alerts add EMAIL --consent TEXT`", file=listing.shown)

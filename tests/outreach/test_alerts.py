@@ -95,7 +95,7 @@ def trusted(monkeypatch, certificate):
     return monkeypatch
 
 
-def alerts_yaml(port: int, security: str = "starttls", user: str | None = USER) -> str:
+def alerts_yaml(port: int, security: str = "starttls", user: str | None = USER, rate: str = "") -> str:
     return textwrap.dedent(f"""\
         alerts:
           smtp_host: 127.0.0.1
@@ -104,6 +104,7 @@ def alerts_yaml(port: int, security: str = "starttls", user: str | None = USER) 
           {f"smtp_user: {user}" if user else ""}
           from_email: pers@example.org
           from_name: Persdienst Testbedrijf
+          {f"rate: {rate}" if rate else ""}
         """)
 
 
@@ -532,7 +533,7 @@ def published(room, server, s3server, aws_env, certificate):
     aws_env.setenv("SSL_CERT_FILE", str(certificate[1]))   # aws_env clears nothing of these, but be sure
     aws_env.setenv("SMR_SMTP_PASSWORD", PASSWORD)
     room.bucket = s3server.bucket("site")
-    room.write("newsroom.yaml", NEWSROOM_YAML + alerts_yaml(server.port) + textwrap.dedent(f"""\
+    room.write("newsroom.yaml", NEWSROOM_YAML + alerts_yaml(server.port, rate=FAST) + textwrap.dedent(f"""\
         publish:
           site: s3://{room.bucket}/news/
           endpoint_url: {s3server.endpoint}
@@ -620,3 +621,23 @@ def test_publish_alerts_without_subscribers_yet_is_no_error(published, server):
     assert nobody.exit_code == 1
     assert nobody.stderr.strip() == ("error: outreach/subscribers.csv: nobody to alert: outreach/subscribers.csv has "
                                      "no subscribers yet; add them with `smr alerts add EMAIL --consent TEXT`")
+
+
+def test_the_rate_is_the_option_else_alerts_rate_else_60(room, server, monkeypatch):
+    from generator.outreach import alerts as module
+
+    rates = []
+
+    class Recorded(module.Pace):   # the real pace, on a clock that stands still: no waiting
+        def __init__(self, rate):
+            rates.append(rate)
+            super().__init__(rate, clock=lambda: 0.0, sleep=lambda seconds: None)
+
+    monkeypatch.setattr(module, "Pace", Recorded)
+    assert alerts(room, "send", WINKEL, "--now", NOW).exit_code == 0
+    room.write("newsroom.yaml", NEWSROOM_YAML + alerts_yaml(server.port, rate="20"))
+    assert alerts(room, "send", GEHEIM, "--now", AFTER_EMBARGO).exit_code == 0
+    assert alerts(room, "add", "new@example.org", "--consent", "Ja").exit_code == 0
+    assert alerts(room, "send", GEHEIM, "--now", AFTER_EMBARGO, "--rate", "5").exit_code == 0
+    assert rates == [60, 20.0, 5.0]
+    assert len(server.accepted) == 6 + 5 + 1
