@@ -144,6 +144,48 @@ def os_error_words(exc: OSError, shown: str) -> str:
     return f"{shown} cannot be read (the system says: {exc.strerror or 'error ' + str(code)}); copy it again"
 
 
+OWN_FOLDERS = ("assets", "templates")
+PRIVATE_FOLDERS = ("outreach", ".smr-cache")   # what the newsroom keeps for itself
+"""A newsroom's own folders whose files the site is made of as they are: assets are copied
+into it, templates rendered."""
+
+
+def own_folder_problems(root: Path) -> list:
+    """Each file in the newsroom's assets/ and templates/ that smr would not copy or render:
+    a link out of the newsroom (its target would be published), a named pipe (the build
+    would wait for it forever), a device, a file smr may not read. `check` and `build` say
+    the same (load_site asks here), before anything is written."""
+    from generator.errors import Problem
+
+    problems = []
+    for name in OWN_FOLDERS:
+        folder = root / name
+        if not os.path.isdir(folder):
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            for entry in [*dirnames, *filenames]:
+                path = Path(dirpath) / entry
+                shown = path.relative_to(root).as_posix()
+                if entry in dirnames and not os.path.islink(path):
+                    continue
+                if entry in dirnames:   # a linked folder: its files would be copied as they are
+                    if not _within(os.path.realpath(path), os.path.realpath(root)):
+                        problems.append(Problem(shown, 0, "", "is a symlink that points outside the newsroom "
+                                                "folder; put the files themselves here"))
+                    continue
+                try:
+                    target = usable_file(path, root, "the newsroom folder", entry,
+                                         instead=f"smr copies or renders every file in {name}/: remove it from there")
+                except ValueError as exc:
+                    problems.append(Problem(shown, 0, "", str(exc)))
+                    continue
+                private = next((p for p in PRIVATE_FOLDERS if _within(str(target), os.path.realpath(root / p))), None)
+                if private is not None:
+                    problems.append(Problem(shown, 0, "", f"is a symlink to {target.relative_to(os.path.realpath(root))}, "
+                                            f"private to the newsroom ({private}/ is never published); remove the link"))
+    return problems
+
+
 def logo_named(newsroom_yaml: bytes) -> str | None:
     """The logo newsroom.yaml names (a path in the newsroom), read leniently: while the user
     edits, the file may be invalid and the logo may not exist yet. Builds and `smr serve`

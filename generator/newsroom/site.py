@@ -24,7 +24,7 @@ from generator.slug import slugify, unique_slugs
 from generator.text import base_language
 
 from generator.newsroom.paths import (COVERAGE_FILE, NEWSROOM_FILE, RELEASE_FILE, RELEASES_DIR,  # noqa: F401
-                              release_signatures)
+                              own_folder_problems, release_signatures)
 
 
 SUMMARY_LINES = ("date", "embargo", "updated", "draft", "language", "translations")
@@ -279,6 +279,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
         items.append(item)
     warnings.extend(_addresses(items, list(signatures)))
     problems.extend(_cross_checks(root, items, failed))
+    problems.extend(own_folder_problems(root))
     kept.keep_only({i.folder.name for i in items})
     kept.save()
     _loaded.clear()   # one newsroom's items at a time

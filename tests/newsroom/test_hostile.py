@@ -493,3 +493,35 @@ def test_unreadable_files_are_refused_alike_with_a_warm_cache(target, expected):
         assert lines["check"] == lines["build"]
     finally:
         shutil.rmtree(place, ignore_errors=True)
+
+
+def test_the_newsrooms_own_assets_and_templates_hold_only_files_it_may_publish(newsroom, tmp_path):
+    """A named pipe in assets/ or templates/ made the build fail with Python's words (or
+    wait); a link to a file outside the newsroom, or to its private outreach list, was
+    copied into the published site as the file it points at."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the press\n", "utf-8")
+    newsroom.release("good")
+    (newsroom.root / "assets").mkdir()
+    (newsroom.root / "templates").mkdir()
+    os.mkfifo(newsroom.root / "assets" / "pipe")
+    os.mkfifo(newsroom.root / "templates" / "pipe.html")
+    os.symlink(secret, newsroom.root / "assets" / "secret.txt")
+    os.symlink(tmp_path, newsroom.root / "assets" / "elsewhere")
+    (newsroom.root / "outreach").mkdir(exist_ok=True)
+    (newsroom.root / "outreach" / "bloggers.csv").write_text("email\nx@example.org\n", "utf-8")
+    os.symlink(newsroom.root / "outreach" / "bloggers.csv", newsroom.root / "assets" / "list.csv")
+    errors = refused_alike(newsroom)
+    assert errors == [
+        "error: assets/elsewhere: is a symlink that points outside the newsroom folder; put the files themselves here",
+        "error: assets/list.csv: is a symlink to outreach/bloggers.csv, private to the newsroom (outreach/ is never "
+        "published); remove the link",
+        "error: assets/pipe: pipe is a named pipe (FIFO), not a file; smr copies or renders every file in assets/: "
+        "remove it from there",
+        "error: assets/secret.txt: is a symlink that points outside the newsroom folder",
+        "error: templates/pipe.html: pipe.html is a named pipe (FIFO), not a file; smr copies or renders every file "
+        "in templates/: remove it from there"]
+    assert not newsroom.site.exists()
+    for name in ("assets/pipe", "templates/pipe.html", "assets/secret.txt", "assets/elsewhere", "assets/list.csv"):
+        os.unlink(newsroom.root / name)
+    assert accepted_alike(newsroom) == []
