@@ -33,7 +33,10 @@ LABELS = re.compile(r"^(persbericht|press release|news release|nieuwsbericht|med
                     re.IGNORECASE)
 END_MARK = re.compile(r"^(#{3,}|-{0,3}\s*(einde (pers)?bericht|einde|ends?|end of (press )?release)\s*-{0,3}|"
                       r"-\s*30\s*-|\*{3,})\.?$", re.IGNORECASE)
-EMBARGO = re.compile(r"^\W*embargo\b\s*(tot|until|till|to|op|on|:|–|-)?\s*[:–-]?\s*(?P<when>.*)$", re.IGNORECASE)
+EMBARGO = re.compile(r"^\W*(?:(?:onder|under|strikt|strictly)\s+)?(?:embargo\b\s*(?:tot|until|till|to|op|on)?|"
+                     r"niet\s+(?:publiceren|openbaar\s+maken)\s+(?:voor|vóór)|"
+                     r"not\s+for\s+(?:publication|release)\s+(?:before|until))\s*[:–-]?\s*(?P<when>.*)$",
+                     re.IGNORECASE)
 
 MONTHS = {name: number for number, names in enumerate([
     ("januari", "january", "jan"), ("februari", "february", "feb"), ("maart", "march", "mrt", "mar"),

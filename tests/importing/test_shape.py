@@ -51,6 +51,16 @@ def test_place_names(written, name):
     assert _place_name(written) == name
 
 
+@pytest.mark.parametrize("line", [
+    "EMBARGO tot 24 november 2026, 09.00 uur", "Onder embargo tot 24 november 2026 09:00",
+    "Embargo: 24-11-2026 09:00", "NIET PUBLICEREN VÓÓR 24 november 2026, 9.00 uur",
+    "Under embargo until 24 November 2026, 09:00", "Not for publication before November 24, 2026 9:00 am",
+])
+def test_embargo_lines(line):
+    found, _ = fields(f"<p>{line}</p><h1 class='title'>Nieuws</h1><p>Het nieuws.</p>")
+    assert found["embargo"] == dt.datetime(2026, 11, 24, 9, 0, tzinfo=AMSTERDAM)
+
+
 def test_an_embargo_without_a_time_is_midnight_and_said():
     found, shaped = fields("<p>EMBARGO tot 24 november 2026</p><h1 class='title'>Nieuws</h1><p>Het nieuws.</p>")
     assert found["embargo"] == dt.date(2026, 11, 24)
