@@ -9,9 +9,10 @@ capped. A failure stops before the next stage; a re-run uploads only what is sti
 after aborting the multipart uploads an interrupted run left.
 
 What must not be online (a release now under embargo, a draft, a release deleted from
-releases/, a page the site no longer has) is taken down first, by every publish, without
---delete (plan.py says exactly what). Two publishes of one newsroom never interleave: the
-second waits for the first (`publish_lock`).
+releases/) is taken down first, by every publish, without --delete, and the pages online that
+listed it go up next, before anything else; a page the site no longer has goes with such a
+release, else once the pages that linked it are up (plan.py says exactly what, and when).
+Two publishes of one newsroom never interleave: the second waits for the first (`publish_lock`).
 """
 
 from __future__ import annotations
@@ -370,7 +371,7 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
                                 digests=digests, client=client, manifest=manifest, new_buckets=new_buckets,
                                 retrying=reporter.retrying)
     plan = pp.plan(files, remotes, delete=delete, public=releases if held is not None else None, held=held)
-    pp.hold_back_links(plan, remotes["site"])
+    pp.hold_back_links(plan, remotes, {"site": cfg.base_url, "media": cfg.media_base_url if cfg.media else None})
     leftover = {name: incomplete_uploads(s3, target, cfg.conn, remotes[name],
                                          {f.key for f in files if f.target == name})
                 for name, target in targets.items() if target.bucket not in new_buckets}
@@ -404,11 +405,14 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
     for name, found in leftover.items():
         abort_uploads(s3, targets[name], cfg.conn, found)
     reporter.start(plan)
-    # Takedowns first, site before media (pages before what they link to): what must not be
-    # online goes even when an upload below fails. The index and feeds that no longer list
-    # the release follow in their normal stages.
-    taken = {name: delete_keys(s3, cfg.conn, targets[name], pp.delete_order(plan.taken_down(name), releases),
-                               reporter) for name in targets if plan.taken_down(name)}
+    # A release that must not be online comes down first, site before media (pages before what
+    # they link to), even when an upload below fails; the pages online that listed it go up
+    # before anything else (plan.early, as stand-ins where they link what is not online yet).
+    # A page the site no longer has goes with such a release, else after the uploads.
+    taken = {name: delete_keys(s3, cfg.conn, targets[name], pp.delete_order(plan.taken_down(name, first=True),
+                                                                          releases), reporter)
+             for name in targets if plan.taken_down(name, first=True)}
+    done = [t for t in plan.takedowns if t.first]
     try:
         if stuck:   # what must not be online is gone; nothing goes up that would link a 404
             if manifest and taken:
@@ -418,6 +422,11 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
             _write_manifests(s3, cfg, targets, remotes, files, {f.target + f.key: f.etag for f in plan.uploads}, taken)
         etags = _upload(s3, cfg, targets, plan, reporter)
         deleted: dict[str, list[str]] = {name: list(keys) for name, keys in taken.items()}
+        for name in targets:   # now that no page online links them
+            if plan.taken_down(name, first=False):
+                deleted.setdefault(name, []).extend(delete_keys(
+                    s3, cfg.conn, targets[name], pp.delete_order(plan.taken_down(name, first=False), releases), reporter))
+        done = plan.takedowns
         for name, keys in plan.deletes.items():
             deleted.setdefault(name, []).extend(
                 delete_keys(s3, cfg.conn, targets[name], pp.delete_order(keys, releases), reporter))
@@ -426,10 +435,11 @@ def publish_dir(site_dir: Path, cfg: Settings, *, releases: set[str] | None = No
         if manifest:
             _write_manifests(s3, cfg, targets, remotes, files, etags, deleted)
     except SmrError as exc:   # the news that went offline is said even when the publish then fails
-        if not taken:
+        lines = [line for t in done for line in t.lines() if line.startswith("taken down")]
+        if not lines:
             raise
         raise SmrError(problems=[*exc.problems, *(Problem("", 0, "", f"{line}, before the publish stopped")
-                                                  for line in report.takedowns if line.startswith("taken down"))]) from None
+                                                  for line in lines)]) from None
     report.seconds = time.perf_counter() - started
     return report
 
@@ -584,7 +594,7 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
     def one(f: pp.LocalFile, progress, held_back):
         if stop.is_set():
             raise s3api.UploadStopped
-        return [upload_one(s3, targets[f.target], f, progress, held_back)], None
+        return [upload_one(s3, targets[f.target], f, progress, held_back, plan.bases)], None
 
     pool = ThreadPoolExecutor(cfg.conn.jobs)
     try:
@@ -634,13 +644,15 @@ def _upload(s3, cfg: Settings, targets: dict, plan: pp.Plan, reporter: Reporter)
     return etags
 
 
-def upload_one(s3, target: Target, f: pp.LocalFile, progress=None, held_back: set[str] | None = None) -> str:
+def upload_one(s3, target: Target, f: pp.LocalFile, progress=None, held_back: set[tuple[str, str]] | None = None,
+               bases: dict[str, str] | None = None) -> str:
     """PUT one file with its headers (boto3's managed multipart transfer above the part size);
     returns the new ETag. `progress(n)` hears the bytes as they go (n < 0 when a retry starts over).
-    With `held_back` (keys), the page's stand-in without its links to them (plan.hold_back_links)."""
+    With `held_back` ((target, key) pairs), the page's stand-in without its links to them, absolute
+    ones read with `bases` (plan.hold_back_links)."""
     key, metadata = target.key(f.key), {"md5": f.md5}
     if held_back:
-        body = pp.stand_in(f.path.read_bytes(), f.key, held_back)
+        body = pp.stand_in(f.path.read_bytes(), f.key, held_back, bases)
         digest = hashlib.md5(body)
         return s3api.put_object(s3, target.bucket, key, body, f.headers, {"md5": digest.hexdigest()},
                                 content_md5=base64.b64encode(digest.digest()).decode())

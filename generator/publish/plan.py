@@ -12,7 +12,7 @@ photo is `media_base_url + <slug>/<name>`. Without a media target they stay in t
 Deleting. What smr put in a target is in its manifest; nothing else is ever deleted. Of
 smr's keys that the local site no longer has:
 - Taken down by every publish (`Plan.takedowns`), without --delete and outside the
-  --max-deletes cap, because they may show what must not be online:
+  --max-deletes cap, because they may show what must not be online (when: see "Order"):
   - a release folder whose release is not public now: `<slug>/...` in the site target and
     `<slug>/<name>` in the media target, where <slug> is a release under embargo or a
     draft, or one no longer in releases/ (in the site target: a folder where smr put a
@@ -27,19 +27,31 @@ Previews (`_preview/`) are never taken down here: `stale_previews` removes them.
 Order, and links that would not resolve. Uploads go in stages (STAGES), each complete before
 the next begins, so that what a page links to is online before the page: originals, then
 renditions, assets and documents, then release pages, then the index and tag pages, then
-the feeds and sitemap. Pages link both ways, though: a release page links to the index, the
-feeds and its tag pages, and those link to the release pages. No order of whole pages breaks
-that circle; on a first publish (an empty bucket), or for a new tag's page, whichever goes
-first would link to a page that is not there yet, for good if the publish is interrupted
-then. So a page goes online only with links that resolve (`hold_back_links`): an HTML page
-that links to a page of the site which is neither online nor uploaded in an earlier stage
-goes up first as a stand-in with those links taken out (the link's text stays, `<link
-rel=alternate>` to a feed not yet there is left out), and once every stage is done, as
-itself (FINAL: "pages, with all their links"). At every moment, then, each page online links
-only to what is online, and a publish interrupted anywhere leaves no broken link; the next
-publish sees the stand-ins differ from the site and uploads the real pages. A publish to a
-newsroom already online needs no stand-ins, unless a release brings a new tag or a new
-translation.
+the feeds, sitemaps and each release's oEmbed. Deletions go after every upload, so that no
+page online links an object once it is gone: --delete's, and a page the site no longer has
+(a removed tag's page and feeds), which goes once the pages that linked it are up.
+
+But a release that must not be online (`Takedown.first`) comes down before anything else,
+and with it the pages the site no longer has (they may list it): a publish killed later must
+not leave it online. Until the next upload, the pages online that listed it link to what is
+gone, so they go up at once, before anything else (AFTER_TAKEDOWN, `Plan.early`: every
+changed page and feed that is online), and then the stages follow.
+
+Pages link both ways, though: a release page links to the index, the feeds and its tag
+pages, and those link to the release pages. No order of whole pages breaks that circle; on
+a first publish (an empty bucket), or for a new tag's page, whichever goes first would link
+to a page that is not there yet, for good if the publish is interrupted then. So a page goes
+online only with links that resolve (`hold_back_links`): an HTML page (or a feed) that links
+to an object which is neither online nor uploaded in an earlier stage goes up first as a
+stand-in with those links taken out (the link's text stays, `<link rel=alternate>` to a feed
+not yet there is left out, a picture not yet there too; a feed leaves out the entries that
+link one), and once every stage is done, as itself (FINAL: "pages, with all their links").
+The pages that go up right after a takedown are such stand-ins where they link what is new.
+At every moment, then, each page online links only to what is online (but, right after a
+takedown, to what was taken down), and a publish interrupted anywhere leaves no other broken
+link; the next publish sees the stand-ins differ from the site and uploads the real pages.
+A publish to a newsroom already online needs no stand-ins, unless a release brings a new
+tag or a new translation, or one is taken down.
 """
 
 from __future__ import annotations
@@ -70,9 +82,9 @@ MANIFEST = ".smr-manifest.json"   # the name an older smr gave the manifest: pub
 # never list, so no one outside finds it. An old `.smr-manifest.json` is merged and removed.
 MANIFEST_NAME = re.compile(r"\.smr-manifest(-[0-9a-f]{32})?\.json")
 
-STAGES = ("originals", "renditions and assets", "release pages", "index and tag pages",
-          "feeds and sitemap", "pages, with all their links")
-ORIGINALS, ASSETS, RELEASE_PAGES, INDEX_PAGES, FEEDS, FINAL = range(6)
+STAGES = ("pages that listed what was taken down", "originals", "renditions and assets", "release pages",
+          "index and tag pages", "feeds, sitemap and embeds", "pages, with all their links")
+AFTER_TAKEDOWN, ORIGINALS, ASSETS, RELEASE_PAGES, INDEX_PAGES, FEEDS, FINAL = range(7)
 
 SHORT = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -167,6 +179,7 @@ class Takedown:
     reason: str
     keys: dict[str, list[str]]                 # target name -> relative keys, in delete order
     foreign: list[str] = field(default_factory=list)   # "target:key" in the folder, not smr's
+    first: bool = True                         # before any upload; else once no page online links it
 
     @property
     def count(self) -> int:
@@ -200,8 +213,10 @@ class Plan:
     skipped: list[LocalFile]
     deletes: dict[str, list[str]]              # target name -> relative keys smr may delete
     stale: dict[str, list[str]]                # target name -> relative keys not ours or kept
-    takedowns: list[Takedown] = field(default_factory=list)   # deleted first, by every publish
-    stand_ins: dict[str, set[str]] = field(default_factory=dict)   # site key -> links held back (hold_back_links)
+    takedowns: list[Takedown] = field(default_factory=list)   # by every publish (first, or after the uploads)
+    stand_ins: dict[str, set[tuple[str, str]]] = field(default_factory=dict)   # site key -> (target, key) held back
+    early: set[str] = field(default_factory=set)   # site keys that go up right after the first takedowns
+    bases: dict[str, str] = field(default_factory=dict)   # target name -> its public URL (hold_back_links)
 
     @property
     def upload_bytes(self) -> int:
@@ -216,16 +231,20 @@ class Plan:
     def takedown_count(self) -> int:
         return sum(t.count for t in self.takedowns)
 
-    def taken_down(self, name: str) -> list[str]:
-        """Every key of target `name` that the takedowns remove."""
-        return [k for t in self.takedowns for k in t.keys.get(name, [])]
+    def taken_down(self, name: str, first: bool | None = None) -> list[str]:
+        """Every key of target `name` that the takedowns remove (with `first`: only those that
+        go before the uploads, or only those that go after them)."""
+        return [k for t in self.takedowns if first is None or t.first == first for k in t.keys.get(name, [])]
+
+    def stage_of(self, f: LocalFile) -> int:
+        return AFTER_TAKEDOWN if f.target == "site" and f.key in self.early else f.stage
 
     def by_stage(self) -> list[list[LocalFile]]:
         """The uploads stage by stage; a page with a stand-in comes in its own stage (as the
         stand-in) and again in FINAL (as itself)."""
         stages: list[list[LocalFile]] = [[] for _ in STAGES]
         for f in self.uploads:
-            stages[f.stage].append(f)
+            stages[self.stage_of(f)].append(f)
             if f.target == "site" and f.key in self.stand_ins:
                 stages[FINAL].append(f)
         return stages
@@ -267,7 +286,9 @@ def never_published(rels) -> list[str]:
 
 
 def classify(rel: str, releases: set[str] | None) -> int:
-    """The upload stage of a file: what others link to goes before what links to it."""
+    """The upload stage of a file: what others link to goes before what links to it. A
+    release's oembed.json links its page and thumbnail, so it goes with the feeds (the page's
+    link to it is held back while it is not online: hold_back_links)."""
     parts = rel.split("/")
     suffix = Path(rel).suffix.lower()
     if len(parts) >= 3 and ORIGINALS_DIR in parts[1:-1]:
@@ -276,7 +297,7 @@ def classify(rel: str, releases: set[str] | None) -> int:
         if len(parts) == 2 and (releases is None or parts[0] in releases):
             return RELEASE_PAGES
         return INDEX_PAGES
-    if suffix in (".xml", ".rss", ".atom") or rel == "robots.txt" or _is_json_feed(rel):
+    if suffix in (".xml", ".rss", ".atom") or rel == "robots.txt" or _is_json_feed(rel) or _is_oembed(rel):
         return FEEDS
     return ASSETS
 
@@ -312,6 +333,13 @@ def _is_json_feed(rel: str) -> bool:
     from generator.render.feeds import JSON_FILE
 
     return rel.rsplit("/", 1)[-1] == JSON_FILE and not rel.startswith(ASSETS_DIR + "/")
+
+
+def _is_oembed(rel: str) -> bool:
+    from generator.render.oembed import OEMBED_FILE
+
+    parts = rel.split("/")
+    return len(parts) == 2 and parts[1] == OEMBED_FILE and parts[0] != ASSETS_DIR
 
 
 def content_type(rel: str, path: Path) -> str:
@@ -420,39 +448,78 @@ def plan(files: list[LocalFile], remotes: dict[str, Remote], *, delete: bool,
     for t in takedowns.values():
         t.keys = {name: delete_order(keys, public) for name, keys in t.keys.items()}
     ordered = sorted(takedowns.values(), key=lambda t: (t.slug == "", t.slug))
-    return Plan(uploads, skipped, deletes, stale, ordered)
+    # A release comes down first, and a page the site no longer has with it (it may list the
+    # release); then the pages online that may still list it go up before anything else (`early`).
+    # Without a release to take down, such a page goes after the pages that stop linking it.
+    releases_down = any(t.slug and t.count for t in ordered)
+    for t in ordered:
+        t.first = bool(t.slug) or releases_down
+    result = Plan(uploads, skipped, deletes, stale, ordered)
+    if releases_down and "site" in remotes:
+        result.early = {f.key for f in uploads if f.target == "site" and f.key in remotes["site"].objects
+                        and f.stage in (RELEASE_PAGES, INDEX_PAGES, FEEDS) and is_page(f.key) and not _is_oembed(f.key)}
+    return result
 
 
-def hold_back_links(plan: Plan, site: Remote) -> None:
-    """Which HTML pages of the site target must first go up as stand-ins (see the module's
-    docstring): those linking to a page of the site that is not online (`site`'s listing)
-    and not uploaded in an earlier stage. Fills `plan.stand_ins`."""
-    uploads = [f for f in plan.uploads if f.target == "site"]
-    coming = {f.key for f in uploads}
-    ready = set(site.objects)
+def hold_back_links(plan: Plan, remotes: dict[str, Remote], bases: dict[str, str] | None = None) -> None:
+    """Which pages of the site target must first go up as stand-ins (see the module's
+    docstring): an HTML page, feed, sitemap or oEmbed that links to an object neither online
+    (the targets' listings, less what the first takedowns remove) nor uploaded in an earlier
+    stage. With `bases` (target name -> its public URL, ending in '/'), absolute links count
+    too: canonical and hreflang links, oEmbed discovery, photo downloads from the media
+    target, the links in a feed. Fills `plan.stand_ins` and `plan.bases`."""
+    plan.bases = {name: base for name, base in (bases or {}).items() if base}
+    coming = {(f.target, f.key) for f in plan.uploads}
+    ready = {(name, key) for name, remote in remotes.items() for key in remote.objects}
+    ready -= {(name, key) for name in remotes for key in plan.taken_down(name, first=True)}
+    stages = plan.by_stage()
     for stage in range(FINAL):
-        files = [f for f in uploads if f.stage == stage]
-        for f in files:
-            if f.key.lower().endswith((".html", ".htm")):
-                missing = {k for k in page_links(f.path.read_bytes(), f.key) if k in coming and k not in ready}
+        for f in stages[stage]:
+            if f.target == "site" and _kind(f.key):
+                missing = {t for t in links_of(f.path.read_bytes(), f.key, plan.bases)
+                           if t in coming and t not in ready and t != ("site", f.key)}
                 if missing:
                     plan.stand_ins[f.key] = missing
-        ready |= {f.key for f in files}
+        ready |= {(f.target, f.key) for f in stages[stage]}
 
 
-def _link_target(page_key: str, url: str) -> str | None:
-    """The key a relative link of the page at `page_key` points to ('x/' is 'x/index.html');
-    None for links elsewhere (another host, mailto:, #fragment, /rooted)."""
+def _kind(key: str) -> str | None:
+    """How the links of a site file are read: "html", "xml" (feeds, sitemaps), "json" (JSON
+    Feed, oEmbed), or None (a file that links nothing of the site)."""
+    suffix = Path(key).suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix in (".xml", ".rss", ".atom"):
+        return "xml"
+    if _is_json_feed(key) or _is_oembed(key):
+        return "json"
+    return None
+
+
+def _link_target(page_key: str, url: str, bases: dict[str, str] | None = None) -> tuple[str, str] | None:
+    """(target, key) a link of the page at `page_key` points to: a relative link is a key of
+    the site ('x/' is 'x/index.html'), an absolute one under a target's public URL (`bases`) a
+    key of that target; None for links elsewhere (another host, mailto:, #fragment, /rooted)."""
     import posixpath
     from urllib.parse import unquote, urlsplit
 
+    url = url.strip()
     parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+    if parts.scheme or parts.netloc:
+        for name, base in (bases or {}).items():
+            if url.startswith(base):
+                rest = unquote(urlsplit(url[len(base):]).path)
+                if ".." in rest.split("/"):
+                    return None
+                return name, rest + "index.html" if rest == "" or rest.endswith("/") else rest
+        return None
+    if not parts.path or parts.path.startswith("/"):
         return None
     path = posixpath.normpath(posixpath.join(posixpath.dirname(page_key), unquote(parts.path)))
     if path.startswith("../") or path == "..":
         return None
-    return path + "/index.html" if url.split("#")[0].split("?")[0].endswith("/") or path == "." else path
+    key = path + "/index.html" if parts.path.endswith("/") or path == "." else path
+    return "site", key.removeprefix("./")
 
 
 def _parse_page(body: bytes):
@@ -461,32 +528,171 @@ def _parse_page(body: bytes):
     return lxml.html.document_fromstring(body, parser=lxml.html.HTMLParser(encoding="utf-8"))
 
 
-def page_links(body: bytes, key: str) -> set[str]:
-    """The keys of the site an HTML page links to (`href` and `src`, relative links)."""
+def _srcset(value: str) -> list[str]:
+    return [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
+
+
+def _targets(urls, key: str, bases: dict[str, str], absolute: bool = False) -> set[tuple[str, str]]:
+    """(target, key) of each of `urls` that points into a target (with `absolute`: only the
+    URLs under a target's public URL)."""
+    if absolute:
+        urls = [url.strip() for url in urls if url.strip().startswith(tuple(bases.values()) or ("\0",))]
+    return {t for t in (_link_target(key, url, bases) for url in urls) if t}
+
+
+def _html_links(element, key: str, bases: dict[str, str], absolute: bool = False) -> set[tuple[str, str]]:
+    """The links of one HTML element: href, src and every candidate of srcset."""
+    urls = [element.get(name) or "" for name in ("href", "src")] + _srcset(element.get("srcset") or "")
+    return _targets(urls, key, bases, absolute)
+
+
+def page_links(body: bytes, key: str, bases: dict[str, str] | None = None,
+               absolute: bool = False) -> set[tuple[str, str]]:
+    """(target, key) of every object an HTML page links to (`href`, `src`, `srcset`); with
+    `absolute`, only its absolute links (HTML a feed carries: readers resolve the rest against
+    the entry, not the feed)."""
     found = set()
     for element in _parse_page(body).iter():
-        for name in ("href", "src"):
-            target = _link_target(key, element.get(name) or "")
-            if target:
-                found.add(target.removeprefix("./"))
+        found |= _html_links(element, key, bases or {}, absolute)
     return found
 
 
-def stand_in(body: bytes, key: str, missing: set[str]) -> bytes:
-    """The page with its links to `missing` keys taken out: an `<a>` keeps its text and loses
-    its href, a `<link>` (a feed's alternate) goes."""
+# In a feed, these name things without linking them: an entry's id (Atom) or guid (RSS), and
+# the scheme (Atom) or domain (RSS) of a category, which names a tag's feeds as a folder.
+NAMES, NAME_ATTRIBUTES = ("id", "guid"), ("scheme", "domain")
+LINK_ELEMENTS = ("link", "loc", "icon", "logo", "url")   # whose text is a link (RSS, Atom, sitemaps)
+ENTRIES = ("item", "entry", "url")                         # what a stand-in of a feed or sitemap leaves out
+
+
+def _xml_root(body: bytes):
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    return etree.fromstring(body, parser=parser)
+
+
+def _local(element) -> str:
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def _xml_own_links(element, key: str, bases: dict[str, str]) -> set[tuple[str, str]]:
+    """The links of one feed element, its children aside: link attributes, a link element's
+    text, and the links of HTML content (an entry's description or content)."""
+    name = _local(element)
+    if name in NAMES:
+        return set()
+    urls = [value for attribute, value in element.attrib.items()
+            if attribute.rsplit("}", 1)[-1] in ("href", "src", "url")]
+    text = (element.text or "").strip()
+    if name in LINK_ELEMENTS and text and "<" not in text:
+        urls.append(text)
+    found = _targets(urls, key, bases, absolute=True)
+    if "<" in text:   # HTML content, as feeds carry it
+        found |= page_links(text.encode(), key, bases, absolute=True)
+    return found
+
+
+def _xml_links(element, key: str, bases: dict[str, str]) -> set[tuple[str, str]]:
+    found = set()
+    for child in element.iter():
+        found |= _xml_own_links(child, key, bases)
+    return found
+
+
+def _json_links(value, key: str, bases: dict[str, str], name: str = "") -> set[tuple[str, str]]:
+    """The links in a JSON Feed or oEmbed response: URLs, and the links of its HTML ("*html")."""
+    if isinstance(value, dict):
+        return {t for k, v in value.items() if k != "id" for t in _json_links(v, key, bases, k)}
+    if isinstance(value, list):
+        return {t for v in value for t in _json_links(v, key, bases, name)}
+    if not isinstance(value, str):
+        return set()
+    if "html" in name:
+        return page_links(value.encode(), key, bases, absolute=True) if value.strip() else set()
+    return _targets([value], key, bases, absolute=True)
+
+
+def links_of(body: bytes, key: str, bases: dict[str, str] | None = None) -> set[tuple[str, str]]:
+    """(target, key) of every object the site file at `key` links to (see _kind); an
+    unreadable feed links nothing (it is published as it is)."""
+    import json
+
+    from lxml import etree
+
+    bases = bases or {}
+    kind = _kind(key)
+    try:
+        if kind == "html":
+            return page_links(body, key, bases)
+        if kind == "xml":
+            return _xml_links(_xml_root(body), key, bases)
+        if kind == "json":
+            return _json_links(json.loads(body), key, bases)
+    except (ValueError, etree.LxmlError):   # json's JSONDecodeError is a ValueError
+        return set()
+    return set()
+
+
+def stand_in(body: bytes, key: str, missing: set[tuple[str, str]], bases: dict[str, str] | None = None) -> bytes:
+    """The file with its links to `missing` (target, key) taken out. In a page an `<a>` keeps
+    its text and loses its href, a `<link>` (a feed's alternate) goes, and so do an image or
+    source whose picture is not online; a feed or sitemap leaves out the entries that link
+    one, a JSON Feed its items."""
+    bases = bases or {}
+    kind = _kind(key)
+    if kind == "xml":
+        return _xml_stand_in(body, key, missing, bases)
+    if kind == "json":
+        return _json_stand_in(body, key, missing, bases)
     import lxml.html
 
     doc = _parse_page(body)
     for element in list(doc.iter()):
-        target = _link_target(key, element.get("href") or "")
-        if target is None or target.removeprefix("./") not in missing:
-            continue
-        if element.tag == "link":
-            element.getparent().remove(element)
-        else:
+        href = _link_target(key, element.get("href") or "", bases)
+        if href in missing:
+            if element.tag == "link":
+                element.drop_tree()
+                continue
             del element.attrib["href"]
+        if element.get("srcset"):
+            kept = [c for c in element.get("srcset").split(",") if c.strip()
+                    and _link_target(key, c.split()[0], bases) not in missing]
+            if kept:
+                element.set("srcset", ",".join(kept))
+            else:
+                del element.attrib["srcset"]
+                element.attrib.pop("sizes", None)
+                if element.tag == "source":
+                    element.drop_tree()
+                    continue
+        if _link_target(key, element.get("src") or "", bases) in missing:
+            element.drop_tree()   # an image, script or frame not online yet: its alt text goes with it
     return lxml.html.tostring(doc, doctype="<!DOCTYPE html>", encoding="utf-8")
+
+
+def _xml_stand_in(body: bytes, key: str, missing: set[tuple[str, str]], bases: dict[str, str]) -> bytes:
+    from lxml import etree
+
+    root = _xml_root(body)
+    for element in list(root.iter()):
+        if element is root or element.getparent() is None:
+            continue
+        links = _xml_links(element, key, bases) if _local(element) in ENTRIES else _xml_own_links(element, key, bases)
+        if links & missing:
+            element.getparent().remove(element)
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+
+
+def _json_stand_in(body: bytes, key: str, missing: set[tuple[str, str]], bases: dict[str, str]) -> bytes:
+    import json
+
+    data = json.loads(body)
+    if isinstance(data, dict):
+        if isinstance(data.get("items"), list):
+            data["items"] = [item for item in data["items"] if not _json_links(item, key, bases) & missing]
+        for name in [k for k, v in data.items() if k != "items" and _json_links(v, key, bases, k) & missing]:
+            del data[name]
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
 def release_folder(key: str, target: str, public: set[str], held: dict[str, str],

@@ -66,7 +66,9 @@ def test_json_feeds_go_with_the_feeds_as_application_feed_json():
         assert pp.classify(rel, RELEASES) == FEEDS, rel
         assert pp.content_type(rel, Path("x")) == "application/feed+json; charset=utf-8", rel
     assert pp.content_type("assets/feed.json", Path("x")) == "application/json"
-    assert pp.classify("2026-11-24-winkel/oembed.json", RELEASES) == ASSETS
+    # an oEmbed response links its release's page and thumbnail: it goes up after both
+    assert pp.classify("2026-11-24-winkel/oembed.json", RELEASES) == FEEDS
+    assert pp.content_type("2026-11-24-winkel/oembed.json", Path("x")) == "application/json"
 
 
 def test_uploads_go_originals_assets_release_pages_index_feeds():
@@ -325,11 +327,11 @@ def site_files(tmp_path) -> list[LocalFile]:
 def test_a_first_publish_puts_pages_up_first_without_links_to_pages_not_yet_online(tmp_path):
     files = site_files(tmp_path)
     plan = pp.plan(files, {"site": Remote({})}, delete=False)
-    pp.hold_back_links(plan, Remote({}))
+    pp.hold_back_links(plan, {"site": Remote({})})
     assert plan.stand_ins == {
-        "2026-11-24-winkel/index.html": {"index.html", "tags/brood/index.html", "feed.xml"},
-        "index.html": {"tags/brood/index.html", "feed.xml"},   # same stage: not online before the index
-        "tags/brood/index.html": {"index.html"},
+        "2026-11-24-winkel/index.html": {("site", "index.html"), ("site", "tags/brood/index.html"), ("site", "feed.xml")},
+        "index.html": {("site", "tags/brood/index.html"), ("site", "feed.xml")},   # same stage: not online before
+        "tags/brood/index.html": {("site", "index.html")},
     }
     stages = plan.by_stage()
     assert sorted(f.key for f in stages[pp.FINAL]) == sorted(plan.stand_ins)
@@ -348,6 +350,6 @@ def test_a_publish_to_a_newsroom_online_needs_no_stand_ins(tmp_path):
     for f in changed:
         f.etag = f.md5 = "changed"
     plan = pp.plan(files, {"site": online}, delete=False)
-    pp.hold_back_links(plan, online)
+    pp.hold_back_links(plan, {"site": online})
     assert sorted(f.key for f in plan.uploads) == ["2026-11-24-winkel/index.html", "index.html"]
     assert plan.stand_ins == {} and plan.by_stage()[pp.FINAL] == []

@@ -308,7 +308,8 @@ def test_upload_order_originals_assets_pages_index_feeds(room, s3):
         name = key.rsplit("/", 1)[-1]
         if key.startswith("hires/"):
             return 0
-        if name in ("feed.xml", "atom.xml", "feed.json", "sitemap.xml", "news_sitemap.xml", "robots.txt"):
+        if name in ("feed.xml", "atom.xml", "feed.json", "sitemap.xml", "news_sitemap.xml", "robots.txt",
+                    "oembed.json"):   # a release's oEmbed links its page
             return 4
         if key == "news/index.html":
             return 3
@@ -1363,9 +1364,9 @@ def test_a_large_site_goes_up_from_worker_processes_in_order_with_every_header(s
     recorder, stages = Recorder(client), StageRecorder()
     report = deploy.publish_dir(site, cfg, releases=releases_in(site), held={}, client=client, reporter=stages)
     assert report.uploaded == len(files)
-    assert set(recorder.puts()) == {"news/assets/brochure.pdf", "news/index.html", "news/feed.xml",
+    assert set(recorder.puts()) == {"news/assets/brochure.pdf", "news/index.html",
                                     manifest_key(s3, cfg.site.bucket, "news/")}, \
-        "a stage's many small files went up from the workers"
+        "a stage's many small files went up from the workers (the feed with the releases' oEmbeds)"
     order = [f.stage for f in stages.uploaded_files]
     assert order == sorted(order) and len(order) == len(files), "each stage whole before the next"
     online = s3.objects(cfg.site.bucket, "news/")
@@ -1523,4 +1524,6 @@ def test_an_interrupted_publish_leaves_no_worker_process_and_no_page_before_its_
     online = {k[len("news/"):] for k in s3.objects(bucket, "news/") if not is_manifest(k)}
     assert online and online < set(files)
     if any(k.endswith("/index.html") for k in online):
-        assert {k for k in files if k.endswith((".json", ".vcf")) or k.startswith("assets/")} <= online
+        assert {k for k in files if k.endswith(".vcf") or k.startswith("assets/")} <= online
+    if any(k.endswith("/oembed.json") for k in online):   # an oEmbed links its page: it goes after the pages
+        assert {k for k in files if k.endswith("/index.html")} <= online
