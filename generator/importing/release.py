@@ -124,7 +124,11 @@ def _date(fields: dict, source, tz, now: dt.datetime) -> tuple:
     document names, the original's, or today."""
     embargo = fields.get("embargo")
     if "date" in fields:
-        return fields["date"].value, fields["date"].note
+        day = fields["date"].value
+        if embargo is not None and isinstance(embargo.value, dt.datetime) and not isinstance(day, dt.datetime) \
+                and embargo.value.date() == day:   # the day the document names, at the embargo's hour
+            return embargo.value, f"{fields['date'].note}, at the embargo's moment"
+        return day, fields["date"].note
     if embargo is not None and embargo.value is not None:
         return embargo.value, "the embargo's moment: the news comes out when it lifts"
     if source is not None and source.data.get("date"):

@@ -613,8 +613,9 @@ def _quote_text(first: str, second: str | None = None) -> str:
     if not second:
         return first[:-1] + "." if first.endswith(",") else first
     second = second.strip()
-    if first.endswith(",") and second[:1].isupper():
-        first = first[:-1] + "."
+    if second[:1].isupper():   # „…”, zegt X. „De …”: two sentences
+        first = first[:-1] + "." if first.endswith((",", ";")) else \
+            first if first.endswith((".", "!", "?", "…")) else first + "."
     return f"{first} {second}"
 
 

@@ -196,3 +196,36 @@ def english_release(path: Path) -> Path:
     document.add_paragraph("Zeewolde is the youngest municipality of the Netherlands.")
     document.save(path)
     return path
+
+
+def dutch_release_without_styles(path: Path) -> Path:
+    """A Dutch release as many are typed: a label, "Onder embargo tot", a large bold line as the
+    title, an italic one under it, a bold "Delft, 3 december 2026 –", a quote split by "zegt",
+    a bold line as a heading, a credit under the picture, an end mark, and the note to editors
+    as a sentence."""
+    from docx.shared import Pt
+
+    document = docx.Document()
+    document.add_paragraph("PERSBERICHT")
+    document.add_paragraph("Onder embargo tot 3 december 2026, 10.00 uur")
+    run = document.add_paragraph().add_run("Brood & Co opent twaalfde winkel in Delft")
+    run.bold, run.font.size = True, Pt(18)
+    document.add_paragraph().add_run("Nieuwe winkel met eigen bakkerij en koffiebar").italic = True
+    lede = document.add_paragraph()
+    lede.add_run("Delft, 3 december 2026 – ").bold = True
+    lede.add_run("Brood & Co opent op zaterdag 5 december haar twaalfde winkel, aan de Markt in Delft.")
+    document.add_paragraph("„We wilden al jaren naar Delft”, zegt Anna de Vries, directeur van Brood & Co. "
+                           "„De Markt is de mooiste plek die we konden vinden.”")
+    bold_paragraph(document, "Opening")
+    document.add_paragraph("De burgemeester opent de winkel om 10.00 uur.")
+    add_picture(document, PHOTO, alt="De nieuwe winkel aan de Markt in Delft")
+    document.add_paragraph("Foto: Brood & Co")
+    document.add_paragraph("-- einde persbericht --")
+    bold_paragraph(document, "Noot voor de redactie, niet voor publicatie:")
+    document.add_paragraph("Journalisten zijn welkom bij de opening. Aanmelden kan tot 4 december.")
+    document.add_paragraph("Voor meer informatie kunt u contact opnemen met Sanne Jansen, woordvoerder, via "
+                           "010 - 123 45 67 of pers@broodenco.nl.")
+    bold_paragraph(document, "Over Brood & Co")
+    document.add_paragraph("Brood & Co is een bakkerijketen met twaalf winkels in Zuid-Holland.")
+    document.save(path)
+    return path

@@ -120,6 +120,42 @@ def test_an_english_release_typed_without_styles(newsroom, tmp_path):
     check(newsroom)
 
 
+def test_a_dutch_release_typed_without_styles(newsroom, tmp_path):
+    folder, data, text, result = imported(newsroom, docs.dutch_release_without_styles(tmp_path / "delft.docx"))
+    moment = dt.datetime(2026, 12, 3, 10, 0, tzinfo=CET)
+    assert folder.name == "2026-12-03-brood-co-opent-twaalfde-winkel-in-delft"
+    assert data == {
+        "title": "Brood & Co opent twaalfde winkel in Delft",
+        "draft": True,
+        "subtitle": "Nieuwe winkel met eigen bakkerij en koffiebar",
+        "date": moment,
+        "embargo": moment,
+        "dateline": "Delft",
+        "summary": "Brood & Co opent op zaterdag 5 december haar twaalfde winkel, aan de Markt in Delft.",
+        "body": "**Opening**\n\nDe burgemeester opent de winkel om 10.00 uur.\n",
+        "quotes": [{"text": "We wilden al jaren naar Delft. De Markt is de mooiste plek die we konden vinden.",
+                    "by": "Anna de Vries", "role": "directeur van Brood & Co"}],
+        "images": [{"file": "images/de-nieuwe-winkel-aan-de-markt-in-delft.png",
+                    "alt": "De nieuwe winkel aan de Markt in Delft", "credit": "Foto: Brood & Co"}],
+        "contacts": [{"name": "Sanne Jansen", "role": "woordvoerder", "email": "pers@broodenco.nl",
+                      "phone": "010 - 123 45 67"}],
+    }
+    assert comment_of(text, "title") == "guessed: the document's first line, in bold"
+    assert comment_of(text, "subtitle") == "guessed: the emphasised line under the title"
+    assert comment_of(text, "date") == "from 'Delft, 3 december 2026 –', at the embargo's moment"
+    assert result.stdout.splitlines()[1:] == [
+        "  left out the label 'PERSBERICHT'",
+        "  left out the end mark '-- einde persbericht --'",
+        "  left out 1 line of 'Noot voor de redactie, niet voor publicatie' that is not a contact's name, role, "
+        "e-mail address or phone number (for editors only): 'Journalisten zijn welkom bij de opening. Aanmelden "
+        "kan tot 4 december'",
+        "  left out 'Over Brood & Co' (1 paragraph): the newsroom holds that text (organization.boilerplate in "
+        "newsroom.yaml)",
+    ]
+    assert "Journalisten" not in text and "bakkerijketen" not in text
+    check(newsroom)
+
+
 def test_tracked_changes_are_accepted_and_comments_dropped(newsroom, tmp_path):
     document = docx.Document()
     document.add_heading("Raad stemt in met nieuw zwembad", level=1)

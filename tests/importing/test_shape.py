@@ -90,6 +90,8 @@ def test_datelines(lede, dateline, summary):
     (["“Wij praten nu mee,” zegt Anna de Vries, directeur van Brood &amp; Co."],
      {"text": "Wij praten nu mee.", "by": "Anna de Vries", "role": "directeur van Brood & Co"}),
     (["„Het is een mooie dag”, aldus Piet Bakker."], {"text": "Het is een mooie dag", "by": "Piet Bakker"}),
+    (["„We wilden al jaren naar Delft”, zegt Anna de Vries. „De Markt is de mooiste plek.”"],
+     {"text": "We wilden al jaren naar Delft. De Markt is de mooiste plek.", "by": "Anna de Vries"}),
     (["“Een bos groeit langzaam.” — Anna de Vries, wethouder"],
      {"text": "Een bos groeit langzaam.", "by": "Anna de Vries", "role": "wethouder"}),
     (["Anna de Vries, wethouder: “Een bos groeit langzaam.”"],
