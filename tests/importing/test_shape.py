@@ -189,6 +189,7 @@ def test_any_document_shapes_into_fields_that_write_and_read_back(blocks):
     """No arrangement of a press release's words makes the import fail or write YAML that reads
     back otherwise."""
     import html as escape
+
     import yaml
 
     from generator.importing.release import _yaml
