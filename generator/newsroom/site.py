@@ -399,6 +399,20 @@ def far_future(item: Item, now: dt.datetime) -> list[Problem]:
     return found
 
 
+def warnings_window(items: list[Item], now: dt.datetime) -> tuple:
+    """(from, until): the span of "now" around `now` in which `future_update` and `far_future`
+    warn about the same releases (None: no end that way). A build whose inputs did not
+    change may repeat its warnings only within it."""
+    edges = []
+    for item in items:
+        summary = item.summary
+        edges += [when - FAR_AHEAD for when in (summary.date, summary.embargo) if when is not None]
+        edges += [summary.updated] if summary.updated is not None else []
+    before = [edge for edge in edges if edge <= now]
+    after = [edge for edge in edges if edge > now]
+    return (max(before) if before else None, min(after) if after else None)
+
+
 def check_release_folder(root: Path, folder: Path) -> Path:
     """release.yaml of the release folder `folder`, when smr can read it; else SmrError in
     words: a folder under releases/ is a release, so one that cannot be read as one is an

@@ -176,6 +176,7 @@ def _build_state(root: Path, output: Path, key: str):
 def _record_build(state, inputs: str, site: Site, outputs, live: tuple) -> None:
     """Remember this build's inputs, so that an identical next build can do nothing at all
     (saved with the records, in the same transaction; `live` names the site they describe)."""
+    from generator.newsroom.site import warnings_window
     from generator.render.sitemap import recent
 
     dated = [(i.slug, i.date) for i in site.public]
@@ -187,6 +188,7 @@ def _record_build(state, inputs: str, site: Site, outputs, live: tuple) -> None:
         "pages": outputs.written + outputs.reused,
         "held": _held(site),
         "warnings": site.warnings,
+        "warnings_window": warnings_window(site.items, site.now),   # some of them depend on "now"
         "files": sorted(outputs.site_files()),
         "site": list(live),
     })
@@ -209,6 +211,11 @@ def _unchanged_build(output: Path, previous: tuple | None, inputs: str, now: dt.
     from generator.render.sitemap import recent
 
     if recent(state["dated"], now) != state["news"]:   # a release entered or left the news sitemap
+        return None
+    if not isinstance(state.get("warnings_window"), list):   # kept by an older smr
+        return None
+    since, until = state["warnings_window"]
+    if (since is not None and now < since) or (until is not None and now >= until):   # other warnings now
         return None
     if not all(os.path.isfile(os.path.join(output, f)) for f in state["files"]):
         return None

@@ -289,3 +289,18 @@ def test_every_template_edit_gives_the_clean_build(room, tmp_path):
         assert snapshot(room.site) == cold(room, tmp_path), name
         build(room.root, now=NOW)   # warm again: the next edit is judged on a kept site
         (room.root / "templates" / name).unlink()
+
+
+def test_a_no_op_build_says_the_warnings_of_its_own_now(room):
+    """A build with nothing changed repeated the warnings of the build before, though these
+    depend on "now": a date a year ahead stops being one, an `updated:` still to come arrives."""
+    from generator.clock import now as clock_now
+
+    room.release("r2", release(2).replace("2026-11-02T09:00:00+01:00", "2027-12-24T09:00:00+01:00"))
+    room.release("r4", release(4) + "updated: 2026-12-01T09:00:00+01:00\n")
+    said = lambda report: sorted(w.field for w in report.warnings)   # noqa: E731
+    assert said(build(room.root, now=NOW)) == ["date", "updated"]
+    assert said(build(room.root, now=NOW)) == ["date", "updated"]             # a no-op: the same now
+    assert said(build(room.root, now=clock_now("2026-12-02T10:00+01:00"))) == ["date"]   # updated: now past
+    assert said(build(room.root, now=clock_now("2027-01-01T10:00+01:00"))) == []         # within the year
+    assert said(build(room.root, now=NOW)) == ["date", "updated"]             # back again (--now)
