@@ -144,7 +144,8 @@ def message(env, site, planned: Planned, sender: Sender, now: dt.datetime) -> tu
     msg["Date"] = format_datetime(now)
     domain = mail_address(sender.email).rpartition("@")[2]
     msg["Message-ID"] = f"<alert.{sent_key(item.slug, subscriber.email).split()[1]}@{domain}>"
-    msg["List-Id"] = f"{' '.join(newsroom.title.split())[:60]} <alerts.{domain}>"
+    name = " ".join(newsroom.title.translate({ord(c): " " for c in '<>"\\()'}).split())[:60]
+    msg["List-Id"] = f"{name} <alerts.{domain}>"   # RFC 2919: a phrase, then the id
     msg.set_content(str(text.body()).strip() + "\n", charset="utf-8")
     msg.add_alternative(html, subtype="html", charset="utf-8")
     msg["Content-Language"] = item.language   # after the parts: set_content clears Content- headers

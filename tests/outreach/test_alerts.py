@@ -157,6 +157,7 @@ def test_a_message_has_text_and_html_parts_unsubscribe_headers_and_nothing_that_
     assert msg["List-Unsubscribe"] == "<mailto:pers@example.org?subject=unsubscribe>"
     assert msg["List-Unsubscribe-Post"] is None, "RFC 8058 one-click needs an https URL, which a static site has not"
     assert msg["Message-ID"].endswith("@example.org>")
+    assert msg["List-Id"] == "Persberichten Testbedrijf <alerts.example.org>"
     assert msg.get_content_type() == "multipart/alternative"
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
