@@ -37,15 +37,54 @@ def release_context(root: Path, release: str) -> Context:
     if folder is None:
         raise SmrError(f"release {release!r} not found: give a folder name under {RELEASES_DIR}/ "
                        f"or its path")
-    slugs = release_slugs(sorted(entry.name for entry in os.scandir(releases) if entry.is_dir()))
+    names = sorted(entry.name for entry in os.scandir(releases) if entry.is_dir())
+    slugs = release_slugs(names)
     item = load_item(root, folder, newsroom)
     item.slug = slugs.get(folder.name, item.slug)   # the address the site gives it
     translations = {}
-    for ref in item.translation_refs:  # validated by load_item: sibling release folders
-        other = load_item(root, (folder / ref).resolve(), newsroom)
+    for other in story_versions(root, item, newsroom, names):
         other.slug = slugs.get(other.folder.name, other.slug)
         translations.setdefault(base_language(other.language), other)
     return Context(root, newsroom, item, newsroom.base_url + item.slug + "/", translations)
+
+
+def story_versions(root: Path, item, newsroom, names: list[str]) -> list:
+    """The other versions of `item`'s story, whichever side named the other under
+    `translations:` (`smr new --translation-of` writes it into the new file only), and a
+    version of a version (nl ↔ en ↔ de), as the site links them (newsroom/site.py). Only
+    the folders whose release.yaml names a folder of the story are read and validated."""
+    import os
+
+    from generator.newsroom.limits import MAX_FILE_BYTES
+    from generator.newsroom.site import RELEASE_FILE, load_item
+    from generator.errors import SmrError
+
+    releases = item.folder.parent
+    texts = {}
+    for name in names:
+        try:
+            with open(releases / name / RELEASE_FILE, "rb") as fh:
+                texts[name] = fh.read(MAX_FILE_BYTES).decode("utf-8", errors="replace")
+        except OSError:
+            continue
+    found = {item.folder.name: item}
+    todo = [item]
+    while todo:
+        current = todo.pop()
+        named = {os.path.basename(os.path.normpath(ref)) for ref in current.translation_refs}
+        naming = {name for name, text in texts.items() if current.folder.name in text}   # candidates; checked below
+        for name in sorted((named | naming) - found.keys()):
+            try:
+                other = load_item(root, releases / name, newsroom)
+            except SmrError:
+                if name in named:
+                    raise
+                continue   # a release that only mentions this one, and does not validate: not a version
+            linked = {os.path.basename(os.path.normpath(ref)) for ref in other.translation_refs}
+            if name in named or current.folder.name in linked:
+                found[name] = other
+                todo.append(other)
+    return [other for name, other in sorted(found.items()) if other is not item]
 
 
 def bloggers(root: Path, newsroom=None):
@@ -88,6 +127,8 @@ def match(root: Path, release: str, *, top: int | None = None, min_score: float 
     ctx = release_context(root, release)
     listing = bloggers(ctx.root, ctx.newsroom)
     people = [b for b in listing.bloggers if not b.opt_out]
+    others = [i for i in (ctx.translations or {}).values() if not i.draft]   # a draft is never pitched
+    versions = {base_language(i.language): (i.release, i.language) for i in [ctx.item, *others]}
     ranked = rank(ctx.item.release, ctx.item.language, people, feeds(ctx.root, people),
-                  top=top, min_score=min_score)
+                  top=top, min_score=min_score, versions=versions)
     return ctx, listing, ranked

@@ -128,11 +128,26 @@ def release_query(release, language: str, analyzer: Analyzer) -> dict[str, float
     return weights
 
 
+MIN_EVIDENCE_TERMS = 2
+"""A post is shown as evidence when it shares at least this many of the story's terms (one
+shared word, 'gemeente', made a post about blue algae evidence for a twin-town story)."""
+
+
 def rank(release, language: str, bloggers: list, feeds: dict, *, top: int | None = None,
-         min_score: float = 0.0) -> list[Match]:
-    """Rank `bloggers` for `release`; `feeds` maps a blogger's index to its Feed (or None)."""
+         min_score: float = 0.0, versions: dict | None = None) -> list[Match]:
+    """Rank `bloggers` for `release`; `feeds` maps a blogger's index to its Feed (or None).
+
+    `versions` (base language → (release, language tag)): the story in every language it is
+    in; each blogger is matched against the version in their language, or all versions at
+    once when none is in theirs (a Polish blogger's posts about Łódź against the Dutch and
+    the English text of the story)."""
     analyzer = Analyzer()
-    query = release_query(release, language, analyzer)
+    versions = versions or {base_language(language): (release, language)}
+    queries = {base: release_query(r, lang, analyzer) for base, (r, lang) in versions.items()}
+    every: dict[str, float] = {}
+    for one in queries.values():
+        for stem, weight in one.items():
+            every[stem] = max(every.get(stem, 0.0), weight)
     surface = analyzer.surface  # stem → the release's own word, for people to read
     docs, post_stems = [], []
     for index, blogger in enumerate(bloggers):
@@ -155,9 +170,13 @@ def rank(release, language: str, bloggers: list, feeds: dict, *, top: int | None
     n = len(docs) or 1
     avgdl = sum(sum(d.values()) for d in docs) / n or 1.0
     df = Counter(stem for d in docs for stem in d)
-    idf = {q: math.log((n - df[q] + 0.5) / (df[q] + 0.5) + 1) for q in query}
+    idf = {q: math.log((n - df[q] + 0.5) / (df[q] + 0.5) + 1) for q in every}
     matches = []
     for index, (blogger, terms) in enumerate(zip(bloggers, docs)):
+        feed = feeds.get(index)
+        own = base_language(blogger.language or (feed.language if feed else ""))
+        query = queries.get(own, every)   # their language's version, else the whole story
+        version_language = versions[own][1] if own in queries else language
         length = sum(terms.values())
         contributions = {}
         for q, weight in query.items():
@@ -165,19 +184,17 @@ def rank(release, language: str, bloggers: list, feeds: dict, *, top: int | None
             if tf:
                 contributions[q] = weight * idf[q] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgdl))
         score = sum(contributions.values())
-        feed = feeds.get(index)
-        lang = base_language(blogger.language or (feed.language if feed else ""))
-        if score and lang == base_language(language):
+        if score and own == base_language(language):   # the language of the release being pitched
             score *= LANGUAGE_BONUS
         if score <= 0 or score < min_score:
             continue
         evidence = []
         for post, stems in zip(recent(feed), post_stems[index]):
-            value = sum(query[q] * idf[q] for q in stems if q in query)
-            if value > 0:
-                evidence.append(Evidence(post.title, post.url, value))
+            shared = [q for q in stems if q in query]
+            if len(shared) >= MIN_EVIDENCE_TERMS:
+                evidence.append(Evidence(post.title, post.url, sum(query[q] * idf[q] for q in shared)))
         evidence.sort(key=lambda e: -e.score)
-        topic_lang = blogger.language or (feed.language if feed else "") or language
+        topic_lang = blogger.language or (feed.language if feed else "") or version_language
         topics = [t for t in blogger.topics if set(analyzer.stems(t, topic_lang)) & query.keys()]
         terms_shown = [surface.get(q, q) for q, _ in
                        sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0]))][:5]

@@ -97,8 +97,9 @@ def test_semicolon_delimiter_for_dutch_excel_and_no_embargo_after_it(fetched, tm
                  "--top", "2", "--now", "2026-11-25T10:00+01:00", "-o", str(out))
     assert result.exit_code == 0, result.output
     rows = read_csv(out, ";")
-    # Anna's post of the 25th about this news is out by now: she is not pitched it
-    assert len(rows) == 2 and rows[0]["email"] == "zoe.ijzerman@example.nl"
+    # Anna's post of the 25th about this news is out by now: she is not pitched it; Frank, matched
+    # against the English version of the story (issue 24), is first of the rest
+    assert len(rows) == 2 and rows[0]["email"] == "frank@example.org"
     assert rows[0]["embargo"] == "" and "embargo" not in rows[0]["pitch"].lower()
     assert "below the top 2" in result.output and "1 who already wrote about it" in result.output
 
@@ -109,7 +110,7 @@ def test_eml_drafts_parse_and_open_as_unsent(fetched, tmp_path):
                  "--top", "4", "--now", BEFORE_EMBARGO, "-o", str(out))
     assert result.exit_code == 0, result.output
     files = sorted(out.glob("*.eml"))
-    assert [f.name for f in files][0] == "001-frank-care.eml" and len(files) == 4
+    assert [f.name for f in files][:2] == ["001-anna-de-wit.eml", "002-frank-care.eml"] and len(files) == 4
     for path in files:
         raw = path.read_bytes()
         assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
@@ -410,3 +411,26 @@ def test_a_bad_delimiter_setting_names_its_line(own_room):
     assert result.exit_code == 1
     assert "newsroom.yaml:22: outreach.delimiter: input should be ',', ';' or '\\t'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_translation_named_only_on_its_own_side_is_pitched_in_its_language(tmp_path, feed_server):
+    """Issue 24: `smr new --translation-of` writes `translations:` into the new file only; the
+    export of the Dutch release gave Frank (en) an English greeting around the Dutch subject."""
+    from generator.outreach.common import bloggers, fetch
+    from tests.outreach.support import RELEASE_NL
+
+    room = make_newsroom(tmp_path / "newsroom", feed_server.base)
+    assert "translations:" in RELEASE_NL
+    room.release(NL_SLUG, "\n".join(line for line in RELEASE_NL.splitlines()
+                                    if not line.startswith("translations:")) + "\n")
+    fetch(room.root, bloggers(room.root).bloggers, timeout=1.0, max_bytes=5_000_000, workers=4)
+    out = tmp_path / "nl.csv"
+    result = smr("outreach", "export", "--root", str(room.root), NL_SLUG, "--now", "2026-12-01T10:00+01:00",
+                 "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = {row["email"]: row for row in read_csv(out)}   # Anna and Frank covered it by now
+    assert rows["mallory@example.org"]["subject"] == "Testbedrijf launches a webcare team"
+    assert rows["mallory@example.org"]["release_url"] == RELEASE_URL.replace(NL_SLUG, EN_SLUG)
+    assert rows["mallory@example.org"]["greeting"] == "Dear =Mallory,"
+    assert rows["zoe.ijzerman@example.nl"]["subject"] == "Testbedrijf start een webcareteam"
+    assert rows["zoe.ijzerman@example.nl"]["release_url"] == RELEASE_URL
