@@ -56,19 +56,23 @@ class ExportReport:
 def recipients(ctx, matches, now) -> list[dict]:
     """One mail-merge record per matched blogger, pitch rendered in their language."""
     from generator.render import i18n
-    from generator.text import base_language
+    from generator.text import base_language, in_language
     from generator.render.pages import environment
+
+    from generator.resources import template_dirs
 
     env = environment(ctx.root)
     template = env.get_template("outreach/pitch.txt.j2")
     newsroom = ctx.newsroom
     from_name = newsroom.outreach.from_name or (newsroom.contacts[0].name if newsroom.contacts else "")
+    signer = next((c for c in newsroom.contacts if c.name == from_name), None)   # their role and phone
+    dirs = template_dirs(ctx.root)
     records = []
     links = {ctx.item.slug: pitch_link(ctx, ctx.item, now)}   # refuses a release nobody may see yet
     for match in matches:
         b = match.blogger
         wanted = base_language(b.language or ctx.item.language)
-        lang = wanted if wanted in ("nl", "en") else "en"
+        lang = wanted if i18n.has_catalog(dirs, wanted) else "en"   # the framing in their language
         item = ctx.item
         other = (ctx.translations or {}).get(wanted)
         if wanted != base_language(item.language) and other is not None and not other.draft:
@@ -81,11 +85,15 @@ def recipients(ctx, matches, now) -> list[dict]:
                    if item.embargoed(now) else None)
         post = match.posts[0] if match.posts else None
         first, last = split_name(b.name)
+        role = signer and signer.role and in_language(signer.role, lang, newsroom.language)
         module = template.make_module({
             "lang": lang, "blogger": b, "first_name": first, "release": release, "url": url,
             "embargo": embargo, "preview": embargo is not None, "post": post, "topics": match.topics,
+            "photos": len(release.images),   # high-resolution photos promised only when there are some
             "hashtags": " ".join("#" + h for h in release.hashtags),
             "organization": newsroom.organization.name, "from_name": from_name,
+            "from_role": role or "", "from_phone": (signer.phone if signer else None) or "",
+            **i18n.gettext_callables(dirs, lang),
         })
         records.append({
             "email": b.email, "first_name": first, "last_name": last, "name": b.name,

@@ -112,6 +112,15 @@ def labels(template_dirs: tuple[Path, ...], language: str) -> dict:
     return merged
 
 
+def has_catalog(template_dirs: tuple[Path, ...], language: str) -> bool:
+    """Whether smr has words in `language` (a catalog of it, or of its base language), so a
+    text written for one reader (a pitch) is in theirs rather than in English."""
+    from generator.resources import CATALOG_DIR, catalog_locales
+
+    return any((folder / CATALOG_DIR / locale).is_dir() for locale in catalog_locales(language)
+               for folder in template_dirs)
+
+
 def gettext_callables(template_dirs: tuple[Path, ...], language: str) -> dict:
     """What Jinja's i18n extension calls in a template rendered in `language`: `_`, `gettext`,
     `ngettext`, `pgettext` (passed with each page's context: one environment renders every language)."""

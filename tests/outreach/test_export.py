@@ -125,7 +125,7 @@ def test_eml_drafts_parse_and_open_as_unsent(fetched, tmp_path):
     assert zoe["To"].addresses[0].addr_spec == "zoe.ijzerman@example.nl"
     body = zoe.get_content().replace("\r\n", "\n")
     assert body.startswith("Beste Zoë,\n\nIk las je stuk ‘Building a social media customer service team’")
-    assert "Met vriendelijke groet,\nSanne Jansen\nTestbedrijf" in body
+    assert "Met vriendelijke groet,\nSanne Jansen\nwoordvoerder, Testbedrijf\n+31 10 123 45 67" in body
 
 
 def test_embargoed_release_without_a_preview_is_not_pitched(tmp_path, feed_server):
@@ -365,9 +365,9 @@ def test_the_pitch_reads_like_a_person_wrote_it(exported):
         paragraphs = row["pitch"].split("\n\n")
         assert len(paragraphs) == 4, row["pitch"]
         assert paragraphs[0].startswith(("Ik las je stuk", "I read your post"))
-        assert paragraphs[-1] in ("Wil je meer weten, of iemand van Testbedrijf spreken? Laat het me gerust weten.",
-                                  "If you would like to know more, or talk to someone at Testbedrijf, "
-                                  "just let me know.")
+        assert paragraphs[-1] in ("Wil je meer weten, of een van ons spreken? Laat het me gerust weten.",   # the
+                                  "If you would like to know more, or to talk to one of us, "            # organisation
+                                  "just let me know.")                                                   # speaking
     anna = next(r for r in rows if r["email"] == "anna@example.nl")
     assert anna["pitch"].split("\n\n")[1] == ("Vanaf vandaag beantwoordt een team van vijf medewerkers alle "
                                              "vragen van klanten via sociale media binnen een uur.")
@@ -434,3 +434,38 @@ def test_a_translation_named_only_on_its_own_side_is_pitched_in_its_language(tmp
     assert rows["mallory@example.org"]["greeting"] == "Dear =Mallory,"
     assert rows["zoe.ijzerman@example.nl"]["subject"] == "Testbedrijf start een webcareteam"
     assert rows["zoe.ijzerman@example.nl"]["release_url"] == RELEASE_URL
+
+
+def test_a_pitch_is_framed_in_the_bloggers_language_and_promises_photos_only_when_there_are(tmp_path, feed_server):
+    """Issue 24: a Polish blogger got English framing around Dutch news; the pitch promised
+    "foto's in hoge resolutie" for a release without photos."""
+    from generator.outreach.common import bloggers, fetch
+
+    room = make_newsroom(tmp_path / "newsroom", feed_server.base)
+    csv_path = room.root / "outreach" / "bloggers.csv"
+    csv_path.write_text(csv_path.read_text("utf-8") + f"piotr@example.pl,Piotr Nowak,Blog o obsłudze,,"
+                        f"{feed_server.base}/redirect.xml,obsługa klienta;webcare,pl,,no\n", "utf-8")
+    fetch(room.root, bloggers(room.root).bloggers, timeout=1.0, max_bytes=5_000_000, workers=4)
+
+    def export() -> dict:
+        out = tmp_path / "nl.csv"
+        result = smr("outreach", "export", "--root", str(room.root), NL_SLUG, "--now", "2026-12-01T10:00+01:00",
+                     "-o", str(out))
+        assert result.exit_code == 0, result.output
+        return {row["email"]: row for row in read_csv(out)}
+
+    rows = export()
+    piotr, zoe = rows["piotr@example.pl"], rows["zoe.ijzerman@example.nl"]
+    assert piotr["greeting"] == "Dzień dobry, Piotr,"
+    assert piotr["pitch"].startswith("Czytaliśmy Pana/Pani tekst „")
+    assert f"Pełna informacja prasowa jest pod adresem {RELEASE_URL}." in piotr["pitch"]
+    assert piotr["pitch"].endswith("proszę dać mi znać.")
+    assert f"Het hele persbericht staat op {RELEASE_URL}." in zoe["pitch"] and "foto" not in zoe["pitch"]
+
+    from tests.outreach.support import RELEASE_NL
+
+    room.release(NL_SLUG, RELEASE_NL + "images:\n  - file: images/photo.jpg\n    alt: Het team\n")
+    room.photo(NL_SLUG)
+    rows = export()
+    assert "ze zdjęciami w wysokiej rozdzielczości" in rows["piotr@example.pl"]["pitch"]
+    assert "met foto's in hoge resolutie" in rows["zoe.ijzerman@example.nl"]["pitch"]
