@@ -353,3 +353,109 @@ def test_a_publish_to_a_newsroom_online_needs_no_stand_ins(tmp_path):
     pp.hold_back_links(plan, {"site": online})
     assert sorted(f.key for f in plan.uploads) == ["2026-11-24-winkel/index.html", "index.html"]
     assert plan.stand_ins == {} and plan.by_stage()[pp.FINAL] == []
+
+
+# ---------------------------------------------------------------- when takedowns go (issue 25, case 12)
+
+def test_a_page_the_site_no_longer_has_goes_after_the_uploads_when_no_release_comes_down():
+    """A tag removed from a release: its page and feeds are deleted once the release page that
+    linked them is up, never before it."""
+    page = local("2026-11-24-winkel/index.html", b"without the tag")
+    remotes = published(["2026-11-24-winkel/index.html", "tags/brood/index.html", "tags/brood/feed.xml"])
+    plan = pp.plan([page], remotes, delete=False, public=RELEASES, held={})
+    [pages] = plan.takedowns
+    assert pages.slug == "" and not pages.first and plan.early == set()
+    assert plan.taken_down("site", first=True) == []
+    assert plan.taken_down("site", first=False) == ["tags/brood/feed.xml", "tags/brood/index.html"]
+    assert [f.key for f in plan.by_stage()[RELEASE_PAGES]] == ["2026-11-24-winkel/index.html"]
+
+
+def test_a_release_comes_down_first_and_the_pages_online_that_listed_it_go_up_before_anything_else():
+    online = ["index.html", "feed.xml", "sitemap.xml", "robots.txt", "2026-11-24-winkel/index.html",
+              "2026-11-24-winkel/oembed.json", "tags/geheim/index.html", "tags/geheim/feed.xml",
+              f"{HELD}/index.html", f"{HELD}/img/a.0a1b2c3d.480.webp"]
+    remotes = published(online, [f"{HELD}/deal.jpg"])
+    changed = [local(rel, b"changed " + rel.encode()) for rel in
+               ("index.html", "feed.xml", "sitemap.xml", "robots.txt", "2026-11-24-winkel/index.html",
+                "2026-11-24-winkel/oembed.json")]
+    new = [local("2026-11-20-fabriek/index.html"), local("2026-11-20-fabriek/img/b.0a1b2c3d.480.webp"),
+           local("2026-11-20-fabriek/hires/b.jpg", media=True)]
+    plan = pp.plan(changed + new, remotes, delete=False, public=RELEASES, held={HELD: "draft"})
+    assert [(t.slug, t.first) for t in plan.takedowns] == [(HELD, True), ("", True)], "the tag's pages may list it"
+    assert plan.taken_down("site", first=True) == [f"{HELD}/index.html", f"{HELD}/img/a.0a1b2c3d.480.webp",
+                                                   "tags/geheim/feed.xml", "tags/geheim/index.html"]
+    # every changed page and feed online goes first; robots.txt lists no release, an oEmbed no other release
+    assert plan.early == {"index.html", "feed.xml", "sitemap.xml", "2026-11-24-winkel/index.html"}
+    stages = plan.by_stage()
+    assert sorted(f.key for f in stages[pp.AFTER_TAKEDOWN]) == sorted(plan.early)
+    assert [f.key for f in stages[FEEDS]] == ["2026-11-24-winkel/oembed.json", "robots.txt"]
+    assert [f.key for f in stages[RELEASE_PAGES]] == ["2026-11-20-fabriek/index.html"]
+
+
+BASE, MEDIA = "https://pers.example.org/", "https://media.example.org/hires/"
+NEW = "2026-11-20-fabriek"
+EARLY_INDEX = (f'<!DOCTYPE html><html><head><link rel="canonical" href="{BASE}">'
+               f'<link rel="alternate" hreflang="en" href="{BASE}en/"></head><body>'
+               f'<article><picture><source srcset="{NEW}/img/b.0a1b2c3d.480.webp 480w">'
+               f'<img src="{NEW}/img/b.0a1b2c3d.480.webp" alt="Fabriek"></picture>'
+               f'<h2><a href="{NEW}/">Fabriek</a></h2></article>'
+               f'<article><img src="2026-11-24-winkel/img/a.0a1b2c3d.480.webp" '
+               f'srcset="2026-11-24-winkel/img/a.0a1b2c3d.480.webp 480w, {NEW}/img/b.0a1b2c3d.480.webp 960w" alt="Winkel">'
+               f'<h2><a href="2026-11-24-winkel/">Winkel</a></h2>'
+               f'<a class="download" href="{MEDIA}{NEW}/b.jpg">hires</a></article></body></html>')
+EARLY_FEED = (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><link>{BASE}</link>'
+              f'<item><title>Fabriek</title><link>{BASE}{NEW}/</link><guid>{BASE}{NEW}/</guid></item>'
+              f'<item><title>Winkel</title><link>{BASE}2026-11-24-winkel/</link>'
+              f'<category domain="{BASE}tags/nieuw/">nieuw</category>'
+              f'<description>&lt;img src="{BASE}{NEW}/img/b.0a1b2c3d.480.webp"&gt;</description></item>'
+              f'<item><title>Oud</title><link>{BASE}2026-11-24-winkel/</link>'
+              f'<category domain="{BASE}tags/nieuw/">nieuw</category></item></channel></rss>\n')
+EARLY_JSON = json.dumps({"version": "https://jsonfeed.org/version/1.1", "home_page_url": BASE,
+                         "feed_url": BASE + "feed.json", "items": [
+                             {"id": BASE + NEW + "/", "url": BASE + NEW + "/", "title": "Fabriek"},
+                             {"id": BASE + "x/", "url": BASE + "2026-11-24-winkel/", "title": "Winkel",
+                              "content_html": f'<p><a href="{BASE}{NEW}/">zie ook</a></p>'},
+                             {"id": BASE + "y/", "url": BASE + "2026-11-24-winkel/", "title": "Oud",
+                              "content_html": '<p><a href="relative/">relatief</a></p>'}]})
+
+
+def test_pages_that_go_up_right_after_a_takedown_leave_out_what_is_not_online_yet(tmp_path):
+    """Right after a takedown the index and feeds go up before the new release's page, photos
+    and originals: as stand-ins without their links to those (absolute ones too, src and
+    srcset, a feed's entries), and as themselves once every stage is done."""
+    bodies = {"index.html": EARLY_INDEX, "feed.xml": EARLY_FEED, "feed.json": EARLY_JSON,
+              f"{NEW}/index.html": "<!DOCTYPE html><p>Fabriek</p>", f"{NEW}/img/b.0a1b2c3d.480.webp": "x"}
+    files = []
+    for rel, text in bodies.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, "utf-8")
+        f = local(rel, text.encode())
+        f.path = tmp_path / rel
+        files.append(f)
+    files.append(local(f"{NEW}/hires/b.jpg", media=True))
+    remotes = published(["index.html", "feed.xml", "feed.json", "en/index.html", "2026-11-24-winkel/index.html",
+                         "2026-11-24-winkel/img/a.0a1b2c3d.480.webp", f"{HELD}/index.html"])
+    plan = pp.plan(files, remotes, delete=False, public=RELEASES, held={HELD: "draft"})
+    bases = {"site": BASE, "media": MEDIA}
+    pp.hold_back_links(plan, remotes, bases)
+    assert plan.early == {"index.html", "feed.xml", "feed.json"}
+    new = {("site", f"{NEW}/index.html"), ("site", f"{NEW}/img/b.0a1b2c3d.480.webp"), ("media", f"{NEW}/b.jpg")}
+    assert plan.stand_ins == {"index.html": new, "feed.xml": new - {("media", f"{NEW}/b.jpg")},
+                              "feed.json": {("site", f"{NEW}/index.html")}}
+    assert sorted(f.key for f in plan.by_stage()[pp.FINAL]) == ["feed.json", "feed.xml", "index.html"]
+
+    page = pp.stand_in(EARLY_INDEX.encode(), "index.html", plan.stand_ins["index.html"], bases).decode()
+    assert "Fabriek" in page and f'href="{NEW}/"' not in page and f"{NEW}/img" not in page, page
+    assert f"{MEDIA}{NEW}/b.jpg" not in page and ">hires</a>" in page
+    assert 'srcset="2026-11-24-winkel/img/a.0a1b2c3d.480.webp 480w"' in page
+    assert f'href="{BASE}"' in page and f'href="{BASE}en/"' in page, "what is online stays linked"
+    assert pp.page_links(page.encode(), "index.html", bases) & new == set()
+
+    feed = pp.stand_in(EARLY_FEED.encode(), "feed.xml", plan.stand_ins["feed.xml"], bases)
+    assert feed.startswith(b"<?xml") and b"<title>Fabriek</title>" not in feed and b"<title>Winkel</title>" not in feed
+    assert b"<title>Oud</title>" in feed and f"<link>{BASE}</link>".encode() in feed, "a category names, not links"
+    assert pp.links_of(feed, "feed.xml", bases) == {("site", "index.html"), ("site", "2026-11-24-winkel/index.html")}
+
+    data = json.loads(pp.stand_in(EARLY_JSON.encode(), "feed.json", plan.stand_ins["feed.json"], bases))
+    assert [item["title"] for item in data["items"]] == ["Oud"], "its relative link is the entry's, not the feed's"
+    assert data["home_page_url"] == BASE and data["feed_url"] == BASE + "feed.json"
