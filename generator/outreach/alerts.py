@@ -266,7 +266,7 @@ class Mailer:
             if 500 <= code < 600:
                 raise Refused(f"{code} {_text(reply)}") from None
             raise self.explain(exc) from None
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - said in words, never as a traceback
             raise self.explain(exc) from None
 
     def explain(self, exc: Exception) -> SmrError:

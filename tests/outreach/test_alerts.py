@@ -456,12 +456,12 @@ def test_bad_rows_are_said_with_their_line_and_skipped(room):
     assert listed.exit_code == 0
     warnings = [line for line in listed.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [
-        "warning: outreach/subscribers.csv:8: consent: field required: what they agreed to, and when (e.g. 'alerts "
-        "about all news, web form 2026-11-20'); no alert goes to a row without it; this row is skipped",
-        "warning: outreach/subscribers.csv:10: email: not a valid e-mail address: An email address must have an "
-        "@-sign.; this row is skipped",
-        "warning: outreach/subscribers.csv:11: email: duplicate of line 3 (e-mail addresses are compared without "
-        "case); this row is skipped",
+        ("warning: outreach/subscribers.csv:8: consent: field required: what they agreed to, and when (e.g. 'alerts "
+         "about all news, web form 2026-11-20'); no alert goes to a row without it; this row is skipped"),
+        ("warning: outreach/subscribers.csv:10: email: not a valid e-mail address: An email address must have an "
+         "@-sign.; this row is skipped"),
+        ("warning: outreach/subscribers.csv:11: email: duplicate of line 3 (e-mail addresses are compared without "
+         "case); this row is skipped"),
         "warning: outreach/subscribers.csv:12: 7 values but the header has 6 columns; this row is skipped"]
     assert len(listed.stdout.splitlines()) == 7
 
