@@ -323,6 +323,7 @@ class Table:
             self.key = hashlib.blake2b(encode([sorted(versions(store.root).items()), name, key]).encode(),
                                        digest_size=16).hexdigest()
         self.rows: dict[str, tuple[str, str, str]] = store.guarded(self._read, dict)   # signature, value, checksum
+        self.values: dict[str, tuple] = {}   # name -> (its row, the value read from it)
         self.put_rows: set[str] = set()
         self.removed: set[str] = set()
         self.asked: set[str] = set()
@@ -339,13 +340,22 @@ class Table:
         return set(self.rows)
 
     def get(self, name: str, signature: str):
+        """The value kept under `name` for `signature`. Read once per row: `smr serve` asks
+        again for every row in every rebuild, so the value is shared: never change one."""
         row = self.rows.get(name)
-        if row is None or row[0] != signature or row[2] != _checksum(self.name, name, *row[:2]):
-            return None   # none, another signature, or damaged on disk: a miss
+        if row is None or row[0] != signature:
+            return None   # none, or another signature: a miss
+        known = self.values.get(name)
+        if known is not None and known[0] is row:
+            return known[1]
+        if row[2] != _checksum(self.name, name, *row[:2]):
+            return None   # damaged on disk: a miss
         try:
-            return decode(row[1])
+            value = decode(row[1])
         except ValueError:   # not JSON smr wrote: a miss
             return None
+        self.values[name] = (row, value)
+        return value
 
     def entry(self, name: str):
         """(signature, value) kept under `name`, or None."""
