@@ -806,13 +806,14 @@ def _write_manifests(s3, cfg: Settings, targets: dict, remotes: dict, files: lis
 
 
 def _dry_run_lines(plan: pp.Plan, targets: dict, previews: list[str], releases) -> list[str]:
-    lines = [f"upload  {targets[f.target].url}{f.key}  ({human_bytes(f.size)}, {pp.STAGES[f.stage]}"
+    lines = [f"upload  {targets[f.target].url}{f.key}  ({human_bytes(f.size)}, {pp.STAGES[plan.stage_of(f)]}"
              + (f"; first without its links to {len(plan.stand_ins[f.key])} pages not online yet)"
                 if f.target == "site" and f.key in plan.stand_ins else ")")
              for f in plan.uploads]
     for t in plan.takedowns:
+        when = "" if t.first else ", after the uploads"
         for name, keys in t.keys.items():
-            lines += [f"delete  {targets[name].url}{k}  (take down: {t.slug or 'page'}, {t.reason})" for k in keys]
+            lines += [f"delete  {targets[name].url}{k}  (take down: {t.slug or 'page'}, {t.reason}{when})" for k in keys]
     for name, keys in plan.deletes.items():
         lines += [f"delete  {targets[name].url}{k}" for k in pp.delete_order(keys, releases)]
     lines += [f"delete  {targets['site'].url}{k}  (preview of a published release)" for k in previews]

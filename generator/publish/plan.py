@@ -50,8 +50,9 @@ The pages that go up right after a takedown are such stand-ins where they link w
 At every moment, then, each page online links only to what is online (but, right after a
 takedown, to what was taken down), and a publish interrupted anywhere leaves no other broken
 link; the next publish sees the stand-ins differ from the site and uploads the real pages.
-A publish to a newsroom already online needs no stand-ins, unless a release brings a new
-tag or a new translation, or one is taken down.
+A publish to a newsroom already online needs few stand-ins: a new release's page goes up
+first without its oEmbed link (its oembed.json follows with the feeds), a release with a new
+tag or translation without links to those, and after a takedown the pages that listed it.
 """
 
 from __future__ import annotations
@@ -506,7 +507,7 @@ def _link_target(page_key: str, url: str, bases: dict[str, str] | None = None) -
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
-        for name, base in (bases or {}).items():
+        for name, base in sorted((bases or {}).items(), key=lambda item: -len(item[1])):   # media inside the site
             if url.startswith(base):
                 rest = unquote(urlsplit(url[len(base):]).path)
                 if ".." in rest.split("/"):

@@ -459,3 +459,28 @@ def test_pages_that_go_up_right_after_a_takedown_leave_out_what_is_not_online_ye
     data = json.loads(pp.stand_in(EARLY_JSON.encode(), "feed.json", plan.stand_ins["feed.json"], bases))
     assert [item["title"] for item in data["items"]] == ["Oud"], "its relative link is the entry's, not the feed's"
     assert data["home_page_url"] == BASE and data["feed_url"] == BASE + "feed.json"
+
+
+def test_a_new_release_page_goes_up_first_without_its_oembed_link_and_never_without_its_own(tmp_path):
+    """Its oembed.json links the page, so it follows with the feeds; the page's link to itself
+    (canonical) is no reason for a stand-in, nor are links to what is online."""
+    rel = f"{NEW}/index.html"
+    body = (f'<!DOCTYPE html><html><head><link rel="canonical" href="{BASE}{NEW}/">'
+            f'<link rel="alternate" type="application/json+oembed" href="{BASE}{NEW}/oembed.json">'
+            f'</head><body><a href="../">Alle berichten</a></body></html>')
+    (tmp_path / NEW).mkdir()
+    (tmp_path / rel).write_text(body, "utf-8")
+    page = local(rel, body.encode())
+    page.path = tmp_path / rel
+    card = json.dumps({"type": "rich", "url": f"{BASE}{NEW}/", "html": f'<a href="{BASE}{NEW}/">Fabriek</a>'})
+    (tmp_path / NEW / "oembed.json").write_text(card, "utf-8")
+    oembed = local(f"{NEW}/oembed.json", card.encode())
+    oembed.path = tmp_path / NEW / "oembed.json"
+    online = published(["index.html"])
+    plan = pp.plan([page, oembed], online, delete=False, public=RELEASES, held={})
+    pp.hold_back_links(plan, online, {"site": BASE, "media": BASE + "hires/"})
+    assert oembed.stage == FEEDS and plan.stand_ins == {rel: {("site", f"{NEW}/oembed.json")}}
+    assert pp._link_target("index.html", BASE + "hires/a/b.jpg", plan.bases) == ("media", "a/b.jpg"), \
+        "a media area inside the site's address is the media target's"
+    shown = pp.stand_in(body.encode(), rel, plan.stand_ins[rel], plan.bases).decode()
+    assert "oembed" not in shown and f'href="{BASE}{NEW}/"' in shown

@@ -390,6 +390,8 @@ def test_a_removed_tag_keeps_its_feeds_until_the_pages_that_linked_them_are_up(t
     assert "news/tags/brood/feed.xml" in listing(server, room.site_bucket, "news/")
     room.releases["2026-11-10-alpha"]["tags"] = []
     room.write("2026-11-10-alpha")
+    assert "delete  s3://{}/news/tags/brood/feed.xml  (take down: page, no longer in the site, where it may list a " \
+        "release, after the uploads)".format(room.site_bucket) in publish_here(room, dry_run=True).lines
     reader, proxy = Anonymous(server.endpoint), KillingProxy(server.endpoint)
     try:
         for kill_at in (1, 2, 3):
