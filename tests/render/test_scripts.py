@@ -3,6 +3,7 @@ with Greek, Polish, Chinese and Russian names, read back with the real readers."
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -19,7 +20,10 @@ def page(site: Path, slug: str) -> BeautifulSoup:
     return BeautifulSoup((site / slug / "index.html").read_text("utf-8"), "html.parser")
 
 
+@functools.lru_cache(maxsize=None)
 def pdf(text: str) -> bytes:
+    """A small PDF showing `text`, the same bytes every time it is asked for (Pillow writes the
+    second it was made into each PDF)."""
     from PIL import Image, ImageDraw
 
     picture = Image.new("RGB", (40, 20), "white")
