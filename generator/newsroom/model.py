@@ -731,6 +731,10 @@ def _s3_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme != "s3" or not parts.netloc:
         raise ValueError("must be an s3://bucket/prefix/ URL")
+    if "@" in parts.netloc:   # said without the URL: it holds a secret
+        raise ValueError("an s3:// URL names a bucket and a prefix, never a user name or password "
+                         "(user:password@); remove them, and give the keys through "
+                         "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE")
     return value
 
 

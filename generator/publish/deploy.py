@@ -173,11 +173,6 @@ def settings(root: Path, *, endpoint_url: str | None = None, env: dict | None = 
     if not publish.site:
         raise SmrError("no publish target: set publish.site (s3://bucket/prefix/) in newsroom.yaml "
                        "or SMR_PUBLISH_SITE", file="newsroom.yaml", field="publish.site")
-    for name in ("site", "media"):
-        if s3api.has_userinfo(getattr(publish, name)):
-            raise SmrError(problems=[Problem("", 0, origin[name], "an s3:// URL names a bucket and a prefix, never a "
-                                             "user name or password (user:password@); remove them, and give the "
-                                             "keys through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE")])
     site = Target.parse(publish.site, "publish.site")
     media = Target.parse(publish.media, "publish.media") if publish.media else None
     if media and (media.bucket, media.prefix) == (site.bucket, site.prefix):

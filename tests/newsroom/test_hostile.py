@@ -525,3 +525,14 @@ def test_the_newsrooms_own_assets_and_templates_hold_only_files_it_may_publish(n
     for name in ("assets/pipe", "templates/pipe.html", "assets/secret.txt", "assets/elsewhere", "assets/list.csv"):
         os.unlink(newsroom.root / name)
     assert accepted_alike(newsroom) == []
+
+
+def test_an_s3_target_with_a_password_in_newsroom_yaml_is_refused_by_check_too(newsroom):
+    """Publish refused an s3:// target holding user:password@, but check and build passed it:
+    the newsroom file that names it is the one in git. Said without the password."""
+    text = (newsroom.root / "newsroom.yaml").read_text("utf-8")
+    newsroom.write("newsroom.yaml", text + "publish:\n  site: s3://pers/\n  media: s3://smrkey:Geheim123@pers-media/hires/\n")
+    newsroom.release("good")
+    errors = refused_alike(newsroom, "publish.media: an s3:// URL names a bucket and a prefix, never a user name or "
+                                     "password (user:password@); remove them")
+    assert not any("Geheim123" in line or "smrkey" in line for line in errors)
