@@ -281,7 +281,8 @@ class Pages:
             "share_text": share.share_text(text, release.hashtags) + " " + url,
             "quote_links": [share.quote_link(q.text, q.by, url) for q in release.quotes],
             "quote_copies": [share.attributed(q.text, q.by, q.role) for q in release.quotes],
-            "hashtags": [{"tag": h, "links": share.hashtag_links(h)} for h in release.hashtags],
+            "hashtags": [{"tag": h, "links": share.hashtag_links(h, share.mastodon_instance(self.site.newsroom))}
+                         for h in release.hashtags],
             "translations": translations,
             "meta": metadata.release_meta(self.site, item, images, url, translations),
             "feed_links": feeds.discovery(self.feeds, item.language, [feeds.tag_key(self.site, t) for t in release.tags]),

@@ -54,11 +54,25 @@ def quote_link(text: str, by: str, url: str) -> str:
     return "https://x.com/intent/post?" + urlencode({"text": attributed(text, by), "url": url})
 
 
-def hashtag_links(tag: str) -> list[dict]:
-    """Where to follow a hashtag: the search page on X, Mastodon and Bluesky."""
+def hashtag_links(tag: str, mastodon: str | None = None) -> list[dict]:
+    """Where to follow a hashtag: the search page on X, Mastodon and Bluesky; on Mastodon,
+    the organisation's own instance (`mastodon`, its host) when its profile is on one."""
     t = quote(tag)
     return [
         {"network": "x", "name": "X", "href": f"https://x.com/hashtag/{t}"},
-        {"network": "mastodon", "name": "Mastodon", "href": f"https://mastodon.social/tags/{t}"},
+        {"network": "mastodon", "name": "Mastodon", "href": f"https://{mastodon or 'mastodon.social'}/tags/{t}"},
         {"network": "bluesky", "name": "Bluesky", "href": f"https://bsky.app/hashtag/{t}"},
     ]
+
+
+def mastodon_instance(newsroom) -> str | None:
+    """The host of the organisation's first Mastodon profile (`organization.social`), where
+    its hashtag links go: readers there see the newsroom's own community."""
+    from urllib.parse import urlsplit
+
+    for social in newsroom.organization.social:
+        if social.network == "mastodon":
+            host = urlsplit(str(social.url)).hostname
+            if host:
+                return host.encode("idna").decode("ascii") if not host.isascii() else host
+    return None

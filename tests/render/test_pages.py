@@ -33,8 +33,11 @@ def test_release_sections_in_order(example_site):
     page = soup(example_site / SLUG / "index.html")
     article = page.select_one("article.release")
     order = [el.get("class")[0] for el in article.find_all(["header", "p", "section"], recursive=False)]
-    assert order == ["release-header", "lede", "facts", "contacts", "body", "quotes", "photos", "videos",
+    assert order == ["release-header", "lede", "facts", "body", "contacts", "quotes", "photos", "videos",
                      "documents", "links", "hashtags", "share", "coverage", "social", "about", "subscribe"]
+    # issue 24: the lead photo right after the header, above the fold; the others in the gallery
+    assert article.find(recursive=False, class_="lead-photo") is article.select_one("header ~ figure")
+    assert len(article.select(".photos .gallery figure.photo")) == 1
 
 
 def test_release_header_dateline_and_lede(example_site):
@@ -69,7 +72,7 @@ def test_facts_body_and_quotes(example_site):
 
 def test_photos_with_download_of_original(example_site):
     page = soup(example_site / SLUG / "index.html")
-    photos = page.select(".photos figure.photo")
+    photos = page.select("figure.photo")   # the lead above the fold, the other in the gallery (issue 24)
     assert len(photos) == 2
     img = photos[0].img
     assert img["alt"] == "Vijf medewerkers achter laptops in de bakkerij"
