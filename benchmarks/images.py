@@ -9,6 +9,8 @@ fresh process so memory figures do not mix:
   smr jpeg   smr's pipeline, cold cache, the same three JPEG widths (plus the lead's og/thumb)
   smr full   smr's pipeline, cold cache, JPEG + WebP, as `smr build` does
   smr warm   the same again with the cache filled (no image work)
+  smr signed smr full with content credentials (every file signed with C2PA, an ES256 test
+             certificate made here)
 Peak memory is the largest sum of RSS over the phase's process and its workers, sampled
 every 20 ms from outside.
 CPU seconds (all processes) are printed too: on a shared, busy machine wall-clock ratios
@@ -139,7 +141,45 @@ def phase_naive(photos: list[Path], out: Path, formats: tuple[str, ...]) -> None
                     small.save(out / f"{path.stem}.{width}.webp", "WEBP", quality=SETTINGS["webp_quality"])
 
 
-def phase_smr(photos: list[Path], out: Path, formats: tuple[str, ...]) -> None:
+def bench_credentials(folder: Path) -> str:
+    """newsroom.yaml's content_credentials: a test CA and the ES256 certificate it issued."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    def usage(**on):
+        names = ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
+                 "key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only")
+        return x509.KeyUsage(**{n: on.get(n, False) for n in names})
+
+    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Bench CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(start + dt.timedelta(days=9))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(usage(digital_signature=True, key_cert_sign=True, crl_sign=True), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Bench")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(start).not_valid_after(start + dt.timedelta(days=9))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(usage(digital_signature=True), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "chain.pem").write_bytes(cert.public_bytes(pem) + ca.public_bytes(pem))
+    (folder / "key.pem").write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    return f"publish:\n  content_credentials:\n    certificate: {folder / 'chain.pem'}\n    key: {folder / 'key.pem'}\n"
+
+
+def phase_smr(photos: list[Path], out: Path, formats: tuple[str, ...], signed: bool = False) -> None:
     import datetime as dt
 
     from generator.photos.renditions import SETTINGS
@@ -153,13 +193,17 @@ def phase_smr(photos: list[Path], out: Path, formats: tuple[str, ...]) -> None:
         if not target.exists():
             os.link(path, target)
     (out / "newsroom.yaml").write_text(
-        "title: Bench\nbase_url: https://example.org/\norganization:\n  name: Bench\n", "utf-8")
+        "title: Bench\nbase_url: https://example.org/\norganization:\n  name: Bench\n"
+        + (bench_credentials(out.parent / "keys") if signed else ""), "utf-8")
     images = "".join(f"  - file: images/{p.name}\n    alt: Foto {p.stem}\n    credit: Foto Bench\n"
                      "    license_url: https://example.org/licence\n" for p in photos)   # renditions carry rights metadata
     (release / "release.yaml").write_text(
         f"title: Bench\ndate: 2026-11-24\nsummary: Bench.\nimages:\n{images}", "utf-8")
     site = load_site(out, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
-    prepare_images(site.rendered, site.root, settings={**SETTINGS, "formats": formats})
+    from generator.photos.pipeline import newsroom_rights
+
+    prepare_images(site.rendered, site.root, settings={**SETTINGS, "formats": formats},
+                   rights=newsroom_rights(site.newsroom, site.root))
 
 
 def run_phase(args: argparse.Namespace) -> None:
@@ -171,7 +215,8 @@ def run_phase(args: argparse.Namespace) -> None:
     if args.phase.startswith("naive"):
         phase_naive(photos, out, ("jpeg",) if args.phase == "naive" else ("jpeg", "webp"))
     else:
-        phase_smr(photos, out, ("jpeg",) if args.phase == "smr-jpeg" else ("jpeg", "webp"))
+        phase_smr(photos, out, ("jpeg",) if args.phase == "smr-jpeg" else ("jpeg", "webp"),
+                  signed=args.phase == "smr-signed")
     print(json.dumps({"seconds": time.perf_counter() - started}))
 
 
@@ -349,6 +394,8 @@ def main() -> None:
         ("smr, 3 JPEG widths, cold cache", measure(args.dir, "smr-jpeg", args.photos, repeat=args.repeat), args.photos),
         ("smr, JPEG + WebP, cold cache", measure(args.dir, "smr-full", args.photos, repeat=args.repeat), args.photos),
         ("smr, JPEG + WebP, warm cache", measure(args.dir, "smr-full", args.photos, warm=True, repeat=args.repeat), args.photos),
+        ("smr, JPEG + WebP, signed (C2PA), cold cache", measure(args.dir, "smr-signed", args.photos, repeat=args.repeat),
+         args.photos),
         (f"smr, 3 JPEG widths, cold, {args.memory_photos} photos", measure(args.dir, "smr-jpeg", args.memory_photos, repeat=args.repeat),
          args.memory_photos),
     ]

@@ -452,6 +452,10 @@ class Quote(Strict):
     role: Optional[Text] = None
 
 
+PhotoSource = Literal["camera", "edited", "composite", "ai-generated", "ai-edited", "screenshot"]
+"""What a photo is (docs/press-item.md, Photos): written as IPTC Digital Source Type (photos/provenance.py)."""
+
+
 class Image(Strict):
     file: PhotoFile   # or a translation's photo: ../<its folder>/images/photo.jpg
     alt: Text
@@ -463,6 +467,7 @@ class Image(Strict):
     lead: bool = False
     focus: Optional[tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]] = None
     strip_gps: Optional[bool] = None   # None: the newsroom's publish.strip_gps
+    source: Optional[PhotoSource] = None   # None: the newsroom's publish.source
 
     @property
     def partner(self) -> str | None:
@@ -741,6 +746,14 @@ def _s3_url(value: str) -> str:
 S3Url = Annotated[str, AfterValidator(_s3_url)]
 
 
+class ContentCredentials(Strict):
+    """The newsroom's C2PA signing certificate and key (PEM files; paths may lie outside the
+    newsroom, since keys do not belong in git); without `key`, the key's PEM text comes from
+    $SMR_CONTENT_CREDENTIALS_KEY (photos/credentials.py)."""
+    certificate: Text
+    key: Optional[Text] = None
+
+
 class Publish(Strict):
     site: Optional[S3Url] = None
     media: Optional[S3Url] = None
@@ -751,6 +764,8 @@ class Publish(Strict):
     strip_gps: bool = False   # published originals lose their GPS coordinates (a photo may say otherwise)
     license_url: Optional[HttpUrl] = None            # photos' licence (a photo may say otherwise)
     acquire_license_page: Optional[HttpUrl] = None   # where photos are licensed (a photo may say otherwise)
+    source: Optional[PhotoSource] = None   # what photos are (a photo may say otherwise)
+    content_credentials: Optional[ContentCredentials] = None   # sign every published photo (C2PA)
 
 
 def _colour(value: str) -> str:

@@ -149,13 +149,15 @@ def check(root: Path, now: dt.datetime, progress=None) -> tuple[Site, list[Probl
     returns the site and the warnings (drafts' problems, what a build would publish as given,
     what social networks would make of each release's link: render/card_lint.py)."""
     from generator.newsroom.site import load_site
-    from generator.photos.pipeline import check_photos, gps_warnings
+    from generator.photos.pipeline import check_photos, gps_warnings, newsroom_rights, source_warnings
     from generator.render.card_lint import card_warnings
 
     site = load_site(root, now)
+    newsroom_rights(site.newsroom, site.root)   # content credentials that cannot sign are an error here too
     drafts = check_photos(site.items, site.root, progress=progress)
     return site, sorted(site.warnings + drafts) + gps_warnings(site.items, site.root,
                                                                     site.newsroom.publish.strip_gps) \
+        + source_warnings(site.items, site.root, site.newsroom.publish.source) \
         + sorted(card_warnings(site.items, site.root))
 
 
@@ -259,7 +261,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
             todo.append(item)
     # every photo to render, at once, in parallel; the others opened as `smr check` does
     photos = prepare_images(todo, site.root, every=site.items, warnings=site.warnings, progress=progress,
-                            rights=newsroom_rights(site.newsroom))
+                            rights=newsroom_rights(site.newsroom, site.root))
     for slug, extra, hashes, used in render_releases(site, pages, out, todo):
         keys[slug] = digest(inputs[slug], pages.templates_digest(used))
         outputs.record(f"release:{slug}", keys[slug], list(hashes), extra, hashes, used)
@@ -468,7 +470,7 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
     words = pages.labels(site.newsroom.language)   # the media kit's name and credits.txt: the newsroom's language
     shared = shared_originals(item, photo_partners(site, item), site.root, strip_gps, words=words)
     images = process_images(item, folder, strip_gps=strip_gps, shared=shared, words=words,
-                            rights=newsroom_rights(site.newsroom))
+                            rights=newsroom_rights(site.newsroom, site.root))
     documents = copy_documents(item, folder)
     contacts = write_vcards(site, item, pages, folder)
     (folder / "index.html").write_text(pages.release(item, images, documents, contacts), "utf-8")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -58,6 +59,9 @@ class WebImage:
     thumb: dict | None = None  # lead only: {"src", "width", "height"} for the index page
     src_bytes: int = 0         # size of the `src` rendition (feed enclosures need it)
     large: str = ""            # URL of the largest web rendition (1600 px): what a click on the photo opens
+    source: str | None = None  # its IPTC Digital Source Type (a NewsCodes URI): photos/provenance.py
+    ai: str | None = None      # "generated" or "edited" (with generative AI): what the page says
+    signed: bool = False       # its files carry the newsroom's content credentials (C2PA)
 
 
 class ImageSet(list):
@@ -99,7 +103,7 @@ def process_images(item, out_dir: Path, *, root: Path | None = None, settings: d
     shared = shared or {}
     for index, (image, job, meta, hires) in enumerate(zip(item.release.images, jobs, metas, _hires(jobs))):
         strip = strip_gps if image.strip_gps is None else image.strip_gps
-        images.append(_place(item, image, job, meta, out_dir, hires, strip, shared.get(index)))
+        images.append(_place(item, image, job, meta, out_dir, hires, strip, shared.get(index), root))
     if images:
         kits = {s["kit"] for s in shared.values()}
         if len(shared) == len(images) and len(kits) == 1:   # every photo is a translation's: so is the kit
@@ -181,6 +185,7 @@ def prepare_images(items, root: Path, *, every=None, warnings: list | None = Non
     """
     settings = settings or SETTINGS
     _sweep(cache_root(root))
+    _sweep(cache_root(root) / "originals")
     rendered, draft_problems = _open_photos(items, every if every is not None else items, Path(root), settings,
                                             workers, progress, rights)
     if warnings is not None:
@@ -298,10 +303,15 @@ def content_hash(path: Path, root: Path) -> str:
     return found
 
 
-def newsroom_rights(newsroom) -> dict:
-    """The newsroom's defaults for what renditions say about licensing (`publish:`)."""
+def newsroom_rights(newsroom, root: Path | None = None) -> dict:
+    """The newsroom's defaults for what renditions say about licensing and source (`publish:`),
+    and its content credentials (`publish.content_credentials`, read from `root`; none without)."""
+    from generator.photos import credentials, provenance
+
     return {"license_url": newsroom.publish.license_url,
-            "acquire_license_page": newsroom.publish.acquire_license_page}
+            "acquire_license_page": newsroom.publish.acquire_license_page,
+            "source": provenance.uri(newsroom.publish.source),
+            "credentials": credentials.load(newsroom, root) if root is not None else None}
 
 
 def _job(item, index: int, image, root: Path, settings: dict, defaults: dict | None = None) -> dict:
@@ -311,16 +321,36 @@ def _job(item, index: int, image, root: Path, settings: dict, defaults: dict | N
     rights = {"caption": image.caption, "credit": image.credit, "usage_terms": image.license,
               "license_url": image.license_url, "acquire_license_page": image.acquire_license_page}
     defaults = {k: v for k, v in (defaults or {}).items() if v}
+    credentials = defaults.pop("credentials", None)   # in the key by its certificate's digest only
+    said = photo_source(image, defaults.pop("source", None))
     key_input = {"content": content_hash(source, root), "settings": settings, "lead": lead,
                  "focus": list(image.focus) if lead and image.focus else None, "rights": rights,
                  "defaults": defaults, "stem": _stem(source.stem),   # the renditions' file names
                  "pillow": versions(root)["pillow"]}   # new encoders, new bytes: new file names
+    if said:
+        key_input["source"] = said
+    if credentials:
+        key_input["signed"] = [credentials["fingerprint"], credentials["author"], _c2pa_version()]
     key = hashlib.sha256(json.dumps(key_input, sort_keys=True).encode()).hexdigest()[:20]
     cache = cache_root(root)
     cache.mkdir(parents=True, exist_ok=True)
     return {"source": str(source), "target": str(cache / key), "stem": _stem(source.stem),
             "tag": key[:8], "lead": lead, "focus": list(image.focus) if image.focus else None,
-            "rights": rights, "defaults": defaults, "settings": settings}
+            "rights": rights, "defaults": defaults, "settings": settings, "dst": said,
+            "credentials": credentials}
+
+
+def photo_source(image, default: str | None) -> str | None:
+    """The NewsCodes URI of what the YAML says a photo is: its own `source:`, else the newsroom's."""
+    from generator.photos.provenance import uri
+
+    return uri(image.source) or default
+
+
+def _c2pa_version() -> str:
+    from importlib.metadata import version
+
+    return version("c2pa-python")
 
 
 def _stem(name: str) -> str:
@@ -329,20 +359,22 @@ def _stem(name: str) -> str:
 
 
 def _place(item, image, job: dict, meta: dict, out_dir: Path, hires: str, strip_gps: bool = False,
-           shared: dict | None = None) -> "WebImage":
+           shared: dict | None = None, root: Path | None = None) -> "WebImage":
     """Copy the original into the site (unless it is a translation's, `shared`), describe it
     and its renditions (copied already)."""
     from generator.photos.gps import copy_without_gps, has_gps
+    from generator.photos.provenance import ai_kind
 
     source = item.folder / image.file
     if shared is not None:   # published with the translation: linked, its size as published there
         hires, original_bytes = shared["href"], published_size(source, shared["strip"], out_dir)
     else:
         (out_dir / hires).parent.mkdir(parents=True, exist_ok=True)
-        if strip_gps and has_gps(source):
-            copy_without_gps(source, out_dir / hires)
-        else:
-            shutil.copyfile(source, out_dir / hires)
+        if not publish_original(source, out_dir / hires, strip_gps, meta, job, root or item.folder.parent.parent):
+            if strip_gps and has_gps(source):
+                copy_without_gps(source, out_dir / hires)
+            else:
+                shutil.copyfile(source, out_dir / hires)
         original_bytes = (out_dir / hires).stat().st_size
 
     main_fmt = "png" if meta["alpha"] else "jpeg"
@@ -366,9 +398,102 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, hires: str, strip_
         original_bytes=original_bytes, alt=image.alt,
         caption=image.caption or meta["caption"], credit=image.credit or meta["credit"],
         license=image.license, lead=lead, sources=sources, srcset=srcset, large=large,
-        rights=meta["rights"],
+        rights=meta["rights"], source=meta.get("source"), ai=ai_kind(meta.get("source")),
+        signed=bool(meta.get("signed")),
         og=card(meta["og"]) if lead else None, thumb=card(meta["thumb"]) if lead else None,
     )
+
+
+# ---------------------------------------------------------------- the published original
+
+ORIGINALS_VERSION = 1   # bump when what publish_original writes changes
+
+
+def publish_original(source: Path, target: Path, strip_gps: bool, meta: dict, job: dict, root: Path) -> bool:
+    """Write the original as published to `target` when it is more than a copy: its XMP saying
+    the Digital Source Type the YAML gives (JPEG and PNG; the picture untouched), signed with the
+    newsroom's content credentials, or both; False when a copy (without GPS) is all it takes.
+
+    Made once per content and kept in `.smr-cache/images/originals/`: a signature is new each
+    time it is made, and a new original would be uploaded again."""
+    from generator.photos import provenance
+
+    value, own, credentials = meta.get("source"), meta.get("original_source"), job.get("credentials")
+    change = bool(value) and provenance.term(value) != provenance.term(own)
+    if not change and not credentials:
+        return False
+    from generator.photos.gps import copy_without_gps, has_gps
+
+    signed = [credentials["fingerprint"], credentials["author"], _c2pa_version()] if credentials else None
+    key_input = {"content": content_hash(source, root), "strip": strip_gps, "source": value if change else None,
+                 "signed": signed, "rights": meta["rights"], "version": ORIGINALS_VERSION}
+    key = hashlib.sha256(json.dumps(key_input, sort_keys=True).encode()).hexdigest()[:20]
+    folder = cache_root(root) / "originals" / key
+    if _copy_checked(folder, target):
+        return True
+    work = cache_root(root) / "originals" / f".tmp-{key}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        plain = work / "plain"
+        if strip_gps and has_gps(source):
+            copy_without_gps(source, plain)
+        else:
+            shutil.copyfile(source, plain)
+        data = plain.read_bytes()
+        fmt = _format_of(data)
+        actions = ["c2pa.edited.metadata"] if strip_gps else []
+        if change:
+            written = provenance.with_source(data, value)
+            if written is not None:
+                data, actions = written, ["c2pa.edited.metadata"]
+        if credentials and fmt:
+            from generator.photos.credentials import manifest, sign
+
+            what = manifest(source.name, value, meta["rights"], actions, credentials["author"])
+            try:
+                data = sign(data, fmt, credentials, what, source, fmt)
+            except Exception as exc:   # c2pa's own words; never the key
+                raise SmrError(f"{source.name} cannot be signed with the newsroom's content credentials "
+                               f"({' '.join(str(exc).split())[:300]})") from None
+        (work / "file").write_bytes(data)
+        (work / "sha256").write_text(hashlib.sha256(data).hexdigest(), "ascii")
+        plain.unlink()
+        try:
+            os.rename(work, folder)
+        except OSError:   # another build made it first: same key, same meaning
+            pass
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if not _copy_checked(folder, target):
+        raise SmrError(f"{folder}: the photo cache changed while this build read it; build again")
+    return True
+
+
+def _copy_checked(folder: Path, target: Path) -> bool:
+    try:
+        data = (folder / "file").read_bytes()
+        digest = (folder / "sha256").read_text("ascii")
+    except OSError:
+        return False
+    if hashlib.sha256(data).hexdigest() != digest:
+        return False
+    target.write_bytes(data)
+    return True
+
+
+def _format_of(data: bytes) -> str | None:
+    if data[:2] == b"\xff\xd8":
+        return "jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if data[:4] == b"GIF8":
+        return "gif"
+    return None
 
 
 # ---------------------------------------------------------------- media kit
@@ -469,6 +594,40 @@ def gps_warnings(items, root: Path, strip_gps: bool = False) -> list[Problem]:
     known.keep_only(known.asked)
     known.save()
     return warnings
+
+
+def source_warnings(items, root: Path, default: str | None = None) -> list[Problem]:
+    """Photos whose YAML says less than their original does (`source: camera` of a photo whose
+    own XMP or C2PA manifest says AI-generated): the original's is what gets published, and
+    the YAML should say so. `default`: the newsroom's `publish.source`. What an original says is
+    kept in `.smr-cache/` by its content, as the GPS check's findings are."""
+    from generator.photos import provenance
+    from generator.store import Store
+
+    known = Store.of(root).table("photo-source", str(SOURCE_VERSION))
+    warnings = []
+    for item in items:
+        for index, image in enumerate(item.release.images):
+            said = provenance.uri(image.source) or provenance.uri(default)
+            if not said:   # the original's own is published as it is
+                continue
+            own = known.of_file(item.folder / image.file, lambda path: provenance.of_original(path) or "")
+            published, overridden = provenance.resolve(said, own or None)
+            if not overridden:
+                continue
+            where = (f"source: {image.source}" if image.source else f"publish.source in newsroom.yaml ({default})")
+            kind = "AI-generated" if provenance.ai_kind(own) == "generated" else "edited with AI"
+            line = item.line_of("images", index, "source") if image.source else item.line_of("images", index, "file")
+            warnings.append(Problem(item.source, line, f"images[{index}].source",
+                                    f"{image.file}: {where}, but the photo's own metadata says it is {kind} "
+                                    f"({provenance.term(own)}); it is published as {kind}: set source: "
+                                    f"{'ai-generated' if kind == 'AI-generated' else 'ai-edited'}"))
+    known.keep_only(known.asked)
+    known.save()
+    return warnings
+
+
+SOURCE_VERSION = 1  # bump when what provenance.of_original finds changes
 
 
 def _gps_in(path: Path) -> tuple[str, ...]:

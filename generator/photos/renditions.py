@@ -25,7 +25,8 @@ from pathlib import Path
 from generator.photos.inspect import JPEG, BadImage, decode, open_image
 
 # Bump when the way renditions are made changes: every cache key changes with it.
-VERSION = 3  # 2: rights metadata (XMP) in every rendition; 3: the creator without the credit's label
+VERSION = 4  # 2: rights metadata (XMP) in every rendition; 3: the creator without the credit's label;
+# 4: the Digital Source Type (provenance.py), and content credentials when the newsroom signs
 
 SETTINGS = {
     "version": VERSION,
@@ -46,7 +47,9 @@ def render(job: dict, *, again: bool = False) -> dict:
     `job` holds: source (path), target (cache folder), stem (file name stem), tag (hash
     for file names), lead (bool), focus (x, y) or None, rights (what the YAML says: caption,
     credit, usage_terms, license_url, acquire_license_page, each None when silent),
-    defaults (the newsroom's license_url and acquire_license_page), settings. A folder already there is used when its meta.json is sound (see `cached_meta`),
+    defaults (the newsroom's license_url and acquire_license_page), dst (the NewsCodes URI
+    the YAML gives, or None), credentials (photos/credentials.py, or None: nothing is signed),
+    settings. A folder already there is used when its meta.json is sound (see `cached_meta`),
     unless `again`: then it is replaced. Returns {"ok": meta} or {"error": message}.
     """
     target = Path(job["target"])
@@ -134,6 +137,13 @@ def _render_open(job: dict, work: Path, img) -> dict:
     info = read_metadata(img)
     oriented = _oriented_size(img)
     rights = resolve_rights(job["rights"], info, job.get("defaults") or {})
+    from generator.photos import provenance
+
+    own = provenance.in_xmp(img.info.get("xmp") or img.info.get("XML:com.adobe.xmp")) \
+        or provenance.in_manifest(job["source"])
+    source, _ = provenance.resolve(job.get("dst"), own)
+    converted = img.format not in JPEG
+    job = {**job, "format": (img.format or "JPEG").lower()}   # the original's, for its ingredient
     _draft(img, _needed_scale(oriented, settings, job["lead"]))
     decode(img)
     orientation = _orientation(img)
@@ -142,7 +152,7 @@ def _render_open(job: dict, work: Path, img) -> dict:
     alpha = img.mode == "RGBA"
     stem, tag = job["stem"], job["tag"]
     exif = _copyright_exif(rights["copyright"])
-    xmp = rights_xmp(rights)
+    xmp = rights_xmp(rights, source)
 
     full_w, full_h = oriented
     largest = max(settings["widths"])
@@ -162,12 +172,15 @@ def _render_open(job: dict, work: Path, img) -> dict:
         for fmt in formats:
             name = f"{stem}.{tag}.{width}.{ 'jpg' if fmt == 'jpeg' else fmt}"
             _save(current, work / name, fmt, settings, exif, xmp)
+            _sign(job, work / name, fmt, source, rights, ["c2pa.resized"] if width != full_w else [],
+                  converted or fmt != "jpeg")
             files[fmt] = name
         renditions.append({"width": width, "height": height, "files": files})
     renditions.reverse()
 
     meta = {"renditions": renditions, "alpha": alpha, "original_size": list(oriented),
             "caption": info["caption"], "credit": info["credit"], "rights": rights,
+            "source": source, "original_source": own, "signed": bool(job.get("credentials")),
             "og": None, "thumb": None}
     if job["lead"]:
         card_fmt = "png" if alpha else "jpeg"
@@ -175,8 +188,28 @@ def _render_open(job: dict, work: Path, img) -> dict:
             card = crop_cover(img, settings[kind], job["focus"], oriented)
             name = f"{stem}.{tag}.{kind}.{'png' if alpha else 'jpg'}"
             _save(card, work / name, card_fmt, settings, exif, xmp)
+            _sign(job, work / name, card_fmt, source, rights, ["c2pa.cropped", "c2pa.resized"],
+                  converted or card_fmt != "jpeg")
             meta[kind] = {"src": name, "width": card.width, "height": card.height}
     return meta
+
+
+def _sign(job: dict, path: Path, fmt: str, source: str | None, rights: dict, actions: list[str],
+          converted: bool) -> None:
+    """Sign a rendition with the newsroom's content credentials (none: left as it is), the
+    original as its parent ingredient."""
+    credentials = job.get("credentials")
+    if not credentials:
+        return
+    from generator.photos.credentials import manifest, sign
+
+    done = actions + (["c2pa.converted"] if converted else [])
+    what = manifest(path.name, source, rights, done, credentials["author"])
+    try:
+        path.write_bytes(sign(path.read_bytes(), fmt, credentials, what, Path(job["source"]), job.get("format")))
+    except Exception as exc:   # c2pa's own words; never the key
+        raise BadImage(f"cannot be signed with the newsroom's content credentials ({' '.join(str(exc).split())[:300]})") \
+            from None
 
 
 def _orientation(img) -> int:
@@ -361,11 +394,12 @@ def resolve_rights(yaml: dict, original: dict, defaults: dict) -> dict:
 MAX_XMP_VALUE = 2000  # characters: seven values fit in one JPEG APP1 segment (64 KB) whatever they hold
 
 
-def rights_xmp(rights: dict) -> str:
+def rights_xmp(rights: dict, source: str | None = None) -> str:
     """An XMP packet with the IPTC Photo Metadata rights fields: creator (dc:creator), credit
     line (photoshop:Credit), copyright notice (dc:rights), caption (dc:description), usage
     terms (xmpRights:UsageTerms), Web Statement of Rights (xmpRights:WebStatement) and
-    Licensor URL (plus:Licensor/plus:LicensorURL). Empty when there is nothing to say."""
+    Licensor URL (plus:Licensor/plus:LicensorURL), and the Digital Source Type
+    (Iptc4xmpExt:DigitalSourceType, `source`). Empty when there is nothing to say."""
     from html import escape   # & < > in element text (xml.sax.saxutils would pull in urllib, ssl, email)
 
     def text(value: str) -> str:
@@ -393,9 +427,12 @@ def rights_xmp(rights: dict) -> str:
         parts.append('<plus:Licensor><rdf:Seq><rdf:li rdf:parseType="Resource">'
                      f"<plus:LicensorURL>{text(rights['licensor_url'])}</plus:LicensorURL>"
                      "</rdf:li></rdf:Seq></plus:Licensor>")
+    if source:
+        parts.append(f"<Iptc4xmpExt:DigitalSourceType>{text(source)}</Iptc4xmpExt:DigitalSourceType>")
     if not parts:
         return ""
-    namespaces = " ".join(f'xmlns:{prefix}="{XMP_NS[prefix]}"' for prefix in ("dc", "photoshop", "xmpRights", "plus"))
+    namespaces = " ".join(f'xmlns:{prefix}="{XMP_NS[prefix]}"'
+                          for prefix in ("dc", "photoshop", "xmpRights", "plus", "Iptc4xmpExt"))
     return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
             '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
             f'<rdf:RDF xmlns:rdf="{XMP_NS["rdf"]}"><rdf:Description rdf:about="" {namespaces}>'
@@ -454,6 +491,7 @@ XMP_NS = {
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
     "xmpRights": "http://ns.adobe.com/xap/1.0/rights/",
     "plus": "http://ns.useplus.org/ldf/xmp/1.0/",
+    "Iptc4xmpExt": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
 }
 
 

@@ -32,6 +32,8 @@ LABELS: dict[str, str] = dict([
     N_("download_hires", "Download hi-res"),
     N_("media_kit", "Download all photos (zip)"),
     N_("license", "Licence"),
+    N_("ai_generated", "AI-generated"),        # a photo with source: ai-generated (IPTC Digital Source Type)
+    N_("ai_edited", "Edited with AI"),         # a photo with source: ai-edited
     N_("videos", "Video"),
     N_("video_privacy", "the video loads from its host only when you play it"),
     N_("play_video", "Play video"),

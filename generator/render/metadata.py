@@ -58,7 +58,8 @@ def image_object(image, page_url: str, newsroom) -> dict:
     carry (Google Images' "Licensable": `license`, `acquireLicensePage`)."""
     url = page_url + image.src
     return {"@type": "ImageObject", "contentUrl": url, "url": url, "width": image.width, "height": image.height,
-            "caption": image.caption or image.alt, **rights_of(image, newsroom)}
+            "caption": image.caption or image.alt, **rights_of(image, newsroom),
+            **({"digitalSourceType": image.source} if getattr(image, "source", None) else {})}   # IPTC NewsCodes
 
 
 def rights_of(image, newsroom) -> dict:
