@@ -25,8 +25,8 @@ from pathlib import Path
 from generator.photos.inspect import JPEG, BadImage, decode, open_image
 
 # Bump when the way renditions are made changes: every cache key changes with it.
-VERSION = 4  # 2: rights metadata (XMP) in every rendition; 3: the creator without the credit's label;
-# 4: the Digital Source Type (provenance.py), and content credentials when the newsroom signs
+VERSION = 5  # 2: rights metadata (XMP) in every rendition; 3: the creator without the credit's label;
+# 4, 5: the Digital Source Type (provenance.py), and content credentials when the newsroom signs
 
 SETTINGS = {
     "version": VERSION,
