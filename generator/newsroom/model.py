@@ -778,6 +778,12 @@ class Theme(Strict):
     accent: Optional[Annotated[str, AfterValidator(_colour)]] = None
 
 
+class Archive(Strict):
+    """`archive:`: how many stories an index, a tag page or an archive page lists (docs/press-item.md, Archive)."""
+
+    page_size: Annotated[int, Field(ge=1, le=1000)] = 20
+
+
 class OutreachSettings(Strict):
     list: str = "outreach/bloggers.csv"
     from_name: Optional[Text] = None
@@ -859,6 +865,7 @@ class Newsroom(Strict):
     contacts: Few(Contact) = []
     publish: Publish = Publish()
     theme: Theme = Theme()
+    archive: Archive = Archive()   # paginated indexes, tag pages, year archives
     outreach: OutreachSettings = OutreachSettings()
     alerts: Optional[AlertSettings] = None   # e-mail alerts to outreach/subscribers.csv (docs/press-item.md)
     labels: Annotated[dict[str, PerLanguage(Text)], AfterValidator(_known_labels)] = {}

@@ -545,7 +545,7 @@ def _cross_checks(root: Path, items: list[Item], failed: set[str] = frozenset())
     by_folder = {i.folder: i for i in items}  # the model checked that translations are siblings
     releases = root / RELEASES_DIR
     # Folders the site itself uses: assets, tag feeds, previews, one per language's feeds.
-    reserved = {"assets", "tags", "_preview"} | {i.language.lower() for i in items}
+    reserved = {"assets", "tags", "_preview", "page", "archive", "media", "pagefind"} | {i.language.lower() for i in items}
     links: list[tuple[Item, Item]] = []
     for item in items:
         if item.slug in reserved:

@@ -242,6 +242,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
     Groups whose inputs did not change since the previous build are linked, not rendered.
     Returns the number of photos processed; `progress(done, total)` hears the photo work.
     """
+    from generator.output.archive import write_lists
     from generator.render.feeds import write_feed
     from generator.photos.pipeline import newsroom_rights, prepare_images
     from generator.store import digest
@@ -267,7 +268,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
         outputs.record(f"release:{slug}", keys[slug], list(hashes), extra, hashes, used)
         results[slug] = extra
 
-    write_indexes(site, pages, out, outputs, results, keys)
+    write_lists(site, pages, out, outputs, results, keys)   # indexes, their pages, year archives, tag pages
     for feed in pages.feeds:
         feed_key = digest("feed", feed.path, feed.title, feed.language, [(i.slug, keys[i.slug]) for i in feed.items])
         if not outputs.reuse(f"feed:{feed.path}", feed_key):
@@ -337,47 +338,6 @@ def card_entry(site: Site, item, image: dict | None) -> dict:
     return {"item": item, "href": f"{item.slug}/", "image": image, "versions": versions}
 
 
-def write_indexes(site: Site, pages, out: Path, outputs, results: dict, keys: dict) -> None:
-    """The index in each language: one card per story, in the index's language where the story
-    has that version. Each card comes with its release's page (rendered and kept with it), but
-    the first card, whose photo loads at once, is rendered here (or kept with the index)."""
-    from generator.store import digest
-    from generator.render.i18n import index_languages
-
-    languages = index_languages(site)
-    stories = site.stories()
-    for index in languages:
-        path = index["path"]
-        shown = [version_for(story, index["lang"], site.newsroom.language) for story in stories]
-        group = f"index:{path}" if path else "index"
-        inputs = digest("index", index, languages, [(i.slug, keys[i.slug]) for i in shown])
-        if outputs.reuse(group, made_with(outputs, pages, group, inputs)):
-            continue
-        with pages.templates_used() as used:
-            first = _write_index(site, pages, out, outputs, results, keys, index, languages, shown, group)
-        outputs.record(group, digest(inputs, pages.templates_digest(used)), [f"{path}index.html"], {"first": first},
-                       templates=used)
-
-
-def _write_index(site: Site, pages, out: Path, outputs, results: dict, keys: dict, index: dict, languages: list,
-                 shown: list, group: str):
-    """One language's index.html; returns its first card, kept with its record."""
-    path, prefix = index["path"], "../" if index["path"] else ""
-    entries = [card_entry(site, i, results[i.slug]["card"]) for i in shown]
-    cards = [(results[i.slug]["card_html"] or {}).get(prefix) or pages.card(entry, prefix=prefix)
-             for i, entry in zip(shown, entries)]
-    first = None
-    if entries:
-        first_key = [shown[0].slug, keys[shown[0].slug]]   # a list: as the record gives it back
-        known = outputs.previous_extra(group).get("first")
-        cards[0] = known[1] if known and known[0] == first_key else pages.card(entries[0], True, prefix)
-        first = (first_key, cards[0])
-    (out / path).mkdir(parents=True, exist_ok=True)
-    (out / path / "index.html").write_text(
-        pages.index(entries, cards, index["lang"], depth=1 if path else 0, versions=languages), "utf-8")
-    return first
-
-
 def release_key(site: Site, pages, item) -> str:
     """Everything a release's folder in the site is made from, besides the global inputs."""
     from generator.render import feeds
@@ -402,12 +362,8 @@ class RenderContext:
     def __init__(self, site: Site, out: Path, pages=None):
         from generator.render.pages import Pages
 
-        from generator.render.i18n import index_languages
-
         self.site, self.out = site, out
         self.pages = pages or Pages(site)
-        # each card is rendered for the index at the root, and for those in en/... when there are some
-        self.card_prefixes = ["", "../"] if len(index_languages(site)) > 1 else [""]
 
     def __reduce__(self):
         return RenderContext, (self.site, self.out)
@@ -437,7 +393,9 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
     from generator.output.incremental import hashed_files
     from generator.render import feeds
 
-    site, pages, card_prefixes = context.site, context.pages, context.card_prefixes
+    from generator.output.archive import CARD_PREFIX
+
+    site, pages = context.site, context.pages
     results, problems, listed = [], [], []
     for slug in slugs:
         item = site.by_slug(slug)
@@ -450,7 +408,7 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
             extra = {"card": card, "card_html": None, "entry": None}
             if item.public_at(site.now):   # a draft or embargoed release is on no index and in no feed
                 entry = card_entry(site, item, card)   # as the index at the root shows it, and those in en/...
-                extra["card_html"] = {prefix: pages.card(entry, prefix=prefix) for prefix in card_prefixes}
+                extra["card_html"] = pages.card(entry, prefix=CARD_PREFIX)   # for a list page at any depth
                 listed.append((extra, (item, pages.feed_content(item), lead)))
         results.append((slug, extra, hashed_files(context.out, slug), sorted(used)))
     for (extra, _), entry in zip(listed, feeds.entry_texts(site, [release for _, release in listed])):

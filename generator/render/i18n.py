@@ -59,6 +59,13 @@ LABELS: dict[str, str] = dict([
     N_("draft_note", "not published and not final; do not share or quote."),
     N_("embargo_note", "this preview is confidential; do not publish before the embargo ends."),
     N_("no_releases", "No press releases yet."),
+    # the archive: numbered pages, year archives, tag pages
+    N_("more_releases", "More press releases"),
+    N_("newer", "Newer"),
+    N_("older", "Older"),
+    N_("archive", "Archive"),
+    N_("page_number", "Page {number}"),
+    N_("topic", "Topic"),
     N_("copy_short", "Copy"),
     N_("embed_code", "Embed code"),
     N_("copy_embed_code", "Copy embed code"),

@@ -298,8 +298,17 @@ class Pages:
             e=entry, first=first, format_date=self.dates(language)["format_date"], prefix=prefix,
             t=self.labels(language), **self.gettext(language))
 
+    def pager(self, page, depth: int) -> dict:
+        """A list page's links to its neighbours (rel=prev: newer, rel=next: older) and to the
+        year archives of its list, relative to the page."""
+        home = self.home(depth)
+        href = (lambda path: f"{home}{path}index.html")
+        return {"newer": href(page.newer) if page.newer is not None else None,
+                "older": href(page.older) if page.older is not None else None,
+                "years": [{"year": year, "href": href(path), "current": path == page.path} for year, path in page.years]}
+
     def index(self, entries: list[dict], cards: list[str], language: str | None = None, depth: int = 0,
-              versions: list[dict] = ()) -> str:
+              versions: list[dict] = (), pager=None) -> str:
         """An index page in `language` (the newsroom's, else one of en/index.html...): `cards` are
         the entries' cards, rendered (and kept) with their pages; `versions` are the indexes in
         every language ({"lang", "name", "path"}), linked to each other."""
@@ -311,9 +320,23 @@ class Pages:
         links = [dict(v, href=f"{common['home']}{v['path']}index.html") for v in versions]
         context = common | {"entries": entries, "cards": [Markup(html) for html in cards], "url": url,
                             "index_versions": links if len(links) > 1 else [],
+                            "pager": self.pager(pager, depth) if pager is not None else None,
                             "meta": metadata.index_meta(self.site, url, language,
                                                         [(v["lang"], self.url(v["path"])) for v in versions])}
         return self.env.get_template("index.html").render(context)
+
+    def listing(self, page, entries: list[dict], cards: list[str], language: str, tag: str | None = None) -> str:
+        """A numbered page, a year archive or a tag's page (render/archive.py `ListPage`), in `language`."""
+        from markupsafe import Markup
+
+        common = self.common(language, depth=page.depth)
+        url = self.url(page.path)
+        context = common | {"page": page, "entries": entries, "cards": [Markup(html) for html in cards],
+                            "tag": tag, "url": url, "pager": self.pager(page, page.depth),
+                            "meta": metadata.index_meta(self.site, url, language)}
+        if tag is not None:   # the tag's own feeds beside the newsroom's
+            context["feed_links"] = feeds.discovery(self.feeds, language, [page.base.split("/")[1]])
+        return self.env.get_template("archive.html").render(context)
 
     def feed_content(self, item) -> str:
         """The release's full text as HTML for feed readers (sanitised like the page)."""
