@@ -86,6 +86,7 @@ class Item:
     summary: Summary
     signature: str = ""  # of the release folder's files: changes whenever any of them does
     translations: list[str] = field(default_factory=list)  # slugs
+    story_embargo: dt.datetime | None = None  # a translation's embargo, when this version gives none
     full: "Full | None" = None
     origin: Source | None = None
 
@@ -117,7 +118,9 @@ class Item:
 
     @property
     def embargo(self) -> dt.datetime | None:
-        return self.summary.embargo
+        """Its own `embargo`, else that of its story (`story_embargoes`): one version's embargo
+        holds every version that does not say otherwise."""
+        return self.summary.embargo if self.summary.embargo is not None else self.story_embargo
 
     @property
     def updated(self) -> dt.datetime | None:
@@ -286,6 +289,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     _loaded[(root, newsroom_digest)] = {i.folder.name: i for i in items}
     SmrError.collect(problems)
     items.sort(key=lambda i: (i.date, i.slug), reverse=True)
+    warnings.extend(story_embargoes(items, now))
     warnings.extend(p for item in items for p in item.summary.warnings)
     warnings.extend(p for item in items for p in future_update(item, now))
     warnings.extend(p for item in items for p in far_future(item, now))
@@ -369,6 +373,34 @@ def template_leftovers(source: str, release: Release, doc: Document) -> list[Pro
             found.append(Problem(source, doc.line_of(loc), dotted(loc),
                                  "still holds the example text of `smr new`; write your own"))
     return found
+
+
+def story_embargoes(items: list[Item], now: dt.datetime) -> list[Problem]:
+    """A version without an `embargo:` of its own is held by the latest embargo of the other
+    (finished) versions of its story dated no later than itself: pushing back the Dutch
+    release's embargo takes the English one offline too, instead of leaving the news public in
+    one language. A version that gives its own `embargo:` keeps it, and one dated before the
+    embargoed version (news that was out before a translation came) stays as it is. Each
+    version held so is a warning while it lasts."""
+    by_slug = {i.slug: i for i in items}
+    warnings = []
+    for item in items:
+        item.story_embargo = None
+    for item in items:
+        if item.summary.embargo is not None or not item.translations:
+            continue
+        others = [o for o in (by_slug.get(s) for s in item.translations)
+                  if o is not None and not o.draft and o.summary.embargo is not None and o.date <= item.date]
+        if not others:
+            continue
+        holder = max(others, key=lambda o: (o.summary.embargo, o.slug))
+        item.story_embargo = holder.summary.embargo
+        if holder.summary.embargo > now and not item.draft:
+            warnings.append(Problem(item.source, item.line_of("translations") if item.translation_refs else 1, "embargo",
+                                    f"has no embargo of its own, so the embargo of its translation {holder.source} "
+                                    f"({holder.summary.embargo.isoformat()}) holds it too: not public before then; "
+                                    "give this version its own `embargo:` to publish it at another moment"))
+    return warnings
 
 
 def future_update(item: Item, now: dt.datetime) -> list[Problem]:
