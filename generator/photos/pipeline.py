@@ -100,7 +100,8 @@ def process_images(item, out_dir: Path, *, root: Path | None = None, settings: d
             metas.append(result["ok"])
     SmrError.collect(problems)
     images = ImageSet()
-    shared = shared or {}
+    shared = {index: {**entry, "job": _job(entry["of"][0], entry["of"][1], partner_image(entry), root, settings, rights)}
+              if "of" in entry else entry for index, entry in (shared or {}).items()}
     for index, (image, job, meta, hires) in enumerate(zip(item.release.images, jobs, metas, _hires(jobs))):
         strip = strip_gps if image.strip_gps is None else image.strip_gps
         images.append(_place(item, image, job, meta, out_dir, hires, strip, shared.get(index), root))
@@ -112,6 +113,12 @@ def process_images(item, out_dir: Path, *, root: Path | None = None, settings: d
         else:
             images.media_kit = write_media_kit(item, images, out_dir, shared, words)
     return images
+
+
+def partner_image(entry: dict):
+    """The image entry a shared photo has in the translation that publishes it."""
+    partner, index = entry["of"]
+    return partner.release.images[index]
 
 
 def _hires(jobs: list[dict]) -> list[str]:
@@ -146,7 +153,8 @@ def shared_originals(item, partners: dict, root: Path, strip_gps: bool = False,
         there = partner.release.images[own[0]]
         shared[index] = {"href": f"../{partner.slug}/{_hires(jobs)[own[0]]}",
                          "strip": strip_gps if there.strip_gps is None else there.strip_gps,
-                         "kit": f"../{partner.slug}/hires/{kit_name(partner.slug, words)}"}
+                         "kit": f"../{partner.slug}/hires/{kit_name(partner.slug, words)}",
+                         "of": (partner, own[0])}   # its source and credentials: as published there
     return shared
 
 
@@ -367,7 +375,7 @@ def _place(item, image, job: dict, meta: dict, out_dir: Path, hires: str, strip_
 
     source = item.folder / image.file
     if shared is not None:   # published with the translation: linked, its size as published there
-        hires, original_bytes = shared["href"], published_size(source, shared["strip"], out_dir)
+        hires, original_bytes = shared["href"], published_size(source, shared["strip"], out_dir, shared, root)
     else:
         (out_dir / hires).parent.mkdir(parents=True, exist_ok=True)
         if not publish_original(source, out_dir / hires, strip_gps, meta, job, root or item.folder.parent.parent):
@@ -519,7 +527,8 @@ def write_media_kit(item, images: list, out_dir: Path, shared: dict | None = Non
             if shared and index in shared:
                 entries.append((PurePosixPath(unquote(image.original)).name,
                                 _as_published(item.folder / item.release.images[index].file,
-                                              shared[index]["strip"], Path(scratch) / str(index))))
+                                              shared[index]["strip"], Path(scratch) / str(index), shared[index],
+                                              item.folder.parent.parent)))
             else:
                 entries.append((PurePosixPath(unquote(image.original)).relative_to("hires").as_posix(),
                                 out_dir / unquote(image.original)))
@@ -527,9 +536,17 @@ def write_media_kit(item, images: list, out_dir: Path, shared: dict | None = Non
     return {"href": f"hires/{name}", "name": name, "bytes": kit.stat().st_size, "count": len(entries)}
 
 
-def _as_published(source: Path, strip_gps: bool, scratch: Path) -> Path:
-    """The file as a release publishes it: `source`, or a copy in `scratch` without GPS."""
+def _as_published(source: Path, strip_gps: bool, scratch: Path, shared: dict | None = None,
+                  root: Path | None = None) -> Path:
+    """The file as a release publishes it: `source`, or a copy in `scratch` without GPS, or (a
+    translation's photo, `shared`) with the source and signature it is published with there."""
     from generator.photos.gps import copy_without_gps, has_gps
+
+    job = (shared or {}).get("job")
+    if job is not None and root is not None:
+        made = render(job)   # made by this build already, or kept in the cache
+        if "ok" in made and publish_original(source, scratch, strip_gps, made["ok"], job, root):
+            return scratch
 
     if strip_gps and has_gps(source):
         copy_without_gps(source, scratch)
@@ -537,12 +554,14 @@ def _as_published(source: Path, strip_gps: bool, scratch: Path) -> Path:
     return source
 
 
-def published_size(source: Path, strip_gps: bool, out_dir: Path) -> int:
-    """The size of `source` as published (without its GPS coordinates where `strip_gps`)."""
+def published_size(source: Path, strip_gps: bool, out_dir: Path, shared: dict | None = None,
+                   root: Path | None = None) -> int:
+    """The size of `source` as published (without its GPS coordinates where `strip_gps`; as
+    its translation publishes it, `shared`)."""
     import tempfile
 
     with tempfile.TemporaryDirectory(dir=out_dir) as scratch:
-        return _as_published(source, strip_gps, Path(scratch) / "photo").stat().st_size
+        return _as_published(source, strip_gps, Path(scratch) / "photo", shared, root).stat().st_size
 
 
 # ---------------------------------------------------------------- for publishing

@@ -253,3 +253,33 @@ def test_without_credentials_nothing_is_signed(newsroom):
     for path in (site / "r" / "img").iterdir():
         with pytest.raises(c2pa.C2paError):
             read(path)
+
+
+def test_a_translation_offers_its_partners_photo_as_published_there(newsroom, chain):
+    """A photo named from the translation's folder is published once, signed and with its source:
+    the translation's own media kit holds that very file, and its page gives that file's size."""
+    newsroom.write("newsroom.yaml", NEWSROOM_YAML + credentials_yaml(chain))
+    make_photo(newsroom.root / "releases/r/images/team.jpg")
+    make_photo(newsroom.root / "releases/r-en/images/shop.jpg")
+    newsroom.release("r", HEAD + "images:\n  - file: images/team.jpg\n    alt: Het team\n    source: ai-edited\n")
+    newsroom.release("r-en", HEAD + """\
+language: en
+translations: [../r]
+images:
+  - file: ../r/images/team.jpg
+    alt: The team
+    source: ai-edited
+  - file: images/shop.jpg
+    alt: The shop
+""")
+    site = build(newsroom)
+    published = (site / "r" / "hires" / "team.jpg").read_bytes()
+    kit, = (site / "r-en" / "hires").glob("*.zip")
+    with zipfile.ZipFile(kit) as zf:
+        assert zf.read("team.jpg") == published
+    assert read(site / "r" / "hires" / "team.jpg", chain["root"])[0] == "Trusted"
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((site / "r-en" / "index.html").read_text("utf-8"), "html.parser")
+    link = next(a for a in page.select("a.download") if a["download"] == "team.jpg")
+    assert f"{len(published) / 1000:.1f} KB" in link.get_text()
