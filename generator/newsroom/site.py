@@ -438,7 +438,9 @@ def warnings_window(items: list[Item], now: dt.datetime) -> tuple:
     edges = []
     for item in items:
         summary = item.summary
-        edges += [when - FAR_AHEAD for when in (summary.date, summary.embargo) if when is not None]
+        for when in (summary.date, summary.embargo):
+            if when is not None and when - dt.datetime.min.replace(tzinfo=when.tzinfo) > FAR_AHEAD:
+                edges.append(when - FAR_AHEAD)   # (a date in year 1 has no edge: no "now" is a year before it)
         edges += [summary.updated] if summary.updated is not None else []
     before = [edge for edge in edges if edge <= now]
     after = [edge for edge in edges if edge > now]
