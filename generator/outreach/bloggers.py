@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.errors import Problem, SmrError, display_path
-from generator.text import did_you_mean
 from generator.newsroom.model import BLOGGER_COLUMNS as COLUMNS
 
 REQUIRED = ("email", "name")
@@ -49,78 +48,20 @@ def list_path(root: Path, newsroom=None) -> Path:
     return path
 
 
-def sniff_delimiter(header_line: str) -> str:
-    """Dutch Excel saves CSV with ';'; a header tells which one the file uses."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
-
-
 def read_list(root: Path, path: Path) -> BloggerList:
     """Validate every row; the valid ones are returned, the rest become problems."""
     from generator.newsroom.loader import read_text
-    from generator.newsroom.model import Blogger, validate
-    from generator.newsroom.loader import Document
+    from generator.newsroom.model import Blogger
+    from generator.outreach.csvlist import read_rows
 
     root = root.resolve()
     shown = display_path(path, root)
     if not path.is_file():
         raise SmrError("blogger list not found; create it with the columns "
                        + ", ".join(COLUMNS), file=shown)
-    text = read_text(path, shown)
-    result = BloggerList(path=path, shown=shown)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text.split("\n", 1)[0]))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise SmrError("the file is empty; the first line must be the header", file=shown, line=1) from None
-    except csv.Error as exc:
-        raise SmrError(f"invalid CSV: {exc}", file=shown, line=1) from None
-    for name in REQUIRED:
-        if name not in header:
-            raise SmrError(f"the header has no {name!r} column", file=shown, line=1, field=name)
-    for position, name in enumerate(header):
-        if name not in COLUMNS:
-            close = did_you_mean(name, COLUMNS)
-            hint = f" (did you mean {close!r}?)" if close else f"; known columns: {', '.join(COLUMNS)}"
-            result.problems.append(Problem(shown, 1, name or f"column {position + 1}",
-                                           "unknown column, its values are ignored" + hint))
-        elif header.index(name) != position:
-            raise SmrError(f"column {name!r} appears twice in the header", file=shown, line=1, field=name)
-    seen: dict[str, int] = {}
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.problems.append(Problem(shown, start, "", f"invalid CSV: {exc}"))
-            break
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
-            result.problems.append(Problem(shown, start, "", f"{len(values)} values but the header "
-                                           f"has {len(header)} columns"))
-            result.skipped += 1
-            continue
-        data = {k: v.strip() for k, v in zip(header, values) if k in COLUMNS and v.strip()}
-        doc = Document(data=data, file=shown, lines={(): start})
-        blogger, problems = validate(Blogger, doc, {})
-        if problems:
-            result.problems.extend(problems)
-            result.skipped += 1
-            continue
-        key = blogger.email.casefold()
-        if key in seen:
-            result.problems.append(Problem(shown, start, "email",
-                                           f"duplicate of line {seen[key]} (e-mail addresses are compared "
-                                           "without case); this row is skipped"))
-            result.skipped += 1
-            continue
-        seen[key] = start
-        result.rows.append(Row(start, blogger))
-    return result
+    read = read_rows(read_text(path, shown), shown, Blogger, COLUMNS, REQUIRED)
+    return BloggerList(path=path, shown=shown, rows=[Row(start, blogger) for start, _, blogger in read.rows],
+                       problems=read.problems, skipped=read.skipped)
 
 
 # ---------------------------------------------------------------- OPML import
@@ -163,6 +104,8 @@ def import_opml(root: Path, list_file: Path, opml_file: Path) -> ImportReport:
     header = list(COLUMNS)
     if list_file.is_file():
         from generator.newsroom.loader import read_text
+        from generator.outreach.csvlist import sniff_delimiter
+
         existing_text = read_text(list_file, display_path(list_file, root))
         first = existing_text.split("\n", 1)[0]
         delimiter = sniff_delimiter(first)

@@ -56,10 +56,9 @@ def list_path(root: Path) -> Path:
 
 def read(root: Path) -> SubscriberList:
     """The list with its problems; no file yet is an empty list."""
-    from generator.newsroom.loader import Document, read_text
-    from generator.newsroom.model import Subscriber, validate
-    from generator.outreach.bloggers import sniff_delimiter
-    from generator.text import did_you_mean
+    from generator.newsroom.loader import read_text
+    from generator.newsroom.model import Subscriber
+    from generator.outreach.csvlist import read_rows
 
     root = Path(root).resolve()
     path = list_path(root)
@@ -72,58 +71,9 @@ def read(root: Path) -> SubscriberList:
         result.bom = f.read(3) == b"\xef\xbb\xbf"
     if not text.strip():
         return result
-    result.delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except csv.Error as exc:
-        raise SmrError(f"invalid CSV: {exc}", file=shown, line=1) from None
-    for name in REQUIRED:
-        if name not in header:
-            raise SmrError(f"the header has no {name!r} column; the columns are {', '.join(COLUMNS)}",
-                           file=shown, line=1, field=name)
-    for position, name in enumerate(header):
-        if name not in COLUMNS:
-            close = did_you_mean(name, COLUMNS)
-            hint = f" (did you mean {close!r}?)" if close else f"; known columns: {', '.join(COLUMNS)}"
-            result.problems.append(Problem(shown, 1, name or f"column {position + 1}",
-                                           "unknown column, its values are ignored" + hint))
-        elif header.index(name) != position:
-            raise SmrError(f"column {name!r} appears twice in the header", file=shown, line=1, field=name)
-    seen: dict[str, int] = {}
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.problems.append(Problem(shown, start, "", f"invalid CSV: {exc}; the rows after it are not read"))
-            break
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
-            result.problems.append(Problem(shown, start, "", f"{len(values)} values but the header has "
-                                           f"{len(header)} columns; this row is skipped"))
-            result.skipped += 1
-            continue
-        data = {k: v.strip() for k, v in zip(header, values) if k in COLUMNS and v.strip()}
-        subscriber, problems = validate(Subscriber, Document(data=data, file=shown, lines={(): start}), {})
-        if problems:
-            result.problems.extend(Problem(p.file, p.line, p.field, p.message + "; this row is skipped")
-                                   for p in problems)
-            result.skipped += 1
-            continue
-        key = subscriber.email.casefold()
-        if key in seen:
-            result.problems.append(Problem(shown, start, "email", f"duplicate of line {seen[key]} (e-mail "
-                                           "addresses are compared without case); this row is skipped"))
-            result.skipped += 1
-            continue
-        seen[key] = start
-        result.rows.append(Row(start, line, subscriber))
+    read = read_rows(text, shown, Subscriber, COLUMNS, REQUIRED)
+    result.delimiter, result.problems, result.skipped = read.delimiter, read.problems, read.skipped
+    result.rows = [Row(start, end, subscriber) for start, end, subscriber in read.rows]
     return result
 
 

@@ -59,10 +59,10 @@ def test_each_bad_row_is_reported_with_its_line_and_skipped(room):
     text = messages(result)
     assert any(m.startswith(f"{shown}:3: email: not a valid e-mail address") for m in text), text
     assert f"{shown}:4: email: duplicate of line 2 (e-mail addresses are compared without case); this row is skipped" in text
-    assert f"{shown}:5: email: field required" in text
-    assert f"{shown}:6: name: field required" in text
+    assert f"{shown}:5: email: field required; this row is skipped" in text
+    assert f"{shown}:6: name: field required; this row is skipped" in text
     assert any(m.startswith(f"{shown}:7: blog_url: must be an http") for m in text), text
-    assert f"{shown}:8: opt_out: must be 'yes', 'no' or empty" in text
+    assert f"{shown}:8: opt_out: must be 'yes', 'no' or empty; this row is skipped" in text
     assert any(m.startswith(f"{shown}:11: email: not a valid e-mail address") for m in text), text
     assert result.rows[1].line == 9
 
@@ -80,7 +80,8 @@ def test_unknown_column_is_reported_on_the_header_line(room):
 def test_a_header_without_email_is_an_error(room):
     with pytest.raises(SmrError) as info:
         listing(room, "naam,blog\nEva,Broodblog\n")
-    assert str(info.value) == "outreach/bloggers.csv:1: email: the header has no 'email' column"
+    assert str(info.value) == ("outreach/bloggers.csv:1: email: the header has no 'email' column; the columns are "
+                               "email, name, blog, blog_url, feed_url, topics, language, notes, opt_out")
 
 
 def test_dutch_excel_semicolon_list_and_bom_are_read(room):
@@ -134,7 +135,7 @@ def test_opml_import_appends_new_feeds_and_never_rewrites_rows(room):
                        "feed_url": "https://bakblog.example.nl/feed/", "topics": "", "language": "",
                        "notes": "", "opt_out": ""}
     # rows without e-mail and name are flagged by check until someone fills them in
-    assert "outreach/bloggers.csv:3: email: field required" in messages(read_list(room.root, path))
+    assert "outreach/bloggers.csv:3: email: field required; this row is skipped" in messages(read_list(room.root, path))
     # a second import adds nothing
     again = import_opml(room.root, path, opml)
     assert again.added == [] and path.read_text("utf-8") == text
