@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +46,7 @@ def import_document(root: Path, document: Path, now: dt.datetime, *,
     """Turn `document` (.docx) into releases/<date>-<slug>/ with release.yaml and images/."""
     from generator.importing.shape import Value, shape
     from generator.importing.word import read_document
+    from generator.newsroom.new import make_whole, translation_source
     from generator.newsroom.site import load_newsroom
 
     root = root.resolve()
@@ -54,7 +54,7 @@ def import_document(root: Path, document: Path, now: dt.datetime, *,
         raise SmrError(f"no {NEWSROOM_FILE} in {root} or above it; run `smr init` to start a newsroom, "
                        "or pass --root")
     newsroom = load_newsroom(root)
-    source = _source(root, translation_of) if translation_of else None
+    source = translation_source(root, translation_of) if translation_of else None
     shown = str(document)
     word = read_document(document, shown)
     found = shape(word, newsroom.tz, newsroom.language, newsroom.organization.name)
@@ -115,7 +115,7 @@ def import_document(root: Path, document: Path, now: dt.datetime, *,
             (made / name).write_bytes(data)
         (made / RELEASE_FILE).write_text(text, "utf-8")
 
-    _make_whole(root, folder, fill)
+    make_whole(root, folder, fill, prefix="import-")
     return Imported(folder / RELEASE_FILE, notes, warnings, _left(root, folder, newsroom, files, partner_language))
 
 
@@ -205,20 +205,6 @@ def _their_photos(source) -> dict[str, str]:
     return found
 
 
-def _source(root: Path, release: str):
-    """The release this one translates, by folder name or path: its parsed release.yaml."""
-    from generator.newsroom.loader import load_yaml
-
-    path = Path(release)
-    folder = (path if (path / RELEASE_FILE).is_file() else root / RELEASES_DIR / path.name).resolve()
-    if folder.parent != (root / RELEASES_DIR).resolve() or not (folder / RELEASE_FILE).is_file():
-        raise SmrError(f"--translation-of {release!r}: no release folder with a {RELEASE_FILE} "
-                       f"of that name in {RELEASES_DIR}/")
-    doc = load_yaml(folder / RELEASE_FILE, display_path(folder / RELEASE_FILE, root))
-    doc.folder = folder
-    return doc
-
-
 def _left(root: Path, folder: Path, newsroom, files: dict, partner_language: str | None) -> list[Problem]:
     """What `smr check` says of the new draft (as warnings: it is a draft), and of its photos."""
     from generator.newsroom.site import load_item
@@ -298,41 +284,3 @@ def _scalar(value) -> str:
 
 def _comment(text: str) -> str:
     return " ".join(str(text).split())
-
-
-def _make_whole(root: Path, folder: Path, fill) -> None:
-    """The folder whole or not at all: filled in .smr-cache/ (always safe to delete) and moved
-    into releases/ in one step, as `smr new` does, so no command meets half a release."""
-    import errno
-    import shutil
-    import tempfile
-
-    from generator.files import cache_dir
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    cache = cache_dir(root)
-    cache.mkdir(parents=True, exist_ok=True)
-    made = Path(tempfile.mkdtemp(prefix="import-", dir=cache))
-    try:
-        fill(made)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(made, 0o777 & ~mask)
-        if folder.exists():
-            raise SmrError(f"{display_path(folder, root)} already exists; nothing was changed")
-        try:
-            os.rename(made, folder)
-            return
-        except OSError as exc:
-            if exc.errno != errno.EXDEV:
-                if folder.exists():
-                    raise SmrError(f"{display_path(folder, root)} already exists; nothing was changed") from None
-                raise
-    finally:
-        shutil.rmtree(made, ignore_errors=True)
-    folder.mkdir()
-    try:
-        fill(folder)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise

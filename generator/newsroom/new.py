@@ -36,7 +36,7 @@ def new_release(root: Path, title: str, now: dt.datetime, *, date: str | None = 
         raise SmrError(f"no {NEWSROOM_FILE} in {root} or above it; run `smr init` to start a newsroom, "
                        "or pass --root")
     newsroom = load_newsroom(root)
-    source = _source(root, translation_of) if translation_of else None
+    source = translation_source(root, translation_of) if translation_of else None
     when = _moment(date, "--date", newsroom.tz) if date else None
     if embargo:
         lifts = _moment(embargo, "--embargo", newsroom.tz)
@@ -54,7 +54,7 @@ def new_release(root: Path, title: str, now: dt.datetime, *, date: str | None = 
         text = _translation(source, folder, title.strip(), language, date, embargo, now)
     else:
         text = _from_template(root, title.strip(), date or day, language, embargo, now)
-    _make_whole(root, folder, lambda made: _fill(made, source, text))
+    make_whole(root, folder, lambda made: _fill(made, source, text))
     return folder / RELEASE_FILE
 
 
@@ -65,7 +65,7 @@ def _fill(folder: Path, source, text: str) -> None:
     (folder / RELEASE_FILE).write_text(text, "utf-8")
 
 
-def _make_whole(root: Path, folder: Path, fill) -> None:
+def make_whole(root: Path, folder: Path, fill, prefix: str = "new-") -> None:
     """Make `folder` whole or not at all: filled beside the state store (.smr-cache/, always
     safe to delete) and moved into releases/ in one step, so that no command (and no kill)
     ever meets a release folder without its release.yaml, which is an error. Where releases/
@@ -78,12 +78,14 @@ def _make_whole(root: Path, folder: Path, fill) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     cache = cache_dir(root)
     cache.mkdir(parents=True, exist_ok=True)
-    made = Path(tempfile.mkdtemp(prefix="new-", dir=cache))
+    made = Path(tempfile.mkdtemp(prefix=prefix, dir=cache))
     try:
         fill(made)
         os.chmod(made, 0o777 & ~_umask())
+        if folder.exists():   # rename would replace an empty one
+            raise SmrError(f"{display_path(folder, root)} already exists; nothing was changed")
         try:
-            os.rename(made, folder)   # an existing empty folder would be replaced: checked above
+            os.rename(made, folder)
             return
         except OSError as exc:
             if exc.errno not in (errno.EXDEV,):
@@ -155,7 +157,7 @@ def _check_language(value: str) -> None:
 
 # ---------------------------------------------------------------- translations
 
-def _source(root: Path, release: str):
+def translation_source(root: Path, release: str):
     """The release to translate, by folder name or path: its parsed release.yaml."""
     from generator.newsroom.loader import load_yaml
 
