@@ -10,9 +10,10 @@ from generator.errors import Problem, SmrError
 from generator.newsroom.paths import NEWSROOM_FILE, RELEASES_DIR
 
 BLOGGERS_FILE = "outreach/bloggers.csv"
-IGNORED = ("_site/", ".smr-cache/", "outreach/exports/")
-"""Never in git: the built site, the cache (it holds bloggers' feeds) and mail merges."""
-GITIGNORE_HEAD = "# smr: built output, caches and mail merges (personal data) stay out of git\n"
+IGNORED = ("_site/", ".smr-cache/", "outreach/exports/", "outreach/subscribers.csv")
+"""Never in git: the built site, the cache (it holds bloggers' feeds), mail merges and the
+alert subscribers (private people and their consent: keep that list where they agreed to)."""
+GITIGNORE_HEAD = "# smr: built output, caches, mail merges and alert subscribers (personal data) stay out of git\n"
 
 
 @dataclass

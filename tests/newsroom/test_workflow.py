@@ -46,13 +46,14 @@ def test_init_makes_a_newsroom_that_builds_and_keeps_output_out_of_git(tmp_path)
     assert smr("build", "--root", str(room), "--now", NOW).exit_code == 0
     (room / "outreach/exports").mkdir()
     (room / "outreach/exports/pitch.csv").write_text("email\nx@example.org\n")
+    (room / "outreach/subscribers.csv").write_text("email,consent\nj@example.org,Persdag 2026\n")
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     subprocess.run(["git", "init", "-q", str(room)], check=True)
     staged = subprocess.run(["git", "-C", str(room), "add", "-A", "--dry-run"], check=True,
                             capture_output=True, text=True).stdout
     assert "newsroom.yaml" in staged and "release.yaml" in staged
-    assert not any(part in staged for part in ("_site", ".smr-cache", "outreach/exports")), staged
+    assert not any(part in staged for part in ("_site", ".smr-cache", "outreach/exports", "subscribers.csv")), staged
 
 
 def test_init_in_an_existing_newsroom_overwrites_nothing(tmp_path, newsroom):
