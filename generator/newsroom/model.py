@@ -1014,6 +1014,13 @@ def _model_at(model: type, loc: tuple):
     for part in loc:
         current = _unwrap(current)
         if not isinstance(part, int):
+    elif kind == "string_type" and _colon_text(err.get("input")) is not None:
+        # `- Eerste uitwisseling: voorjaar 2027` is valid YAML: a mapping, where a text was meant
+        text = _colon_text(err["input"]).replace("\\", "\\\\").replace('"', '\\"')
+        if loc and isinstance(loc[-1], int):
+            message = f'a colon inside a list item: put the text in straight double quotes: - "{text}"'
+        else:
+            message = f'a colon inside a value: put the text in straight double quotes: {loc[-1]}: "{text}"'
             current = current.model_fields[part].annotation
     return _unwrap(current)
 
@@ -1022,6 +1029,15 @@ def _fields_at(model: type, loc: tuple) -> list[str]:
     """The field names of the model found at `loc`, walking lists and optionals."""
     current: Any = model
     for part in loc:
+def _colon_text(value) -> str | None:
+    """The text a one-entry mapping was meant to be ('Let op: open' read as {'Let op': 'open'})."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, rest), = value.items()
+        if isinstance(key, str) and (rest is None or isinstance(rest, (str, int, float))):
+            return f"{key}:" if rest is None else f"{key}: {rest}"
+    return None
+
+
         current = _unwrap(current)
         if isinstance(part, int):
             continue

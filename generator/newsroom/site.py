@@ -293,6 +293,7 @@ def load_site(root: Path, now: dt.datetime, preview: bool = False,
     warnings.extend(p for item in items for p in item.summary.warnings)
     warnings.extend(p for item in items for p in future_update(item, now))
     warnings.extend(p for item in items for p in far_future(item, now))
+    warnings.extend(p for item in items for p in future_date(item, now))
     return Site(root=root, newsroom=newsroom, items=items, now=now, preview=preview,
                 warnings=sorted(warnings))
 
@@ -403,6 +404,39 @@ def story_embargoes(items: list[Item], now: dt.datetime) -> list[Problem]:
     return warnings
 
 
+_FOLDER_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def folder_date(source: str, name: str, release: Release, tz, doc: Document) -> list[Problem]:
+    """A `date` on another day than the folder's name says (`date: 2027-12-04` in folder
+    `2026-12-04-…`): most likely a mistyped year or day, which would list the release out of
+    its place (a warning: the folder may be named for when the work began)."""
+    match = _FOLDER_DATE.match(name)
+    if match is None:
+        return []
+    try:
+        named = dt.date(*map(int, match.groups()))
+    except ValueError:
+        return []
+    day = release.date.astimezone(tz).date()
+    if day == named:
+        return []
+    return [Problem(source, doc.line_of(("date",)), "date",
+                    f"{day.isoformat()} is not the day the folder's name gives ({named.isoformat()}): the page and "
+                    "the index show this date; is it right? (rename the folder if the date is)")]
+
+
+def future_date(item: Item, now: dt.datetime) -> list[Problem]:
+    """A `date` still to come without an `embargo` (nor one of its story): the release is public
+    at once, under a date that has not come (a warning; `embargo:` holds it until then)."""
+    date = item.summary.date
+    if item.draft or item.embargo is not None or date <= now or date - now > FAR_AHEAD:
+        return []   # more than a year ahead: far_future says it
+    return [Problem(item.source, item.line_of("date"), "date",
+                    f"{date.isoformat()} is still to come, but there is no embargo, so the release is public now; "
+                    f"add `embargo: {date.isoformat()}` to keep it unpublished until then")]
+
+
 def future_update(item: Item, now: dt.datetime) -> list[Problem]:
     """An `updated:` still to come: the page would already say "Updated" (a warning, as the
     time is usually right and only its offset or day wrong; not an error that passes tomorrow)."""
@@ -442,6 +476,7 @@ def warnings_window(items: list[Item], now: dt.datetime) -> tuple:
             if when is not None and when - dt.datetime.min.replace(tzinfo=when.tzinfo) > FAR_AHEAD:
                 edges.append(when - FAR_AHEAD)   # (a date in year 1 has no edge: no "now" is a year before it)
         edges += [summary.updated] if summary.updated is not None else []
+        edges += [summary.date]   # future_date: a date still to come without an embargo
     before = [edge for edge in edges if edge <= now]
     after = [edge for edge in edges if edge > now]
     return (max(before) if before else None, min(after) if after else None)
@@ -505,7 +540,8 @@ def load_item(root: Path, folder: Path, newsroom: Newsroom) -> Item:
                 coverage=sorted(merged.values(), key=lambda c: (c.date or dt.date.min, c.url), reverse=True))
     return Item(slug=slugify(folder.name, max_length=RELEASE_SLUG_LENGTH), folder=folder, source=shown,
                 language=release.language or newsroom.language,
-                summary=Summary.of(release, template_leftovers(shown, release, doc), doc.lines), full=full)
+                summary=Summary.of(release, template_leftovers(shown, release, doc)
+                                   + folder_date(shown, folder.name, release, newsroom.tz, doc), doc.lines), full=full)
 
 
 def _read_body(root: Path, path: Path) -> str:

@@ -40,9 +40,14 @@ _HREFLESS_LINK = re.compile(r'<a(?:\s+(?!href=)[a-z-]+="[^"]*")*\s*>(.*?)</a>', 
 
 
 def block(text: str | None, shift_headings: int = 0) -> str:
-    """Markdown paragraphs to sanitised HTML; headings shift down so the page keeps one h1.
-    An amount keeps its currency sign on its line ('€ 25.000' never wraps after the €)."""
-    return _render(_CURRENCY_SPACE.sub("\\1\u00a0", text), shift_headings) if text else ""
+    """Markdown paragraphs to sanitised HTML; headings shift down so the page keeps one h1."""
+    return _render(text, shift_headings) if text else ""
+
+
+def page_block(text: str | None, shift_headings: int = 0) -> str:
+    """`block` for a page (the `markdown` filter): an amount keeps its currency sign on its
+    line, '€ 25.000' never wraps after the € on a phone."""
+    return block(_CURRENCY_SPACE.sub("\\1\u00a0", text) if text else text, shift_headings)
 
 
 _CURRENCY_SPACE = re.compile(r"([\u20a0-\u20c0$£¥]) (?=\d)")

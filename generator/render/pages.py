@@ -70,7 +70,7 @@ def _new_environment(folders: list[Path]) -> jinja2.Environment:
     )
     env.install_null_translations(newstyle=False)
     env.filters.update(
-        markdown=lambda text, shift=1: jinja2.utils.markupsafe.Markup(markup.block(text, shift)),
+        markdown=lambda text, shift=1: jinja2.utils.markupsafe.Markup(markup.page_block(text, shift)),
         markdown_inline=lambda text: jinja2.utils.markupsafe.Markup(markup.inline(text)),
         filesize=human_bytes,
         vcard=vcard_escape,
