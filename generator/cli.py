@@ -143,7 +143,7 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
         progress = _Progress(ctx)
         try:
             report = build_site(root, output, now=clock.now(now), preview=preview, progress=progress.photos,
-                                applying=applying)
+                                applying=applying, search=False)   # the page first: `index` below
         finally:
             progress.close()
         ctx.warn(report.warnings)
@@ -158,7 +158,11 @@ def serve(ctx: Context, root: Path, output: Path | None, now: str | None, previe
         for problem in problem_lines(exc):
             click.secho(f"error: {problem}", err=True, fg="red")
 
-    run(ctx, lambda: serve_site(root, output, build, host=host, port=port, on_error=failed,
+    def index(applying):
+        """The search index, in serve's background thread once a build is shown."""
+        build_site(root, output, now=clock.now(now), preview=preview, applying=applying)
+
+    run(ctx, lambda: serve_site(root, output, build, host=host, port=port, on_error=failed, index=index,
                                 on_ready=lambda url: ctx.say(f"Serving {output} on {url} (Ctrl+C stops)")))
 
 

@@ -144,6 +144,12 @@ class Outputs:
         self.reused += _is_page(group)
         return record
 
+    def keep(self, group: str) -> Record | None:
+        """Keep the group's files in the live site as the previous build recorded them, whatever
+        its inputs are now (the search index while `smr serve` has not made it again yet)."""
+        kept = self.table.get_any(group) if self.previous is not None else None
+        return self.reuse(group, kept["key"]) if isinstance(kept, dict) and "key" in kept else None
+
     def templates_of(self, group: str) -> list[str]:
         """The templates the group was last made with (none for a group not built before):
         their content now is part of its key, so an edited template re-renders it."""

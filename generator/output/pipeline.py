@@ -48,14 +48,16 @@ class BuildReport:
 
 def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: bool = False,
           media_base_url: str | None = None, home_url: str | None = None, progress=None,
-          applying=contextlib.nullcontext) -> BuildReport:
+          applying=contextlib.nullcontext, search: bool = True) -> BuildReport:
     """Build the newsroom at `root` into `output`, reusing what an earlier build made.
 
     `media_base_url` (set by publish) makes photo downloads link to the media target;
     `home_url` (set by preview, which uploads one release) makes links to the index, the
     feeds and other releases point at the public newsroom. `progress(done, total)` hears
     how the photo work goes (see photos.pipeline.prepare_images). The new files are put in
-    place inside `with applying():` (`smr serve` holds its readers off meanwhile)."""
+    place inside `with applying():` (`smr serve` holds its readers off meanwhile). With
+    `search` false the search index is not made again (output/search.py): `smr serve` shows
+    a change first and indexes after."""
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "_site").resolve()
@@ -63,7 +65,8 @@ def build(root: Path, output: Path | None = None, *, now: dt.datetime, preview: 
     with swap.output_lock(cache_dir(root) / f"build-{_output_tag(output)}.lock") as locked:
         if locked:  # no other build into `output` runs: what is left beside it was left by killed ones
             finish_pending(root, output)
-        return _build_locked(root, output, now, preview, media_base_url, home_url, started, progress, applying)
+        return _build_locked(root, output, now, preview, media_base_url, home_url, started, progress, applying,
+                             search)
 
 
 def finish_pending(root: Path, output: Path) -> None:
@@ -77,7 +80,8 @@ def finish_pending(root: Path, output: Path) -> None:
 
 
 def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, media_base_url: str | None,
-                  home_url: str | None, started: float, progress=None, applying=contextlib.nullcontext) -> BuildReport:
+                  home_url: str | None, started: float, progress=None, applying=contextlib.nullcontext,
+                  search: bool = True) -> BuildReport:
     """Render what changed into a staging folder beside `output`, then apply it: through the
     journal when the live site's records can be trusted (only the changed files move in), by
     swapping the staging folder in whole when there are none (a first build, or after the
@@ -92,7 +96,7 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     if media_base_url or home_url:
         key = digest(key, "media_base_url", media_base_url, "home_url", home_url)
     state = _build_state(root, output, key)
-    inputs = build_inputs(root, key, signatures)
+    inputs = digest(build_inputs(root, key, signatures), "search", search)
     unchanged = _unchanged_build(output, state.entry("build"), inputs, now)
     if unchanged is not None:
         Store.of(root).save_files()   # hashes found while signing, kept for the next run
@@ -106,7 +110,7 @@ def _build_locked(root: Path, output: Path, now: dt.datetime, preview: bool, med
     outputs = None
     try:
         outputs = Outputs(root, output, staging, key)
-        images = render_site(site, staging, outputs, progress)
+        images = render_site(site, staging, outputs, progress, search)
         live = swap.mark(staging)
         _record_build(state, inputs, site, outputs, live)
         if outputs.previous is None:   # nothing to keep: the whole site, swapped in at once
@@ -236,13 +240,14 @@ def check_output(root: Path, output: Path) -> None:
                            "choose another folder or empty it")
 
 
-def render_site(site: Site, out: Path, outputs, progress=None) -> int:
+def render_site(site: Site, out: Path, outputs, progress=None, search: bool = True) -> int:
     """Write every page, photo, download, feed and asset of `site` into `out`.
 
     Groups whose inputs did not change since the previous build are linked, not rendered.
     Returns the number of photos processed; `progress(done, total)` hears the photo work.
     """
     from generator.output.archive import write_lists
+    from generator.output.search import write_search
     from generator.render.feeds import write_feed
     from generator.photos.pipeline import newsroom_rights, prepare_images
     from generator.store import digest
@@ -295,6 +300,7 @@ def render_site(site: Site, out: Path, outputs, progress=None) -> int:
         outputs.record("identity", "identity", write_identity(site, out))
     if not outputs.reuse("favicon", "favicon"):
         outputs.record("favicon", "favicon", write_favicons(site, out))
+    write_search(site, outputs, keys, enabled=search)   # last: it reads the public pages
     return photos
 
 

@@ -50,7 +50,7 @@ RETRY_MS = 1000      # how soon a page reconnects (a restarted serve reloads it)
 
 def serve(root: Path, output: Path, build: Callable[[Callable], object], *, host: str = "127.0.0.1", port: int = 8000,
           on_ready: Callable[[str], None] = print, on_error: Callable[[Exception], None] = print,
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None, index: Callable[[Callable], object] | None = None) -> None:
     """Build, serve `output` on host:port, and build again after every change to the sources,
     until Ctrl+C or `stop` is set. `build(applying)` must put the new site in place inside
     `with applying():`, which holds requests off meanwhile (rendering goes on while they are
@@ -59,30 +59,80 @@ def serve(root: Path, output: Path, build: Callable[[Callable], object], *, host
     The first build's error is raised (nothing to serve yet); a later one goes to `on_error`
     and to the open pages, and the last good site stays served. `on_ready` gets the URL once
     the site is served and the sources are watched (the watch starts before the first build,
-    so no change is missed)."""
+    so no change is missed). `index(applying)`, when given, runs after each good build in a
+    thread of its own (the search index: the page shows first, its search catches up); a
+    build waits for one under way, as two builds of one folder never run together."""
     root = root.resolve()
     stop = stop or threading.Event()
     live = LiveSite()
+    indexer = Indexer(index, live, on_error)
+    build = indexer.guarded(build)
     httpd = http_server(output, host, port, live)   # a taken port fails before the first build
     try:
         with contextlib.closing(watch_sources(root, stop)) as changes:
             next(changes, None)   # watching from here on
             build(live.applying)
             live.good()
+            indexer.request()
             with serving(httpd):
                 on_ready(f"http://{host}:{httpd.server_address[1]}/")
                 for batch in changes:
-                    if batch:
-                        rebuild(build, on_error, live)
+                    if batch and rebuild(build, on_error, live):
+                        indexer.request()
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
+        indexer.close()
         live.close()   # ends every event stream
         httpd.server_close()
 
 
-def rebuild(build: Callable[[Callable], object], on_error: Callable[[Exception], None], live: LiveSite) -> None:
+class Indexer:
+    """Runs `index(applying)` in a background thread whenever asked (once more, however often
+    it was asked meanwhile), never at the same time as a build of the same folder."""
+
+    def __init__(self, index: Callable[[Callable], object] | None, live: "LiveSite",
+                 on_error: Callable[[Exception], None]):
+        self.index, self.live, self.on_error = index, live, on_error
+        self.lock = threading.Lock()       # one build of the output folder at a time
+        self.wanted = threading.Event()
+        self.closing = False
+        self.thread = None
+        if index is not None:
+            self.thread = threading.Thread(target=self._run, name="smr-search-index", daemon=True)
+            self.thread.start()
+
+    def guarded(self, build: Callable[[Callable], object]) -> Callable[[Callable], object]:
+        def locked(applying):
+            with self.lock:
+                return build(applying)
+        return locked
+
+    def request(self) -> None:
+        if self.thread is not None:
+            self.wanted.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            if self.closing:
+                return
+            with self.lock:
+                try:
+                    self.index(self.live.applying)
+                except Exception as exc:  # noqa: BLE001 - the next good build tries again
+                    self.on_error(exc)
+
+    def close(self) -> None:
+        self.closing = True
+        if self.thread is not None:
+            self.wanted.set()
+            self.thread.join(timeout=60)
+
+
+def rebuild(build: Callable[[Callable], object], on_error: Callable[[Exception], None], live: LiveSite) -> bool:
     """Build again, putting the new site in place while no request is being answered; a
     failure (a typo in a release, a template, a file gone mid-build) is reported and the
     preview goes on with the last good site."""
@@ -91,8 +141,9 @@ def rebuild(build: Callable[[Callable], object], on_error: Callable[[Exception],
     except Exception as exc:  # noqa: BLE001 - any error of one rebuild is for the user to fix, not the end
         on_error(exc)
         live.failed(problem_lines(exc))
-    else:
-        live.good()
+        return False
+    live.good()
+    return True
 
 
 def problem_lines(exc: Exception) -> list[str]:

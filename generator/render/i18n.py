@@ -66,6 +66,12 @@ LABELS: dict[str, str] = dict([
     N_("archive", "Archive"),
     N_("page_number", "Page {number}"),
     N_("topic", "Topic"),
+    # search (Pagefind)
+    N_("search", "Search"),
+    N_("search_label", "Search the press releases"),
+    N_("search_needs_js", "Search needs JavaScript; every press release is listed below and in the archive."),
+    N_("search_none", "No press releases found."),
+    N_("search_count", "{count} found"),
     N_("copy_short", "Copy"),
     N_("embed_code", "Embed code"),
     N_("copy_embed_code", "Copy embed code"),
