@@ -187,7 +187,7 @@ def _png(data: bytes, value: str) -> bytes | None:
         kind = data[pos + 4:pos + 8]
         body = data[pos + 8:pos + 8 + length]
         if kind == b"iTXt" and body.startswith(b"XML:com.adobe.xmp\x00") and not found:
-            keyword, _, rest = body.partition(b"\x00")
+            _keyword, _, rest = body.partition(b"\x00")
             compressed = rest[:1] == b"\x01"
             _lang, _, rest = rest[2:].partition(b"\x00")
             _translated, _, text = rest.partition(b"\x00")

@@ -156,7 +156,7 @@ images:
     with zipfile.ZipFile(kit) as zf:   # the media kit holds the signed originals
         assert zf.read("team.jpg") == (site / "r" / "hires" / "team.jpg").read_bytes()
 
-    signed = sorted((site / "r" / "img").glob("team.*.960.jpg"))[0]
+    signed = min((site / "r" / "img").glob("team.*.960.jpg"))
     broken = newsroom.root / "broken.jpg"
     data = bytearray(signed.read_bytes())
     data[-200] ^= 0xFF   # one byte of the picture
