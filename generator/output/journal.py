@@ -35,7 +35,9 @@ def phase(group: str, path: str) -> int:
         return INDEXES
     if group.startswith("feed:") or group in ("sitemap", "news-sitemap"):
         return FEEDS
-    return FIRST   # assets, icons, the identity file: linked, never linking
+    if path.endswith(".html"):   # any other page lists releases (archives, tags, the media library)
+        return INDEXES
+    return FIRST   # assets, icons, the identity file, search files: linked, never linking
 
 
 def plan(staging: Path, moves: dict[str, str], deletes: dict[str, str], marker: str) -> dict:

@@ -470,3 +470,15 @@ def test_a_build_killed_between_swap_and_removing_the_old_site(small, tmp_path, 
     small.release(slug(2), release_text(2, "B").replace("Bericht", "Anders"))
     build(small.root, now=NOW)
     assert leftovers(small.site) == []
+
+
+def test_every_page_that_is_not_a_release_moves_in_after_the_release_pages():
+    """An archive, tag or media-library page lists releases: a new one moved in first linked
+    a release page not yet in the site (the journal knew the index by name only)."""
+    from generator.output.journal import FIRST, INDEXES, PAGES, phase
+
+    assert phase("release:r1", "r1/index.html") == PAGES and phase("release:r1", "r1/photo.jpg") == FIRST
+    for group, path in [("index", "index.html"), ("archive:2026", "archive/2026/index.html"),
+                        ("tag:brood", "tags/brood/index.html"), ("media:nl", "media/index.html")]:
+        assert phase(group, path) == INDEXES, group
+    assert phase("search", "pagefind/pagefind.js") == FIRST and phase("assets", "assets/style.css") == FIRST
