@@ -75,4 +75,10 @@ def index(pages: list[tuple[str, str]], folder: Path) -> list[str]:
     except (OSError, AssertionError) as exc:   # no binary, or the service said something else
         raise SmrError(f"search: Pagefind could not index the site ({exc}); "
                        "reinstall smr (its pagefind and pagefind-bin packages)") from exc
+    entry = folder / "pagefind-entry.json"   # its languages in no fixed order: sorted, so builds are byte-identical
+    if entry.is_file():
+        import json
+
+        entry.write_text(json.dumps(json.loads(entry.read_text("utf-8")), sort_keys=True, separators=(",", ":")),
+                         "utf-8")
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
