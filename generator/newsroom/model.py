@@ -778,6 +778,35 @@ class Theme(Strict):
     accent: Optional[Annotated[str, AfterValidator(_colour)]] = None
 
 
+BRAND_TYPES = LOGO_TYPES   # brand assets are published as the logo is: pictures, SVG written anew
+
+
+class BrandFile(Strict):
+    file: NewsroomFile
+    title: Text                 # what it is: "Logo, full colour (SVG)"
+    notes: Optional[Text] = None   # how to use this one
+
+    @field_validator("file")
+    @classmethod
+    def _a_picture(cls, value: str, info: ValidationInfo) -> str:
+        """Published in the media library: only a picture or an SVG drawing (newsroom/svg.py)."""
+        if Path(value).suffix.lower() not in BRAND_TYPES:
+            raise ValueError(f"must be a logo file ({', '.join(sorted(BRAND_TYPES))})")
+        root = (info.context or {}).get("root")
+        if root is not None:
+            from generator.newsroom.documents import check_logo
+
+            check_logo(root / value)
+        return value
+
+
+class Brand(Strict):
+    """`brand:`: the logo files and usage notes of the media library (docs/press-item.md)."""
+
+    notes: Optional[Markdown] = None   # how the brand may be used, for all its files
+    files: Few(BrandFile) = []
+
+
 class Archive(Strict):
     """`archive:`: how many stories an index, a tag page or an archive page lists (docs/press-item.md, Archive)."""
 
@@ -866,6 +895,7 @@ class Newsroom(Strict):
     publish: Publish = Publish()
     theme: Theme = Theme()
     archive: Archive = Archive()   # paginated indexes, tag pages, year archives
+    brand: Optional[Brand] = None   # the media library's brand assets
     outreach: OutreachSettings = OutreachSettings()
     alerts: Optional[AlertSettings] = None   # e-mail alerts to outreach/subscribers.csv (docs/press-item.md)
     labels: Annotated[dict[str, PerLanguage(Text)], AfterValidator(_known_labels)] = {}
@@ -984,12 +1014,28 @@ def problem_from_error(model: type[BaseModel], doc: Parsed, err: dict) -> Proble
         message = "field required" + _help(model, loc)
     elif kind == "extra_forbidden":
         message = f"unknown field {loc[-1]!r}" + _suggestion(model, loc)
+    elif kind == "string_type" and _colon_text(err.get("input")) is not None:
+        # `- Eerste uitwisseling: voorjaar 2027` is valid YAML: a mapping, where a text was meant
+        text = _colon_text(err["input"]).replace("\\", "\\\\").replace('"', '\\"')
+        if loc and isinstance(loc[-1], int):
+            message = f'a colon inside a list item: put the text in straight double quotes: - "{text}"'
+        else:
+            message = f'a colon inside a value: put the text in straight double quotes: {loc[-1]}: "{text}"'
     else:
         message = err["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]
         message = message[0].lower() + message[1:] if message else message
     return Problem(doc.file, doc.line_of(loc), dotted(loc), message)
+
+
+def _colon_text(value) -> str | None:
+    """The text a one-entry mapping was meant to be ('Let op: open' read as {'Let op': 'open'})."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, rest), = value.items()
+        if isinstance(key, str) and (rest is None or isinstance(rest, (str, int, float))):
+            return f"{key}:" if rest is None else f"{key}: {rest}"
+    return None
 
 
 def _suggestion(model: type[BaseModel], loc: tuple) -> str:
@@ -1014,13 +1060,6 @@ def _model_at(model: type, loc: tuple):
     for part in loc:
         current = _unwrap(current)
         if not isinstance(part, int):
-    elif kind == "string_type" and _colon_text(err.get("input")) is not None:
-        # `- Eerste uitwisseling: voorjaar 2027` is valid YAML: a mapping, where a text was meant
-        text = _colon_text(err["input"]).replace("\\", "\\\\").replace('"', '\\"')
-        if loc and isinstance(loc[-1], int):
-            message = f'a colon inside a list item: put the text in straight double quotes: - "{text}"'
-        else:
-            message = f'a colon inside a value: put the text in straight double quotes: {loc[-1]}: "{text}"'
             current = current.model_fields[part].annotation
     return _unwrap(current)
 
@@ -1029,15 +1068,6 @@ def _fields_at(model: type, loc: tuple) -> list[str]:
     """The field names of the model found at `loc`, walking lists and optionals."""
     current: Any = model
     for part in loc:
-def _colon_text(value) -> str | None:
-    """The text a one-entry mapping was meant to be ('Let op: open' read as {'Let op': 'open'})."""
-    if isinstance(value, dict) and len(value) == 1:
-        (key, rest), = value.items()
-        if isinstance(key, str) and (rest is None or isinstance(rest, (str, int, float))):
-            return f"{key}:" if rest is None else f"{key}: {rest}"
-    return None
-
-
         current = _unwrap(current)
         if isinstance(part, int):
             continue
