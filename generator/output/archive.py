@@ -30,11 +30,16 @@ def write_lists(site, pages, out: Path, outputs, results: dict, keys: dict) -> N
     from generator.render.i18n import index_languages
     from generator.output.pipeline import version_for
 
+    from generator.output.media import brand_files, write_brand, write_media
+
     size = site.newsroom.archive.page_size
     languages = index_languages(site)
     stories = site.stories()
+    brand = brand_files(site)
+    brand_key = write_brand(site, out, outputs, brand)
     for index in languages:
         shown = [version_for(story, index["lang"], site.newsroom.language) for story in stories]
+        write_media(site, pages, out, outputs, results, index, shown, brand, brand_key)
         years = year_archives(index["path"], shown)
         year_links = [(page.year, page.path) for page in years]
         for page in paginate(index["path"], shown, size):

@@ -21,7 +21,7 @@ from generator.store import Store, digest, folder_signature
 from generator.resources import asset_dirs, is_template, template_dirs
 from generator.output.swap import SITE_MARKER
 
-RECORDS_VERSION = 10   # what a record keeps besides its files; a new layout makes the old records unusable
+RECORDS_VERSION = 11   # what a record keeps besides its files; a new layout makes the old records unusable
 
 
 def global_key(root: Path, preview: bool) -> str:

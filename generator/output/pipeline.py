@@ -400,6 +400,7 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
     from generator.render import feeds
 
     from generator.output.archive import CARD_PREFIX
+    from generator.output.media import photo_entries
 
     site, pages = context.site, context.pages
     results, problems, listed = [], [], []
@@ -407,12 +408,13 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
         item = site.by_slug(slug)
         with pages.templates_used() as used:
             try:
-                card, lead = _render_release(site, pages, context.out, item)
+                card, lead, images = _render_release(site, pages, context.out, item)
             except SmrError as exc:
                 problems.extend(exc.problems)
                 continue
-            extra = {"card": card, "card_html": None, "entry": None}
+            extra = {"card": card, "card_html": None, "entry": None, "photos": []}
             if item.public_at(site.now):   # a draft or embargoed release is on no index and in no feed
+                extra["photos"] = photo_entries(site, item, images)   # for the media library
                 entry = card_entry(site, item, card)   # as the index at the root shows it, and those in en/...
                 extra["card_html"] = pages.card(entry, prefix=CARD_PREFIX)   # for a list page at any depth
                 listed.append((extra, (item, pages.feed_content(item), lead)))
@@ -422,9 +424,9 @@ def _render_batch(context: RenderContext, slugs: list[str]) -> tuple[list, list[
     return results, problems
 
 
-def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, object]:
+def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, object, list]:
     """One release's folder: photos, documents, vCards, the page and its oEmbed card. Returns what lists
-    need: its index card and its lead photo."""
+    need: its index card, its lead photo and its photos."""
     from generator.photos.pipeline import newsroom_rights, process_images, shared_originals
     from generator.render import oembed
 
@@ -444,7 +446,7 @@ def _render_release(site: Site, pages, out: Path, item) -> tuple[dict | None, ob
     if lead is not None and lead.thumb:
         card = {"src": f"{item.slug}/{lead.thumb['src']}", "alt": lead.alt,
                 "width": lead.thumb["width"], "height": lead.thumb["height"]}
-    return card, lead
+    return card, lead, images
 
 
 def photo_partners(site: Site, item) -> dict:

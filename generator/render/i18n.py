@@ -72,6 +72,13 @@ LABELS: dict[str, str] = dict([
     N_("search_needs_js", "Search needs JavaScript; every press release is listed below and in the archive."),
     N_("search_none", "No press releases found."),
     N_("search_count", "{count} found"),
+    # the media library
+    N_("media_library", "Media library"),
+    N_("filter_by_topic", "Show photos about"),
+    N_("all_topics", "All topics"),
+    N_("from_release", "From"),
+    N_("no_photos", "No photos yet."),
+    N_("brand_assets", "Brand assets"),
     N_("copy_short", "Copy"),
     N_("embed_code", "Embed code"),
     N_("copy_embed_code", "Copy embed code"),

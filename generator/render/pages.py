@@ -321,6 +321,8 @@ class Pages:
         context = common | {"entries": entries, "cards": [Markup(html) for html in cards], "url": url,
                             "index_versions": links if len(links) > 1 else [],
                             "pager": self.pager(pager, depth) if pager is not None else None,
+                            "media_href": "{}{}media/index.html".format(
+                                common["home"], next((v["path"] for v in versions if v["lang"] == language), "")),
                             "meta": metadata.index_meta(self.site, url, language,
                                                         [(v["lang"], self.url(v["path"])) for v in versions])}
         return self.env.get_template("index.html").render(context)
@@ -337,6 +339,23 @@ class Pages:
         if tag is not None:   # the tag's own feeds beside the newsroom's
             context["feed_links"] = feeds.discovery(self.feeds, language, [page.base.split("/")[1]])
         return self.env.get_template("archive.html").render(context)
+
+    def media(self, path: str, language: str, photos: list[dict], brand: list[dict]) -> str:
+        """A language's media library (output/media.py): every public photo, its tags to filter
+        by (radio buttons and CSS, no script), and the brand assets."""
+        depth = path.count("/")
+        common = self.common(language, depth=depth)
+        names = {}
+        for item in self.site.public:
+            for tag in item.tags:
+                names.setdefault(self.site.tag_slug(tag), tag)   # the newest release's spelling, as the tag's feed
+        tags = sorted({t for p in photos for t in p["tags"]})
+        url = self.url(path)
+        context = common | {"photos": photos, "brand": brand, "url": url,
+                            "brand_notes": self.site.newsroom.brand.notes if self.site.newsroom.brand else None,
+                            "tags": [{"slug": t, "name": names.get(t, t)} for t in tags],
+                            "meta": metadata.index_meta(self.site, url, language)}
+        return self.env.get_template("media.html").render(context)
 
     def feed_content(self, item) -> str:
         """The release's full text as HTML for feed readers (sanitised like the page)."""

@@ -232,7 +232,8 @@ def test_feeds_and_sitemap_are_byte_identical_across_builds(press, tmp_path):
 def test_every_page_points_readers_to_its_feeds(press):
     site = build(press)
     pages = sorted(site.rglob("index.html"))
-    lists = [p for p in pages if p.relative_to(site).parts[0] in ("tags", "archive") or "archive" in p.parts]
+    lists = [p for p in pages if p.relative_to(site).parts[0] in ("tags", "archive")
+             or {"archive", "media"} & set(p.relative_to(site).parts)]
     assert len(pages) - len(lists) == 5   # three releases, the index and the English index (en/)
     assert site / "tags" / "sociale-media" / "index.html" in lists   # tag pages and year archives too
     for page in pages:
@@ -265,7 +266,7 @@ def test_sitemap_lists_exactly_the_public_pages_with_lastmod(press):
     tree = etree.parse(str(site / "sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     urls = {u.findtext("s:loc", namespaces=ns): u for u in tree.xpath("//s:url", namespaces=ns)}
-    pages = {BASE} | {f"{BASE}{p.parent.name}/" for p in site.glob("*/index.html")}
+    pages = {BASE} | {f"{BASE}{p.parent.name}/" for p in site.glob("*/index.html") if p.parent.name != "media"}
     assert set(urls) == pages == {BASE, f"{BASE}2026-11-24-winkel/", f"{BASE}2026-11-22-shop-en/",
                                   f"{BASE}2026-11-20-oud/", f"{BASE}en/"}   # en/: the English index
     assert urls[f"{BASE}2026-11-20-oud/"].findtext("s:lastmod", namespaces=ns) == "2026-11-20T09:00:00+01:00"
