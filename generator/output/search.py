@@ -63,11 +63,11 @@ def index(pages: list[tuple[str, str]], folder: Path) -> list[str]:
     async def run() -> list:
         from pagefind.index import IndexConfig, PagefindIndex
 
-        config = IndexConfig(exclude_selectors=EXCLUDE, write_playground=False)
+        # leaving the block writes the bundle to output_path (without one: ./pagefind, wherever smr runs)
+        config = IndexConfig(exclude_selectors=EXCLUDE, write_playground=False, output_path=str(folder))
         async with PagefindIndex(config=config) as search:
             for url, html in pages:
                 await search.add_html_file(content=html, url=url)
-            await search.write_files(output_path=str(folder))
 
     try:   # in a thread of its own: the caller may be running an event loop (Playwright's, in tests)
         with concurrent.futures.ThreadPoolExecutor(1) as pool:

@@ -125,3 +125,13 @@ def test_serve_shows_the_page_before_it_indexes(room):
         release_index.set()
         stop.set()
         thread.join(30)
+
+
+def test_the_index_is_written_into_the_site_alone(room, tmp_path, monkeypatch):
+    """Pagefind writes where it is told, else into ./pagefind of whatever folder smr runs in."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    build(room.root, now=NOW)
+    assert (room.site / "pagefind" / "pagefind.js").is_file()
+    assert list(elsewhere.iterdir()) == []
