@@ -10,15 +10,16 @@ from tests.browser.pages import HOSTILE, HOSTILE_INDEX
 
 LEAKS = """() => ({
     scripts: Array.from(document.scripts).map(s => s.getAttribute('src') || s.type || 'inline')
-        .filter(s => !s.endsWith('assets/smr.js') && s !== 'application/ld+json'),
+        .filter(s => !s.endsWith('assets/smr.js') && !s.endsWith('assets/search.js') && s !== 'application/ld+json'),
     handlers: Array.from(document.querySelectorAll('*')).flatMap(el =>
         Array.from(el.attributes).filter(a => a.name.toLowerCase().startsWith('on'))
             .map(a => el.tagName + ' ' + a.name)),
     badLinks: Array.from(document.querySelectorAll('[href], [src], [action], [formaction], [data]'))
         .flatMap(el => ['href', 'src', 'action', 'formaction', 'data'].map(n => el.getAttribute(n)))
         .filter(v => v && /^\\s*(javascript|data|vbscript):/i.test(v)),
-    injected: document.querySelectorAll(
-        'main svg, main iframe, main object, main embed, main style, main form, main input').length,
+    injected: Array.from(document.querySelectorAll(
+        'main svg, main iframe, main object, main embed, main style, main form, main input'))
+        .filter(el => !el.closest('form.search-form')).length,   // smr's own search box
 })"""
 
 
