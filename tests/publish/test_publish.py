@@ -515,7 +515,7 @@ def test_delete_only_what_smr_uploaded_and_only_when_asked(room, s3):
     report = publish(room)
     old = sorted(k for k in before if k.removeprefix("news/") not in local_files(room) and k.startswith("news/")
                  and not is_manifest(k) and k != "news/not-ours.txt")
-    assert old and all(k.startswith(f"news/{SLUG}/img/") for k in old), old
+    assert old and all(k.startswith((f"news/{SLUG}/img/", "news/pagefind/")) for k in old), old   # search: its index
     assert report.deleted == 0 and report.takedowns == [] and report.kept >= len(old) + 1
     assert set(old) <= set(s3.objects(room.site_bucket)), "a public release's old renditions wait for --delete"
 
@@ -556,7 +556,7 @@ def test_dry_run_lists_exactly_and_changes_nothing(room, s3):
     shutil.rmtree(room.root / "releases" / OTHER)
     report = publish(room, dry_run=True, delete=True)
     deletes = [line.split()[1] for line in report.lines if line.startswith("delete")]
-    assert deletes and all(f"/news/{OTHER}/" in d for d in deletes)
+    assert deletes and all(f"/news/{OTHER}/" in d or "/news/pagefind/" in d for d in deletes)   # and the old search index
     assert any(OTHER in k for k in s3.objects(room.site_bucket))
 
 
